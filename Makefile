@@ -1,0 +1,49 @@
+SHELL := /bin/bash
+# Two commands a newcomer needs on a fresh Debian machine: `make demo` and `make test`.
+# Missing system packages are installed when run as root; otherwise the exact command is printed.
+
+SWIFT        ?= swift
+DEB_PACKAGES := libsqlite3-dev libical-dev pkg-config sqlite3 python3 python3-venv
+VENV         := .venv
+PYTHON       := $(CURDIR)/$(VENV)/bin/python
+PY_REQS      := Tests/ical-checks/requirements.txt
+KRING        := .build/debug/kring
+
+.PHONY: demo test build deps venv clean format
+
+demo: deps build
+	$(KRING) demo
+
+test: deps venv
+	KRING_PYTHON=$(PYTHON) $(SWIFT) test
+
+build:
+	$(SWIFT) build --product kring
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	else \
+	  echo "missing Debian packages:$$missing"; \
+	  echo "run: sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+
+# Python tools for the independent calendar checks (icalendar, recurring-ical-events, radicale) live here.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: $(PY_REQS)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PY_REQS)
+	touch $@
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Examples Migrations Package.swift
+
+clean:
+	rm -rf .build $(VENV)

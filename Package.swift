@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "kring",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kring", targets: ["kring"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The model and its rules: no I/O, no SQL, no libical, no HTTP.
+        .target(name: "KringDomain", swiftSettings: swiftSettings),
+        // Numbered SQL migrations, shipped as resources of a one-file target.
+        .target(
+            name: "KringMigrations",
+            path: "Migrations",
+            exclude: [],
+            resources: [.copy("sql")],
+            swiftSettings: swiftSettings
+        ),
+        // The example scenario (`kring demo` imports it), bundled so the binary finds it from any directory.
+        .target(
+            name: "KringExamples",
+            path: "Examples",
+            sources: ["ExampleScenario.swift"],
+            resources: [.copy("flanders-groups.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // Field encryption of contact data and key files.
+        .target(
+            name: "KringSecrets",
+            dependencies: ["KringDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite through GRDB: migrations, records, repositories.
+        .target(
+            name: "KringStorage",
+            dependencies: [
+                "KringDomain", "KringMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // One operation per user action, each one transaction; shared by the CLI and the server.
+        .target(
+            name: "KringApp",
+            dependencies: [
+                "KringDomain", "KringStorage", "KringSecrets", "KringExamples",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kring",
+            dependencies: [
+                "KringApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "KringDomainTests", dependencies: ["KringDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KringStorageTests",
+            dependencies: [
+                "KringStorage", "KringSecrets", "KringApp",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KringCLITests",
+            dependencies: [
+                "KringDomain", "KringStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,257 @@
+import Foundation
+import KringDomain
+import KringSecrets
+import KringStorage
+import Logging
+
+/// What a coordinator records after an intake call.
+public struct EnrolmentRequest: Sendable, Codable {
+    public var group: String
+    /// A new participant's pseudonym; generated in the group's language when nil.
+    public var pseudonym: String?
+    /// An existing participant (id or pseudonym) joining another group.
+    public var existingParticipant: String?
+    public var relation: String?
+    public var language: String?
+    public var contact: String?
+
+    public init(
+        group: String, pseudonym: String? = nil, existingParticipant: String? = nil, relation: String? = nil,
+        language: String? = nil, contact: String? = nil
+    ) {
+        self.group = group
+        self.pseudonym = pseudonym
+        self.existingParticipant = existingParticipant
+        self.relation = relation
+        self.language = language
+        self.contact = contact
+    }
+}
+
+extension Kring {
+    /// `kring participant enrol`: a seat while seats are free, else the end of the waitlist. Keep-apart marks and
+    /// double enrolment are refused; capacity holds however many enrol at once (one IMMEDIATE transaction each).
+    public func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
+        var generator = SystemRandomNumberGenerator()
+        let view = try write { (transaction) throws(KringError) in
+            try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        }
+        logger.info("participant enrolled", metadata: ["group.id": "\(view.groupId)", "enrolment.state": "\(view.state)"])
+        return view
+    }
+
+    public func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
+        try read { (transaction) throws(KringError) in
+            let participants: [Participant]
+            if let reference {
+                let group = try transaction.resolveGroup(reference)
+                let ids = try transaction.wrap {
+                    try transaction.enrolments(groupId: group.id!, states: Enrolment.State.allCases).map(\.participantId)
+                }
+                participants = try ids.map { (id) throws(KringError) in try transaction.resolveParticipant(String(id)) }
+            } else {
+                participants = try transaction.wrap { try transaction.allParticipants() }
+            }
+            return try participants.map { (participant) throws(KringError) in try transaction.view(of: participant) }
+        }
+    }
+
+    /// `kring participant withdraw`: frees the seat (promoting the waitlist's head); with `erase`, removes every trace
+    /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9).
+    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
+        -> EnrolmentChangeView
+    {
+        let change = try write { (transaction) throws(KringError) in
+            try transaction.withdraw(reference, group: groupReference, erase: erase, now: now)
+        }
+        if erase {
+            do { try store.checkpointAndTruncateLog() } catch {
+                throw KringError(
+                    .environment, field: "db", value: store.path,
+                    reason: "the participant was erased but the log could not be truncated; run the command again")
+            }
+        }
+        logger.info("participant withdrawn", metadata: ["withdraw.erased": "\(erase)", "promoted.count": "\(change.promoted.count)"])
+        return change
+    }
+
+    /// `kring participant keep-apart`: the two will never be enrolled into one group.
+    public func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
+        try write { (transaction) throws(KringError) in
+            let one = try transaction.resolveParticipant(first, field: "participant")
+            let other = try transaction.resolveParticipant(second, field: "participant")
+            guard one.id != other.id else { throw .invalid("participant", second, "is the same participant twice") }
+            let created = try transaction.wrap { try transaction.insertKeepApart(one.id!, other.id!) }
+            let groupsOfOne = try transaction.wrap {
+                Set(try transaction.enrolments(participantId: one.id!).filter(\.state.isActive).map(\.groupId))
+            }
+            let shared = try transaction.wrap {
+                try transaction.enrolments(participantId: other.id!).filter { $0.state.isActive && groupsOfOne.contains($0.groupId) }
+            }
+            let sharedNames = try shared.map { (enrolment) throws(KringError) in
+                try transaction.resolveGroup(String(enrolment.groupId)).internalName
+            }
+            return KeepApartView(
+                participants: [one.pseudonym, other.pseudonym], participantIds: [one.id!, other.id!], created: created,
+                sharedGroups: sharedNames)
+        }
+    }
+}
+
+extension StoreTransaction {
+    func enrol(
+        _ request: EnrolmentRequest, sealer: ContactSealer?, keyFile: KeyFile, now: Date,
+        random: inout some RandomNumberGenerator
+    ) throws(KringError) -> EnrolmentView {
+        let group = try resolveGroup(request.group)
+        guard group.acceptsEnrolments else {
+            let hint = group.state == .draft ? "; open it first with `kring group open`" : ""
+            throw .conflict("group", request.group, "is \(group.state.rawValue) and takes no enrolments\(hint)")
+        }
+        if request.existingParticipant != nil, request.pseudonym != nil {
+            throw .invalid("pseudonym", request.pseudonym!, "give either --participant or --pseudonym, not both")
+        }
+        var participant: Participant
+        if let existing = request.existingParticipant {
+            participant = try resolveParticipant(existing)
+            if request.contact != nil {
+                throw .invalid("contact", "", "an existing participant keeps the contact given at their first enrolment")
+            }
+        } else {
+            guard let relationText = request.relation else {
+                throw .invalid("relation", "", "a new participant needs --relation (\(Relation.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let relation = try Relation.parse(relationText, field: "relation")
+            let language = try request.language.map { (text) throws(KringError) in try Language.parse(text, field: "language") }
+                ?? group.language
+            let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
+            let pseudonym: String
+            if let wanted = request.pseudonym {
+                pseudonym = try Participant.checkedPseudonym(wanted)
+                if try wrap({ try self.participant(pseudonym: pseudonym) }) != nil {
+                    throw .conflict(
+                        "pseudonym", wanted,
+                        "is already taken; to enrol that participant in another group use --participant")
+                }
+            } else {
+                pseudonym = try wrap {
+                    try PseudonymGenerator().make(language: language, using: &random) { candidate in
+                        try self.participant(pseudonym: candidate) != nil
+                    }
+                }
+            }
+            var lookup: [UInt8]?
+            if contact != nil {
+                guard let sealer else { _ = try keyFile.load(); throw .invalid("contact", "", "no key to seal it") }
+                lookup = sealer.lookup(contact!)
+                if try wrap({ try self.participant(contactLookup: lookup!) }) != nil {
+                    throw .conflict(
+                        "contact", contact!,
+                        "belongs to a participant already known; enrol them with --participant instead")
+                }
+            }
+            participant = try wrap {
+                try insert(Participant(pseudonym: pseudonym, relation: relation, language: language, createdAt: now))
+            }
+            if let contact, let sealer {
+                let sealed = try sealer.seal(contact, at: .contact(of: participant.id!))
+                try wrap { try setContact(participantId: participant.id!, ciphertext: sealed, lookup: lookup) }
+                participant.contactCiphertext = sealed
+                participant.contactLookup = lookup
+            }
+        }
+        let participantId = participant.id!
+        let existingEnrolment = try wrap { try enrolment(groupId: group.id!, participantId: participantId) }
+        if let existingEnrolment, existingEnrolment.state.isActive {
+            throw .conflict(
+                "participant", participant.pseudonym,
+                "is already \(existingEnrolment.state.rawValue) in group '\(group.internalName)'")
+        }
+        try checkKeepApart(participant: participant, group: group)
+        let enrolled = try wrap { try countEnrolments(groupId: group.id!, state: .enrolled) }
+        let ticket = try wrap { try nextQueueTicket() }
+        let state = SeatPolicy.stateForNewRequest(capacity: group.capacity, enrolledCount: enrolled)
+        var record = Enrolment(
+            id: existingEnrolment?.id, groupId: group.id!, participantId: participantId, state: state,
+            queueTicket: ticket, requestedAt: now, changedAt: now)
+        if existingEnrolment != nil {
+            try wrap { try update(record) }
+        } else {
+            record = try wrap { try insert(record) }
+        }
+        return try view(of: record, participant: participant, group: group)
+    }
+
+    /// Refuses an enrolment that would put two participants marked "keep apart" in one group.
+    func checkKeepApart(participant: Participant, group: SupportGroup) throws(KringError) {
+        let others = try wrap { try keptApart(from: participant.id!) }
+        for otherId in others {
+            if let enrolment = try wrap({ try enrolment(groupId: group.id!, participantId: otherId) }),
+                enrolment.state.isActive
+            {
+                let other = try resolveParticipant(String(otherId))
+                throw .conflict(
+                    "participant", participant.pseudonym,
+                    "is marked keep-apart from '\(other.pseudonym)', who is \(enrolment.state.rawValue) in group '\(group.internalName)'")
+            }
+        }
+    }
+
+    /// Moves the head of the waitlist into free seats, in first-come-first-served order.
+    func promoteFromWaitlist(group: SupportGroup, now: Date) throws(KringError) -> [EnrolmentView] {
+        let (enrolled, waiting) = try wrap {
+            (
+                try countEnrolments(groupId: group.id!, state: .enrolled),
+                try enrolments(groupId: group.id!, states: [.waitlisted])
+            )
+        }
+        let count = SeatPolicy.promotions(capacity: group.capacity, enrolledCount: enrolled, waitlistCount: waiting.count)
+        var promoted: [EnrolmentView] = []
+        for var enrolment in waiting.prefix(count) {
+            enrolment.state = .enrolled
+            enrolment.changedAt = now
+            try wrap { try update(enrolment) }
+            let participant = try resolveParticipant(String(enrolment.participantId))
+            promoted.append(try view(of: enrolment, participant: participant, group: group))
+        }
+        return promoted
+    }
+
+    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, now: Date) throws(KringError)
+        -> EnrolmentChangeView
+    {
+        let participant = try resolveParticipant(reference)
+        let all = try wrap { try enrolments(participantId: participant.id!) }
+        var targets = all.filter(\.state.isActive)
+        if let groupReference {
+            let group = try resolveGroup(groupReference)
+            targets = targets.filter { $0.groupId == group.id }
+            if targets.isEmpty, !erase {
+                throw .conflict("group", groupReference, "'\(participant.pseudonym)' is not enrolled or waiting in this group")
+            }
+        } else if targets.count > 1, !erase {
+            let names = try targets.map { (enrolment) throws(KringError) in
+                try resolveGroup(String(enrolment.groupId)).internalName
+            }
+            throw .invalid(
+                "group", "", "'\(participant.pseudonym)' is in \(targets.count) groups (\(names.joined(separator: ", "))); name one with --group")
+        } else if targets.isEmpty, !erase {
+            throw .conflict("participant", reference, "is not enrolled or waiting in any group")
+        }
+        if erase { targets = all.filter(\.state.isActive) }
+        var changed: [EnrolmentView] = []
+        var promoted: [EnrolmentView] = []
+        for var enrolment in targets {
+            let group = try resolveGroup(String(enrolment.groupId))
+            enrolment.state = .withdrawn
+            enrolment.changedAt = now
+            try wrap { try update(enrolment) }
+            changed.append(try view(of: enrolment, participant: participant, group: group))
+            promoted += try promoteFromWaitlist(group: group, now: now)
+        }
+        if erase {
+            try wrap { try deleteParticipant(id: participant.id!) }
+        }
+        return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase)
+    }
+}

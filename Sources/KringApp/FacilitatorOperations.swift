@@ -1,0 +1,54 @@
+import Foundation
+import KringDomain
+import KringStorage
+
+/// A facilitator as a coordinator registers them.
+public struct FacilitatorRequest: Sendable, Codable {
+    public var name: String
+    public var languages: String
+    public var lead: Bool
+    public var audiences: String?
+    public var maxPerMonth: Int?
+
+    public init(name: String, languages: String, lead: Bool, audiences: String? = nil, maxPerMonth: Int? = nil) {
+        self.name = name
+        self.languages = languages
+        self.lead = lead
+        self.audiences = audiences
+        self.maxPerMonth = maxPerMonth
+    }
+}
+
+extension Kring {
+    /// `kring facilitator add`: audiences default to all of them.
+    public func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
+        try write { (transaction) throws(KringError) in try transaction.addFacilitator(request) }
+    }
+
+    public func listFacilitators() throws(KringError) -> [FacilitatorView] {
+        try read { (transaction) throws(KringError) in
+            try transaction.wrap { try transaction.allFacilitators() }.map(transaction.view(of:))
+        }
+    }
+}
+
+extension StoreTransaction {
+    func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
+        if Int64(request.name.trimmingCharacters(in: .whitespaces)) != nil {
+            throw .invalid("name", request.name, "must contain a letter, so it is never mistaken for an id")
+        }
+        let facilitator = try Facilitator(
+            displayName: request.name,
+            languages: try Language.parseList(request.languages, field: "languages"),
+            canLead: request.lead,
+            audiences: try request.audiences.map { (text) throws(KringError) in
+                try Audience.parseList(text, field: "audiences")
+            } ?? Audience.allCases,
+            maxPerMonth: request.maxPerMonth
+        ).validated()
+        if try wrap({ try self.facilitator(named: facilitator.displayName) }) != nil {
+            throw .conflict("name", request.name, "another facilitator already has this name")
+        }
+        return view(of: try wrap { try insert(facilitator) })
+    }
+}

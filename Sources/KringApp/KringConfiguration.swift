@@ -1,0 +1,52 @@
+import Foundation
+import KringDomain
+import KringSecrets
+
+/// Where the database and key are, and what time it is: resolved once from flags and the environment.
+public struct KringConfiguration: Sendable {
+    public var databasePath: String
+    public var keyFile: KeyFile
+    public var clock: @Sendable () -> Date
+
+    public init(databasePath: String, keyFile: KeyFile, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.databasePath = databasePath
+        self.keyFile = keyFile
+        self.clock = clock
+    }
+
+    /// `--db PATH`, else `$KRING_DB`, else `$XDG_DATA_HOME/kring/kring.sqlite` (XDG default `~/.local/share`).
+    /// `KRING_NOW` (an ISO 8601 instant) fixes the clock, for tests and reproducible demos.
+    public static func resolve(
+        databaseFlag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(KringError) -> KringConfiguration {
+        let path: String
+        if let databaseFlag, !databaseFlag.isEmpty {
+            path = databaseFlag
+        } else if let fromEnvironment = environment["KRING_DB"], !fromEnvironment.isEmpty {
+            path = fromEnvironment
+        } else {
+            let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+            path = dataHome + "/kring/kring.sqlite"
+        }
+        var clock: @Sendable () -> Date = { Date() }
+        if let fixed = environment["KRING_NOW"], !fixed.isEmpty {
+            guard let instant = ISO8601DateFormatter().date(from: fixed) else {
+                throw .invalid("KRING_NOW", fixed, "must be an ISO 8601 instant such as 2027-01-01T09:00:00Z")
+            }
+            clock = { instant }
+        }
+        return KringConfiguration(
+            databasePath: path, keyFile: KeyFile.defaultLocation(environment: environment), clock: clock)
+    }
+}
+
+extension KringConfiguration {
+    /// Whether the configured key file exists yet.
+    public var keyFileExists: Bool { keyFile.exists }
+
+    /// Points the key at another file (the demo keeps its throwaway key beside its throwaway database).
+    public mutating func useKeyFile(at path: String) {
+        keyFile = KeyFile(path: path)
+    }
+}

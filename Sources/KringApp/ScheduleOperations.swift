@@ -1,0 +1,182 @@
+import Foundation
+import KringDomain
+import KringStorage
+
+/// A coordinator's description of a series, as typed on the command line or in a scenario.
+public struct SeriesRequest: Sendable, Codable {
+    public var group: String
+    public var start: String
+    public var durationMinutes: Int
+    public var rrule: String
+    public var excludedDates: [String]
+    public var skipHolidays: String?
+
+    public init(
+        group: String, start: String, durationMinutes: Int, rrule: String, excludedDates: [String] = [],
+        skipHolidays: String? = nil
+    ) {
+        self.group = group
+        self.start = start
+        self.durationMinutes = durationMinutes
+        self.rrule = rrule
+        self.excludedDates = excludedDates
+        self.skipHolidays = skipHolidays
+    }
+}
+
+extension Kring {
+    /// `kring series add`: expands the rule in the group's local time and materialises every session.
+    public func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
+        let uidDomain = try read { (transaction) throws(KringError) in try transaction.uidDomain() }
+        return try write { (transaction) throws(KringError) in
+            try transaction.addSeries(request, uidDomain: uidDomain, now: now)
+        }
+    }
+
+    /// `kring session list`: sessions in start order, optionally of one group and within dates (group-local).
+    public func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
+        try read { (transaction) throws(KringError) in
+            let onlyGroup = try reference.map { (reference) throws(KringError) in try transaction.resolveGroup(reference) }
+            let groups = try transaction.wrap { try transaction.allGroups() }
+            let byId = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0) })
+            let zone = onlyGroup.map { transaction.clock(for: $0) }
+                ?? ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
+            let fromInstant = try from.map { (text) throws(KringError) in try Self.startOfDay(text, field: "from", in: zone) }
+            let toDate = try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
+            let toInstant = try toDate.map { (date) throws(KringError) in
+                try Self.startOfDay(date.adding(days: 1).iso, field: "to", in: zone)
+            }
+            if let fromInstant, let toInstant, toInstant <= fromInstant {
+                throw .invalid("to", to!, "is before --from \(from!)")
+            }
+            let sessions = try transaction.wrap {
+                try transaction.sessions(groupId: onlyGroup?.id, from: fromInstant, to: toInstant)
+            }
+            return sessions.compactMap { session in
+                byId[session.groupId].map { transaction.view(of: session, in: $0) }
+            }
+        }
+    }
+
+    /// `kring session move`: a new local start in the group's zone; the change counter goes up.
+    public func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
+        try write { (transaction) throws(KringError) in
+            var session = try transaction.resolveSession(reference)
+            let group = try transaction.resolveGroup(String(session.groupId))
+            let clock = transaction.clock(for: group)
+            let local = try LocalDateTime.parse(newStart, field: "to")
+            let instant = try clock.instant(for: local, field: "to")
+            guard session.endsAt > now else {
+                throw .conflict("session", reference, "has already taken place and cannot be moved")
+            }
+            guard instant > now else { throw .invalid("to", newStart, "is in the past") }
+            guard instant != session.startsAt else { throw .invalid("to", newStart, "is the session's current start") }
+            try session.move(to: instant)
+            let sessionId = session.id
+            let clash = try transaction.wrap {
+                try transaction.sessions(groupId: group.id!).first { other in
+                    other.id != sessionId && other.status != .cancelled && other.startsAt < session.endsAt
+                        && session.startsAt < other.endsAt
+                }
+            }
+            if let clash {
+                throw .conflict(
+                    "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
+            }
+            try transaction.wrap { try transaction.update(session) }
+            return transaction.view(of: session, in: group)
+        }
+    }
+
+    /// `kring session cancel`: the session stays listed as cancelled, so calendars can withdraw it.
+    public func cancelSession(_ reference: String) throws(KringError) -> SessionView {
+        try write { (transaction) throws(KringError) in
+            var session = try transaction.resolveSession(reference)
+            let group = try transaction.resolveGroup(String(session.groupId))
+            guard session.endsAt > now else {
+                throw .conflict("session", reference, "has already taken place and cannot be cancelled")
+            }
+            try session.cancel()
+            try transaction.wrap { try transaction.update(session) }
+            return transaction.view(of: session, in: group)
+        }
+    }
+
+    static func startOfDay(_ text: String, field: String, in clock: ZonedClock) throws(KringError) -> Date {
+        let date = try LocalDate.parse(text, field: field)
+        // Midnight exists in Brussels on every day; in zones where it may not, the earliest valid minute is used.
+        for minute in stride(from: 0, to: 180, by: 30) {
+            let local = LocalDateTime(date: date, time: LocalTime(hour: minute / 60, minute: minute % 60)!)
+            if case .unique(let instant) = clock.resolve(local) { return instant }
+            if case .ambiguous(let earlier, _) = clock.resolve(local) { return earlier }
+        }
+        throw .invalid(field, text, "has no valid start of day in \(clock.timeZone.identifier)")
+    }
+}
+
+extension StoreTransaction {
+    func uidDomain() throws(KringError) -> String {
+        try wrap { try setting("uid-domain") } ?? "kring.invalid"
+    }
+
+    func addSeries(_ request: SeriesRequest, uidDomain: String, now: Date) throws(KringError) -> SeriesView {
+        let group = try resolveGroup(request.group)
+        guard group.state != .closed else { throw .conflict("group", request.group, "is closed; it gets no new sessions") }
+        let clock = clock(for: group)
+        let start = try LocalDateTime.parse(request.start, field: "start")
+        let duration = try TextRules.checked(request.durationMinutes, field: "duration", in: Series.durationRange)
+        let rule = try RecurrenceRule.parse(request.rrule)
+        var excluded: [LocalDate] = []
+        for text in request.excludedDates {
+            let date = try LocalDate.parse(text.trimmingCharacters(in: .whitespaces), field: "exdate")
+            if excluded.contains(date) { throw .invalid("exdate", text, "is listed twice") }
+            excluded.append(date)
+        }
+        let holidays: Series.HolidayCalendar? = try request.skipHolidays.map { (text) throws(KringError) in
+            guard let calendar = Series.HolidayCalendar(rawValue: text.lowercased()) else {
+                throw .invalid("skip-holidays", text, "the supported holiday calendar is 'be' (Belgium)")
+            }
+            return calendar
+        }
+        // Every date the rule gives, so explicit exclusions can be checked and holidays found among them.
+        let ruleDates = try SeriesExpansion.occurrences(start: start, rule: rule, excluding: [])
+        let ruleDateSet = Set(ruleDates.map(\.date))
+        for date in excluded where !ruleDateSet.contains(date) {
+            throw .invalid("exdate", date.iso, "is not one of the series' dates, so it cannot be excluded")
+        }
+        let holidayDates = holidays == nil ? [] : ruleDates.map(\.date).filter(BelgianHolidays.isHoliday)
+        let skipped = Set(excluded).union(holidayDates)
+        let occurrences = ruleDates.filter { !skipped.contains($0.date) }
+        guard !occurrences.isEmpty else {
+            throw .invalid("rrule", request.rrule, "leaves no session once the excluded dates are removed")
+        }
+        var instants: [(start: Date, local: LocalDateTime)] = []
+        for occurrence in occurrences {
+            do {
+                instants.append((try clock.instant(for: occurrence, field: "start"), occurrence))
+            } catch {
+                throw .invalid(
+                    "start", occurrence.iso,
+                    "a session of this series: \(error.reason); choose another time or exclude the date")
+            }
+        }
+        let series = Series(
+            groupId: group.id!, firstStart: start, durationMinutes: duration, rule: rule, excludedDates: excluded,
+            holidayDates: holidayDates, skipsHolidays: holidays,
+            calendarUID: UUID().uuidString.lowercased() + "@" + uidDomain)
+        let stored = try wrap { try insert(series) }
+        var sessions: [SessionView] = []
+        for occurrence in instants {
+            let session = Session(
+                seriesId: stored.id!, groupId: group.id!, startsAt: occurrence.start,
+                endsAt: occurrence.start.addingTimeInterval(TimeInterval(duration * 60)),
+                occurrenceStart: occurrence.start)
+            let inserted = try wrap { try insert(session) }
+            sessions.append(view(of: inserted, in: group))
+        }
+        return SeriesView(
+            id: stored.id!, groupId: group.id!, group: group.internalName, start: start.iso, durationMinutes: duration,
+            rrule: rule.canonicalText, excludedDates: excluded.map(\.iso), skippedHolidays: holidayDates.map(\.iso),
+            sessions: sessions)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import KringDomain
+
+/// What `kring init` did.
+public struct InitialisationView: Codable, Sendable {
+    public let database: String
+    public let databaseCreated: Bool
+    public let keyFile: String
+    public let keyCreated: Bool
+    public let migrations: [String]
+}
+
+/// A group as coordinators see it, with its current numbers.
+public struct GroupView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let title: String
+    public let titleIsDefault: Bool
+    public let audience: Audience
+    public let language: Language
+    public let capacity: Int
+    public let minimum: Int
+    public let facilitatorsPerSession: Int
+    public let venue: String?
+    public let online: String?
+    public let timezone: String
+    public let state: SupportGroup.State
+    public let enrolled: Int
+    public let waitlisted: Int
+    public let sessions: Int
+    public let nextSession: String?
+}
+
+/// One session, its times in ISO 8601 with the group's UTC offset.
+public struct SessionView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let groupId: Int64
+    public let group: String
+    public let seriesId: Int64
+    public let start: String
+    public let end: String
+    public let status: Session.Status
+    public let originalStart: String?
+    public let changeCount: Int
+}
+
+/// A series and the sessions it materialised.
+public struct SeriesView: Codable, Sendable {
+    public let id: Int64
+    public let groupId: Int64
+    public let group: String
+    public let start: String
+    public let durationMinutes: Int
+    public let rrule: String
+    public let excludedDates: [String]
+    public let skippedHolidays: [String]
+    public let sessions: [SessionView]
+}
+
+/// A participant's place in one group.
+public struct EnrolmentView: Codable, Sendable, Equatable {
+    public let participantId: Int64
+    public let pseudonym: String
+    public let groupId: Int64
+    public let group: String
+    public let state: Enrolment.State
+    /// 1 for the head of the waitlist; nil unless waitlisted.
+    public let waitlistPosition: Int?
+}
+
+/// What an enrolment or withdrawal changed: the participant's own enrolments and anyone promoted as a result.
+public struct EnrolmentChangeView: Codable, Sendable {
+    public let changed: [EnrolmentView]
+    public let promoted: [EnrolmentView]
+    public let erased: Bool
+}
+
+/// A participant without any contact data; coordinators see whether a contact exists, never the address here.
+public struct ParticipantView: Codable, Sendable {
+    public let id: Int64
+    public let pseudonym: String
+    public let relation: Relation
+    public let language: Language
+    public let hasContact: Bool
+    public let enrolments: [EnrolmentView]
+}
+
+/// A keep-apart mark, with any group where both already are.
+public struct KeepApartView: Codable, Sendable {
+    public let participants: [String]
+    public let participantIds: [Int64]
+    public let created: Bool
+    public let sharedGroups: [String]
+}
+
+public struct FacilitatorView: Codable, Sendable {
+    public let id: Int64
+    public let name: String
+    public let languages: [Language]
+    public let lead: Bool
+    public let audiences: [Audience]
+    public let maxPerMonth: Int?
+}
+
+/// Who is in a group (or at one session) and how they attended, then the waitlist.
+public struct RosterView: Codable, Sendable {
+    public struct Member: Codable, Sendable {
+        public let participantId: Int64
+        public let pseudonym: String
+        public let present: Int
+        public let absent: Int
+        public let excused: Int
+        /// The mark at the requested session, when one was named.
+        public let attendance: AttendanceStatus?
+    }
+
+    public struct Waiting: Codable, Sendable {
+        public let position: Int
+        public let participantId: Int64
+        public let pseudonym: String
+    }
+
+    public let groupId: Int64
+    public let group: String
+    public let title: String
+    public let session: SessionView?
+    public let sessionsSoFar: Int
+    public let enrolled: [Member]
+    public let waitlist: [Waiting]
+}
+
+public struct AttendanceView: Codable, Sendable {
+    public let sessionId: Int64
+    public let participantId: Int64
+    public let pseudonym: String
+    public let status: AttendanceStatus
+    public let session: SessionView
+}
+
+/// What a scenario import created.
+public struct ImportView: Codable, Sendable {
+    public let groups: [GroupView]
+    public let facilitators: Int
+    public let participants: Int
+    public let sessions: Int
+}

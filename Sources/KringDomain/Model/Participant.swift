@@ -1,0 +1,57 @@
+import Foundation
+
+/// A relative taking part in groups, known only by a pseudonym. There is no field for a legal name, by design.
+public struct Participant: Sendable, Codable, Equatable, Identifiable {
+    public var id: Int64?
+    public var pseudonym: String
+    public var relation: Relation
+    public var language: Language
+    /// The contact address sealed with AES-GCM; only the secrets layer opens it.
+    public var contactCiphertext: [UInt8]?
+    /// HMAC of the normalised address under its own key, to find duplicates without storing a plain hash.
+    public var contactLookup: [UInt8]?
+    public var createdAt: Date
+
+    public init(
+        id: Int64? = nil, pseudonym: String, relation: Relation, language: Language,
+        contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.pseudonym = pseudonym
+        self.relation = relation
+        self.language = language
+        self.contactCiphertext = contactCiphertext
+        self.contactLookup = contactLookup
+        self.createdAt = createdAt
+    }
+
+    public var hasContact: Bool { contactCiphertext != nil }
+
+    /// Pseudonyms are short readable names: letters, digits, spaces, hyphens and apostrophes.
+    public static func checkedPseudonym(_ text: String) throws(KringError) -> String {
+        let pseudonym = try TextRules.checked(text, field: "pseudonym", maximumLength: 40)
+        let allowed = pseudonym.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " " || $0 == "-" || $0 == "'"
+                || $0 == "’" || $0 == "."
+        }
+        guard allowed, pseudonym.count >= 2 else {
+            throw .invalid("pseudonym", text, "use 2 to 40 letters, digits, spaces, hyphens or apostrophes")
+        }
+        if pseudonym.allSatisfy(\.isNumber) {
+            throw .invalid("pseudonym", text, "must contain a letter, so it is never mistaken for an id")
+        }
+        return pseudonym
+    }
+
+    /// A contact is an e-mail address; it is checked for shape only and then sealed.
+    public static func checkedContact(_ text: String) throws(KringError) -> String {
+        let address = try TextRules.checked(text, field: "contact", maximumLength: 254)
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !address.contains(" "),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else {
+            throw .invalid("contact", text, "must be an e-mail address such as name@example.org")
+        }
+        return address
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// A recurrence of sessions in a group's local time, from which the sessions are materialised.
+public struct Series: Sendable, Codable, Equatable, Identifiable {
+    public var id: Int64?
+    public var groupId: Int64
+    public var firstStart: LocalDateTime
+    public var durationMinutes: Int
+    public var rule: RecurrenceRule
+    /// Dates the coordinator excluded explicitly.
+    public var excludedDates: [LocalDate]
+    /// Dates skipped because they are public holidays (computed when the series was added).
+    public var holidayDates: [LocalDate]
+    public var skipsHolidays: HolidayCalendar?
+    /// Random, stored once, never changed: the calendar UID of this series.
+    public var calendarUID: String
+
+    /// Which public holidays a series may skip.
+    public enum HolidayCalendar: String, Sendable, Codable, CaseIterable {
+        case be
+    }
+
+    public static let durationRange = 15...480
+
+    public init(
+        id: Int64? = nil, groupId: Int64, firstStart: LocalDateTime, durationMinutes: Int, rule: RecurrenceRule,
+        excludedDates: [LocalDate] = [], holidayDates: [LocalDate] = [], skipsHolidays: HolidayCalendar? = nil,
+        calendarUID: String
+    ) {
+        self.id = id
+        self.groupId = groupId
+        self.firstStart = firstStart
+        self.durationMinutes = durationMinutes
+        self.rule = rule
+        self.excludedDates = excludedDates
+        self.holidayDates = holidayDates
+        self.skipsHolidays = skipsHolidays
+        self.calendarUID = calendarUID
+    }
+}

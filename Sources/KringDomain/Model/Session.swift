@@ -1,0 +1,57 @@
+import Foundation
+
+/// One meeting of a group, stored as UTC instants and shown in the group's zone.
+public struct Session: Sendable, Codable, Equatable, Identifiable {
+    /// What happened to a session since it was planned.
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case scheduled, moved, cancelled, held
+    }
+
+    public var id: Int64?
+    public var seriesId: Int64
+    public var groupId: Int64
+    public var startsAt: Date
+    public var endsAt: Date
+    /// The start the series' rule gave this occurrence; calendars use it as RECURRENCE-ID.
+    public var occurrenceStart: Date
+    public var status: Status
+    /// Bumped on every change; the calendar layer writes it as SEQUENCE.
+    public var changeCount: Int
+
+    public init(
+        id: Int64? = nil, seriesId: Int64, groupId: Int64, startsAt: Date, endsAt: Date, occurrenceStart: Date,
+        status: Status = .scheduled, changeCount: Int = 0
+    ) {
+        self.id = id
+        self.seriesId = seriesId
+        self.groupId = groupId
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.occurrenceStart = occurrenceStart
+        self.status = status
+        self.changeCount = changeCount
+    }
+
+    /// The original start, when the session was moved away from it.
+    public var originalStart: Date? { startsAt != occurrenceStart ? occurrenceStart : nil }
+
+    /// Moves the session to a new start, keeping its length; refused once cancelled or held.
+    public mutating func move(to newStart: Date) throws(KringError) {
+        guard status == .scheduled || status == .moved else {
+            throw .conflict("session", String(id ?? 0), "is \(status.rawValue) and cannot be moved")
+        }
+        let length = endsAt.timeIntervalSince(startsAt)
+        startsAt = newStart
+        endsAt = newStart.addingTimeInterval(length)
+        status = newStart == occurrenceStart ? .scheduled : .moved
+        changeCount += 1
+    }
+
+    public mutating func cancel() throws(KringError) {
+        guard status == .scheduled || status == .moved else {
+            throw .conflict("session", String(id ?? 0), "is \(status.rawValue) and cannot be cancelled")
+        }
+        status = .cancelled
+        changeCount += 1
+    }
+}

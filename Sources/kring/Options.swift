@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KringApp
+import KringDomain
+
+/// How a command prints what it did.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Options every command that touches the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file (default: $KRING_DB, else $XDG_DATA_HOME/kring/kring.sqlite).")
+    var db: String?
+
+    func configuration() throws(KringError) -> KringConfiguration {
+        try KringConfiguration.resolve(databaseFlag: db)
+    }
+
+    func open() throws(KringError) -> Kring {
+        try Kring.open(configuration: configuration())
+    }
+}
+
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "table (default) or json.")
+    var format: OutputFormat = .table
+}
+
+/// Prints a value as JSON, or as a table through `table`.
+func emit<Value: Encodable>(_ value: Value, format: OutputFormat, table: (Value) -> String) {
+    switch format {
+    case .json:
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        print(String(decoding: data, as: UTF8.self))
+    case .table:
+        let text = table(value)
+        if !text.isEmpty { print(text) }
+    }
+}

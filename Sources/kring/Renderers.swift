@@ -1,0 +1,110 @@
+import KringApp
+import KringDomain
+
+/// The table form of each view; JSON needs none.
+enum Render {
+    static func groups(_ groups: [GroupView]) -> String {
+        var table = TableText("ID", "NAME", "TITLE", "AUDIENCE", "LANG", "STATE", "ENROLLED", "WAITING", "SESSIONS", "NEXT")
+        for group in groups {
+            table.add(
+                String(group.id), group.name, group.title, group.audience.rawValue, group.language.rawValue,
+                group.state.rawValue, "\(group.enrolled)/\(group.capacity)", String(group.waitlisted),
+                String(group.sessions), group.nextSession.map(readable) ?? "-")
+        }
+        return table.rendered
+    }
+
+    static func group(_ group: GroupView) -> String {
+        let place = group.venue.map { "venue: \($0)" } ?? group.online.map { "online: \($0)" } ?? "place: not set"
+        return """
+            group \(group.id): \(group.name) (\(group.state.rawValue))
+              title: \(group.title)\(group.titleIsDefault ? " (neutral default)" : "")
+              audience: \(group.audience.rawValue), language: \(group.language.rawValue), time zone: \(group.timezone)
+              \(place)
+              capacity \(group.capacity), minimum \(group.minimum), facilitators per session \(group.facilitatorsPerSession)
+              enrolled \(group.enrolled), waitlisted \(group.waitlisted), sessions \(group.sessions), next \(group.nextSession.map(readable) ?? "-")
+            """
+    }
+
+    static func sessions(_ sessions: [SessionView]) -> String {
+        var table = TableText("ID", "GROUP", "START", "END", "STATUS", "CHANGES", "ORIGINAL START")
+        for session in sessions {
+            table.add(
+                String(session.id), session.group, readable(session.start), String(readable(session.end).dropFirst(11)),
+                session.status.rawValue, String(session.changeCount), session.originalStart.map(readable) ?? "")
+        }
+        return table.rendered
+    }
+
+    static func series(_ series: SeriesView) -> String {
+        var lines = ["series \(series.id) of \(series.group): \(series.rrule) from \(series.start), \(series.durationMinutes) min"]
+        if !series.excludedDates.isEmpty { lines.append("excluded: " + series.excludedDates.joined(separator: ", ")) }
+        if !series.skippedHolidays.isEmpty { lines.append("skipped holidays: " + series.skippedHolidays.joined(separator: ", ")) }
+        lines.append(sessions(series.sessions))
+        return lines.joined(separator: "\n")
+    }
+
+    static func enrolment(_ enrolment: EnrolmentView) -> String {
+        var text = "\(enrolment.pseudonym) (participant \(enrolment.participantId)): \(enrolment.state.rawValue) in \(enrolment.group)"
+        if let position = enrolment.waitlistPosition { text += ", waitlist position \(position)" }
+        return text
+    }
+
+    static func change(_ change: EnrolmentChangeView) -> String {
+        var lines = change.changed.map(enrolment)
+        if change.erased { lines.append("erased: the participant and their enrolments and attendance are gone") }
+        lines += change.promoted.map { "promoted from the waitlist: " + enrolment($0) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func participants(_ participants: [ParticipantView]) -> String {
+        var table = TableText("ID", "PSEUDONYM", "RELATION", "LANG", "CONTACT", "GROUPS")
+        for participant in participants {
+            let groups = participant.enrolments.map { enrolment in
+                "\(enrolment.group): \(enrolment.state.rawValue)" + (enrolment.waitlistPosition.map { " #\($0)" } ?? "")
+            }
+            table.add(
+                String(participant.id), participant.pseudonym, participant.relation.rawValue,
+                participant.language.rawValue, participant.hasContact ? "sealed" : "-",
+                groups.isEmpty ? "-" : groups.joined(separator: "; "))
+        }
+        return table.rendered
+    }
+
+    static func facilitators(_ facilitators: [FacilitatorView]) -> String {
+        var table = TableText("ID", "NAME", "LANGUAGES", "ROLE", "AUDIENCES", "MAX/MONTH")
+        for facilitator in facilitators {
+            table.add(
+                String(facilitator.id), facilitator.name, facilitator.languages.map(\.rawValue).joined(separator: ","),
+                facilitator.lead ? "lead" : "co", facilitator.audiences.map(\.rawValue).joined(separator: ","),
+                facilitator.maxPerMonth.map(String.init) ?? "-")
+        }
+        return table.rendered
+    }
+
+    static func roster(_ roster: RosterView) -> String {
+        var lines = ["roster of \(roster.group) (\(roster.title)), \(roster.sessionsSoFar) sessions so far"]
+        if let session = roster.session {
+            lines.append("session \(session.id): \(readable(session.start)), \(session.status.rawValue)")
+        }
+        var table = roster.session == nil
+            ? TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED") : TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED", "THIS SESSION")
+        for member in roster.enrolled {
+            if roster.session == nil {
+                table.add(member.pseudonym, String(member.present), String(member.absent), String(member.excused))
+            } else {
+                table.add(
+                    member.pseudonym, String(member.present), String(member.absent), String(member.excused),
+                    member.attendance?.rawValue ?? "-")
+            }
+        }
+        lines.append(roster.enrolled.isEmpty ? "no one enrolled yet" : table.rendered)
+        if roster.waitlist.isEmpty {
+            lines.append("waitlist: empty")
+        } else {
+            lines.append("waitlist:")
+            lines += roster.waitlist.map { "  \($0.position). \($0.pseudonym)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import KringApp
+import KringDomain
+
+struct ParticipantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "participant",
+        abstract: "Enrol participants under a pseudonym, list them, withdraw them, keep two apart.",
+        subcommands: [Enrol.self, List.self, Withdraw.self, KeepApart.self]
+    )
+
+    struct Enrol: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol a participant after the intake call: a seat if one is free, else the waitlist.",
+            discussion: """
+                Without --pseudonym a readable one is made in the participant's language. No legal name is ever
+                asked or stored. The contact address is sealed with the key file before it is stored.
+
+                Examples:
+                  kring participant enrol --group gent-partners --relation partner --contact canary@example.org
+                  kring participant enrol --group online-avond --participant "Stille Eik"
+                """
+        )
+        @Option(help: "The group's id or name.") var group: String
+        @Option(help: "A new participant's pseudonym (default: generated).") var pseudonym: String?
+        @Option(help: "An existing participant (id or pseudonym) joining this group too.") var participant: String?
+        @Option(help: "partner, parent, child, sibling, other-family, friend or other.") var relation: String?
+        @Option(help: "nl, fr, en or de (default: the group's).") var language: String?
+        @Option(help: "An e-mail address for invites; stored encrypted.") var contact: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().enrol(
+                EnrolmentRequest(
+                    group: group, pseudonym: pseudonym, existingParticipant: participant, relation: relation,
+                    language: language, contact: contact))
+            emit(view, format: output.format, table: Render.enrolment)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List participants and their groups.", discussion: "Example:\n  kring participant list --group gent-partners")
+        @Option(help: "Only this group (id or name).") var group: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().listParticipants(group: group), format: output.format, table: Render.participants)
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw a participant; the head of the waitlist takes the seat. --erase removes every trace.",
+            discussion: "Examples:\n  kring participant withdraw \"Stille Eik\" --group gent-partners\n  kring participant withdraw 12 --erase")
+        @Argument(help: "The participant's id or pseudonym.") var participant: String
+        @Option(help: "The group to withdraw from (needed when they are in several).") var group: String?
+        @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase = false
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().withdraw(participant, group: group, erase: erase), format: output.format, table: Render.change)
+        }
+    }
+
+    struct KeepApart: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keep-apart",
+            abstract: "Mark two participants who know each other: they are never enrolled in one group.",
+            discussion: "Example:\n  kring participant keep-apart \"Stille Eik\" \"Blauwe Reiger\"")
+        @Argument(help: "One participant (id or pseudonym).") var first: String
+        @Argument(help: "The other participant.") var second: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().keepApart(first, second)
+            emit(view, format: output.format) { view in
+                var text = "\(view.participants[0]) and \(view.participants[1]) are kept apart"
+                    + (view.created ? "" : " (already marked)")
+                if !view.sharedGroups.isEmpty {
+                    text += "\nwarning: both are already in \(view.sharedGroups.joined(separator: ", ")); withdraw one of them"
+                }
+                return text
+            }
+        }
+    }
+}
+
+struct FacilitatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "facilitator",
+        abstract: "Register facilitators and list them.",
+        subcommands: [Add.self, List.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a facilitator.",
+            discussion: "Example:\n  kring facilitator add --name \"An Claes\" --languages nl,fr --lead --audiences partners,parents --max-per-month 4")
+        @Option(help: "The name colleagues know them by.") var name: String
+        @Option(help: "Languages, comma-separated: nl,fr.") var languages: String
+        @Flag(help: "Can lead a session.") var lead = false
+        @Option(help: "Audiences they may serve, comma-separated (default: all).") var audiences: String?
+        @Option(help: "At most this many sessions a month.") var maxPerMonth: Int?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().addFacilitator(
+                FacilitatorRequest(name: name, languages: languages, lead: lead, audiences: audiences, maxPerMonth: maxPerMonth))
+            emit(view, format: output.format) { Render.facilitators([$0]) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List facilitators.", discussion: "Example:\n  kring facilitator list")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().listFacilitators(), format: output.format, table: Render.facilitators)
+        }
+    }
+}
+
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "Who is enrolled in a group and how they attended so far, then the waitlist.",
+        discussion: "Examples:\n  kring roster --group gent-partners\n  kring roster --group gent-partners --session 3")
+    @Option(help: "The group's id or name.") var group: String
+    @Option(help: "Show each participant's mark at this session.") var session: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+        emit(try database.open().roster(group: group, session: session), format: output.format, table: Render.roster)
+    }
+}
+
+struct AttendanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attendance",
+        abstract: "Record attendance.",
+        subcommands: [Mark.self]
+    )
+
+    struct Mark: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a participant present, absent or excused at a session.",
+            discussion: "Example:\n  kring attendance mark --session 3 --participant \"Stille Eik\" --status present")
+        @Option(help: "The session's id.") var session: String
+        @Option(help: "The participant's id or pseudonym.") var participant: String
+        @Option(help: "present, absent or excused.") var status: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().markAttendance(session: session, participant: participant, status: status)
+            emit(view, format: output.format) { "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))" }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import KringApp
+
+struct SeriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "series",
+        abstract: "Add a recurring series of sessions to a group.",
+        subcommands: [Add.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a series in the group's local time; its sessions are created at once.",
+            discussion: """
+                The rule is an RFC 5545 RRULE subset: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, BYDAY (with ordinals such
+                as 2TU or -1FR for MONTHLY), and COUNT or UNTIL. Times stay at the same local hour across DST.
+
+                Example:
+                  kring series add --group gent-partners --start 2027-01-12T19:00 --duration 120 \\
+                    --rrule 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=10' --exdate 2027-02-09 --skip-holidays be
+                """
+        )
+        @Option(help: "The group's id or name.") var group: String
+        @Option(help: "First session, local time: 2027-01-12T19:00.") var start: String
+        @Option(help: "Length in minutes (15 to 480).") var duration: Int
+        @Option(help: "The recurrence rule.") var rrule: String
+        @Option(help: "Dates to leave out, comma-separated: 2027-02-09,2027-03-09.") var exdate: String?
+        @Option(help: "Skip public holidays: be (Belgium).") var skipHolidays: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let excluded = exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+            let view = try database.open().addSeries(
+                SeriesRequest(
+                    group: group, start: start, durationMinutes: duration, rrule: rrule, excludedDates: excluded,
+                    skipHolidays: skipHolidays))
+            emit(view, format: output.format, table: Render.series)
+        }
+    }
+}
+
+struct SessionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session",
+        abstract: "List, move and cancel sessions.",
+        subcommands: [List.self, Move.self, Cancel.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List sessions in start order, times in the group's zone.",
+            discussion: "Example:\n  kring session list --group gent-partners --from 2027-01-01 --to 2027-03-31")
+        @Option(help: "Only this group (id or name).") var group: String?
+        @Option(help: "From this date (inclusive), YYYY-MM-DD.") var from: String?
+        @Option(help: "Up to this date (inclusive), YYYY-MM-DD.") var to: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().listSessions(group: group, from: from, to: to), format: output.format, table: Render.sessions)
+        }
+    }
+
+    struct Move: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a session to a new local start; its length stays.",
+            discussion: "Example:\n  kring session move 14 --to 2027-02-10T19:00")
+        @Argument(help: "The session's id.") var session: String
+        @Option(help: "New start, local time: 2027-02-10T19:00.") var to: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().moveSession(session, to: to), format: output.format) { Render.sessions([$0]) }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a session; it stays listed as cancelled.", discussion: "Example:\n  kring session cancel 14")
+        @Argument(help: "The session's id.") var session: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().cancelSession(session), format: output.format) { Render.sessions([$0]) }
+        }
+    }
+}

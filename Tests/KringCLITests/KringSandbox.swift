@@ -1,0 +1,140 @@
+import Foundation
+import KringStorage
+
+/// The outcome of one `kring` process.
+struct KringRun: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    var succeeded: Bool { status == 0 }
+
+    /// stdout parsed as JSON (the `--format json` output).
+    func json() throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
+    }
+
+    func object() throws -> [String: Any] {
+        guard let object = try json() as? [String: Any] else { throw SandboxError("not a JSON object: \(stdout)") }
+        return object
+    }
+
+    func array() throws -> [[String: Any]] {
+        guard let array = try json() as? [[String: Any]] else { throw SandboxError("not a JSON array: \(stdout)") }
+        return array
+    }
+}
+
+struct SandboxError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A temporary home for one test: its own database, key file and XDG folders, and the real `kring` binary.
+final class KringSandbox: @unchecked Sendable {
+    let folder: URL
+    let databasePath: String
+    let keyPath: String
+    /// A fixed "now" so tests about past and future sessions do not depend on the day they run.
+    var now = "2026-12-01T09:00:00Z"
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        databasePath = folder.appendingPathComponent("kring.sqlite").path
+        keyPath = folder.appendingPathComponent("config/kring/key").path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The `kring` executable built beside the test bundle (or `KRING_BINARY`).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["KRING_BINARY"] { return URL(fileURLWithPath: path) }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("kring").path), folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("kring")
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KRING_") }
+        environment["KRING_DB"] = databasePath
+        environment["KRING_KEY_FILE"] = keyPath
+        environment["XDG_CONFIG_HOME"] = folder.appendingPathComponent("config").path
+        environment["XDG_DATA_HOME"] = folder.appendingPathComponent("data").path
+        environment["KRING_NOW"] = now
+        return environment
+    }
+
+    /// Runs `kring` with the arguments and waits for it.
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> KringRun {
+        let process = try start(arguments, environment: extra)
+        return process.wait()
+    }
+
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RunningKring {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return RunningKring(process: process, out: out, err: err)
+    }
+
+    /// Runs and insists on success, returning the run for its output.
+    @discardableResult
+    func ok(_ arguments: [String]) throws -> KringRun {
+        let result = try run(arguments)
+        guard result.succeeded else {
+            throw SandboxError("kring \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+        }
+        return result
+    }
+
+    /// Every row of every table, to compare before and after a refused command.
+    func dump() throws -> String {
+        try KringStore.open(path: databasePath, create: false).dump()
+    }
+
+    func rawBytes(_ suffix: String = "") -> Data {
+        FileManager.default.contents(atPath: databasePath + suffix) ?? Data()
+    }
+}
+
+/// A started `kring` process; reading both pipes while waiting so a chatty process never blocks.
+struct RunningKring: @unchecked Sendable {
+    let process: Process
+    let out: Pipe
+    let err: Pipe
+
+    func wait() -> KringRun {
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return KringRun(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension Data {
+    func contains(_ text: String) -> Bool {
+        range(of: Data(text.utf8)) != nil
+    }
+}

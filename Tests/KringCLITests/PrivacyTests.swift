@@ -1,0 +1,135 @@
+import Crypto
+import Foundation
+import KringStorage
+import Testing
+
+/// The rules of privacy.md that the CLI and its database file must keep.
+@Suite struct PrivacyTests {
+    static func enrolCanary(_ sandbox: KringSandbox) throws -> String {
+        let canary = "canary-\(UUID().uuidString.lowercased())@example.org"
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Kanarie Vogel", "--relation", "friend",
+            "--contact", canary,
+        ])
+        return canary
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Rule 2 and 4: no trace of the address, nor its plain SHA-256, in the file or its write-ahead log.
+    @Test func canaryContactLeavesNoTraceInDatabaseOrLog() throws {
+        let sandbox = try CLITourTests.plannedGroup()
+        let canary = try Self.enrolCanary(sandbox)
+        let digest = Data(SHA256.hash(data: Data(canary.utf8)))
+        for suffix in ["", "-wal", "-shm"] {
+            let bytes = sandbox.rawBytes(suffix)
+            #expect(!bytes.contains(canary), "canary in kring.sqlite\(suffix)")
+            #expect(!bytes.contains("canary-"), "canary prefix in kring.sqlite\(suffix)")
+            #expect(bytes.range(of: digest) == nil, "raw SHA-256 in kring.sqlite\(suffix)")
+            #expect(!bytes.contains(Self.hex(digest)), "hex SHA-256 in kring.sqlite\(suffix)")
+        }
+        let listing = try sandbox.ok(["participant", "list", "--format", "json"]).stdout
+        #expect(!listing.contains(canary))
+        #expect(listing.contains("\"hasContact\" : true"))
+    }
+
+    /// Rule 3: the key is not in the database, and without it Kring refuses to run on sealed data.
+    @Test func keyStaysOutOfDatabaseAndItsAbsenceStopsKring() throws {
+        let sandbox = try CLITourTests.plannedGroup()
+        _ = try Self.enrolCanary(sandbox)
+        let keyText = try String(contentsOfFile: sandbox.keyPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let keyBytes = try #require(Data(base64Encoded: keyText))
+        for suffix in ["", "-wal"] {
+            #expect(!sandbox.rawBytes(suffix).contains(keyText))
+            #expect(sandbox.rawBytes(suffix).range(of: keyBytes) == nil)
+        }
+        let moved = sandbox.keyPath + ".away"
+        try FileManager.default.moveItem(atPath: sandbox.keyPath, toPath: moved)
+        let refused = try sandbox.run(["group", "list"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("key"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+
+        // A different key is refused too: it does not open what is stored.
+        try sandbox.ok(["init"])
+        let wrongKey = try sandbox.run(["group", "list"])
+        #expect(wrongKey.status != 0)
+        #expect(wrongKey.stderr.contains("does not open"))
+        try FileManager.default.removeItem(atPath: sandbox.keyPath)
+        try FileManager.default.moveItem(atPath: moved, toPath: sandbox.keyPath)
+        try sandbox.ok(["group", "list"])
+    }
+
+    @Test func keyFileReadableByOthersIsRefused() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: sandbox.keyPath)
+        try sandbox.ok(["group", "create", "--name", "g", "--audience", "parents", "--language", "nl", "--capacity", "4"])
+        try sandbox.ok(["group", "open", "g"])
+        let refused = try sandbox.run([
+            "participant", "enrol", "--group", "g", "--relation", "parent", "--contact", "a@example.org",
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("chmod 600"))
+    }
+
+    /// Rule 9: erasure really erases, in the main file and in the log.
+    @Test func erasureLeavesNoTraceOfPseudonymOrContact() throws {
+        let sandbox = try CLITourTests.plannedGroup()
+        let canary = try Self.enrolCanary(sandbox)
+        let before = sandbox.rawBytes() + sandbox.rawBytes("-wal")
+        #expect(before.contains("Kanarie Vogel"))
+        try sandbox.ok(["participant", "withdraw", "Kanarie Vogel", "--erase"])
+        for suffix in ["", "-wal"] {
+            let bytes = sandbox.rawBytes(suffix)
+            #expect(!bytes.contains("Kanarie Vogel"), "pseudonym left in kring.sqlite\(suffix)")
+            #expect(!bytes.contains(canary))
+        }
+        #expect(sandbox.rawBytes("-wal").count == 0)
+        let gone = try sandbox.run(["participant", "withdraw", "Kanarie Vogel"])
+        #expect(gone.status != 0)
+    }
+
+    /// Rule 1: the schema holds the minimum; no column could take a legal name, notes or an IP address.
+    @Test func schemaHasNoColumnForNamesNotesOrAddresses() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        let columns = try KringStore.open(path: sandbox.databasePath, create: false).columnNames()
+        let participantColumns = Set(columns.filter { $0.hasPrefix("participant.") })
+        #expect(participantColumns == [
+            "participant.id", "participant.pseudonym", "participant.relation", "participant.language",
+            "participant.contact_ciphertext", "participant.contact_lookup", "participant.created_at",
+        ])
+        let forbidden: Set<Substring> = [
+            "first", "last", "legal", "surname", "birth", "note", "notes", "comment", "ip", "address", "phone",
+            "email", "street",
+        ]
+        let namedOnPurpose: Set<String> = ["support_group.internal_name", "facilitator.display_name"]
+        for column in columns where !namedOnPurpose.contains(column) {
+            let words = Set(column.split(separator: ".").last!.split(separator: "_"))
+            #expect(words.isDisjoint(with: forbidden), "column \(column) could hold personal data")
+            #expect(!words.contains("name"), "column \(column) could hold a name")
+        }
+    }
+}
+
+/// Rule 10: past the retention period, participants whose groups ended are purged without anyone asking.
+@Suite struct RetentionTests {
+    @Test func participantsArePurgedOnceRetentionHasPassed() throws {
+        let sandbox = try CLITourTests.plannedGroup()
+        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Oude Wilg", "--relation", "partner"])
+        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Jonge Berk", "--relation", "partner"])
+        try sandbox.ok(["participant", "withdraw", "Oude Wilg"])
+        sandbox.now = "2027-06-01T09:00:00Z"
+        let listed = try sandbox.ok(["participant", "list", "--format", "json"]).array()
+        #expect(listed.compactMap { $0["pseudonym"] as? String } == ["Oude Wilg", "Jonge Berk"])
+        sandbox.now = "2028-01-02T09:00:00Z"
+        let later = try sandbox.ok(["participant", "list", "--format", "json"]).array()
+        #expect(later.compactMap { $0["pseudonym"] as? String } == ["Jonge Berk"])
+        #expect(!sandbox.rawBytes().contains("Oude Wilg"))
+        #expect(!sandbox.rawBytes("-wal").contains("Oude Wilg"))
+    }
+}
