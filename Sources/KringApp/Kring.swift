@@ -37,7 +37,11 @@ public final class Kring: Sendable {
             // Loading reports a missing or unreadable key file; opening reports a key that does not fit.
             let checkedSealer: ContactSealer
             if let sealer { checkedSealer = sealer } else { checkedSealer = try configuration.keyFile.load() }
-            _ = try checkedSealer.open(sealed.ciphertext, at: .contact(of: sealed.participantId))
+            do {
+                _ = try checkedSealer.open(sealed.ciphertext, at: .contact(of: sealed.participantId))
+            } catch {
+                throw KringError(.environment, field: "key", value: configuration.keyFile.path, reason: error.reason)
+            }
         }
         let kring = Kring(
             store: store, keyFile: configuration.keyFile, sealer: sealer, clock: configuration.clock, logger: logger)
