@@ -132,3 +132,33 @@ import Testing
         #expect(!sandbox.rawBytes("-wal").contains("Oude Wilg"))
     }
 }
+
+/// Rule 6: at trace level, no log line carries a pseudonym, a contact, or an IP address.
+@Suite struct LogPrivacyTests {
+    @Test func traceLogsCarryNoPersonalData() throws {
+        let sandbox = try KringSandbox()
+        let trace = ["KRING_LOG_LEVEL": "trace"]
+        var logs = ""
+        func run(_ arguments: [String]) throws {
+            let result = try sandbox.run(arguments, environment: trace)
+            #expect(result.succeeded, "\(arguments): \(result.stderr)")
+            logs += result.stderr
+        }
+        try run(["init"])
+        try run(["group", "create", "--name", "log-groep", "--audience", "partners", "--language", "nl", "--capacity", "2"])
+        try run(["series", "add", "--group", "log-groep", "--start", "2027-01-12T19:00", "--duration", "90", "--rrule", "FREQ=WEEKLY;COUNT=3"])
+        try run(["group", "open", "log-groep"])
+        let canary = "canary-\(UUID().uuidString.lowercased())@example.org"
+        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Geheime Reiger", "--relation", "partner", "--contact", canary])
+        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Verborgen Eik", "--relation", "partner"])
+        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Stille Wachter", "--relation", "parent"])
+        try run(["participant", "withdraw", "Geheime Reiger", "--erase"])
+        try run(["roster", "--group", "log-groep"])
+        #expect(logs.contains("participant enrolled"), "trace logging did not run: \(logs)")
+        for secret in [canary, "Geheime Reiger", "Verborgen Eik", "Stille Wachter"] {
+            #expect(!logs.contains(secret), "log carries \(secret)")
+        }
+        let ipv4 = try Regex(#"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"#)
+        #expect(logs.firstMatch(of: ipv4) == nil)
+    }
+}

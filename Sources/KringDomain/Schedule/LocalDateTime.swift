@@ -11,7 +11,8 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.minute = minute
     }
 
-    /// Reads `HH:MM`, or `HH:MM:00` since many tools print seconds; other seconds are refused, Kring plans to the minute.
+    /// Reads `HH:MM`, or `HH:MM:00` since many tools print seconds; other seconds are refused (Kring plans to the
+    /// minute).
     public static func parse(_ text: String, field: String) throws(KringError) -> LocalTime {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || (parts.count == 3 && parts[2] == "00"),

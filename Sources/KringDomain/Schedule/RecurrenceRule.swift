@@ -48,7 +48,9 @@ public struct RecurrenceRule: Hashable, Sendable, Codable, CustomStringConvertib
     public init(frequency: Frequency, interval: Int = 1, byDay: [DaySpec] = [], end: End) throws(KringError) {
         let spelled = RecurrenceRule.spell(frequency: frequency, interval: interval, byDay: byDay, end: end)
         guard RecurrenceRule.intervalRange.contains(interval) else {
-            throw .invalid("rrule", spelled, "INTERVAL=\(interval) is out of range; it must be a whole number from 1 to 52")
+            throw .invalid(
+                "rrule", spelled, "INTERVAL=\(interval) is out of range; it must be a whole number from 1 to 52"
+            )
         }
         if case .count(let count) = end, !RecurrenceRule.countRange.contains(count) {
             throw .invalid("rrule", spelled, "COUNT=\(count) is out of range; it must be a whole number from 1 to 500")

@@ -5,7 +5,8 @@ public enum SeriesExpansion {
 
     /// Occurrence local start times, in order. RFC 5545 semantics: COUNT counts occurrences of the rule *before*
     /// exclusions are removed (so an RRULE+EXDATE export expands to the same set). The first occurrence is `start`
-    /// itself, which must match the rule (else error field "start": "2027-01-13 is a Wednesday; the rule's BYDAY is TU").
+    /// itself, which must match the rule
+    /// (else error field "start": "2027-01-13 is a Wednesday; the rule's BYDAY is TU").
     ///
     /// `limit` caps the occurrences the rule generates (before exclusions); more is refused, not truncated.
     public static func occurrences(
@@ -16,7 +17,9 @@ public enum SeriesExpansion {
     }
 
     /// The dates the rule generates from `start`, exclusions not yet removed.
-    public static func dates(start: LocalDate, rule: RecurrenceRule, limit: Int = 1000) throws(KringError) -> [LocalDate] {
+    public static func dates(
+        start: LocalDate, rule: RecurrenceRule, limit: Int = 1000
+    ) throws(KringError) -> [LocalDate] {
         try checkStartMatches(start, rule: rule)
         let horizon = start.adding(months: 12 * maximumSpanYears)
             ?? start.adding(days: -1).adding(months: 12 * maximumSpanYears)!  // 29 February: one day earlier
@@ -123,7 +126,9 @@ public enum SeriesExpansion {
         guard !rule.byDay.isEmpty else { return }
         let byDayText = rule.byDay.map(\.text).joined(separator: ",")
         guard rule.byDay.contains(where: { $0.weekday == start.weekday }) else {
-            throw .invalid("start", start.iso, "\(start.iso) is a \(start.weekday.name); the rule's BYDAY is \(byDayText)")
+            throw .invalid(
+                "start", start.iso, "\(start.iso) is a \(start.weekday.name); the rule's BYDAY is \(byDayText)"
+            )
         }
         guard rule.frequency == .monthly else { return }
         let matches = rule.byDay.contains { monthDays($0, year: start.year, month: start.month).contains(start) }
