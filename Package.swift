@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The model and its rules: no I/O, no SQL, no libical, no HTTP.
@@ -63,13 +65,44 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Facilitator assignment solver: plain value types in, plan out; Foundation only.
+        .target(name: "KringSolver", swiftSettings: swiftSettings),
+        // Independent checker of every hard rule; uses only KringSolver's input/output value types.
+        .target(name: "KringPlanChecker", dependencies: ["KringSolver"], swiftSettings: swiftSettings),
+        // Seeded instance generator around a planted feasible plan, for tests and the benchmark.
+        .target(name: "KringSolverBench", dependencies: ["KringSolver"], swiftSettings: swiftSettings),
+        // The HTTP service: Hummingbird routes over the same application operations as the CLI.
+        .target(
+            name: "KringServer",
+            dependencies: [
+                "KringApp", "KringDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kring",
             dependencies: [
-                "KringApp",
+                "KringApp", "KringServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KringServerTests",
+            dependencies: [
+                "KringServer", "KringApp", "KringDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KringSolverTests",
+            dependencies: ["KringSolver", "KringPlanChecker", "KringSolverBench"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KringDomainTests", dependencies: ["KringDomain"], swiftSettings: swiftSettings),
