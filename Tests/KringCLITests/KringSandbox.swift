@@ -76,8 +76,11 @@ final class KringSandbox: @unchecked Sendable {
         return process.wait()
     }
 
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RunningKring {
+    func start(
+        _ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil
+    ) throws -> RunningKring {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = Self.binary
         process.arguments = arguments
         process.environment = environment.merging(extra) { _, new in new }
