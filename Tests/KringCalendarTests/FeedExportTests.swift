@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+
+@testable import KringCalendar
+
+@Suite("Feed export")
+struct FeedExportTests {
+    let exporter = FeedExporter(now: { Fixtures.fixedNow })
+
+    func feed(_ series: [CalendarSeries] = [Fixtures.biweekly, Fixtures.monthly]) throws -> String {
+        try exporter.publishFeed(language: .nl, series: series)
+    }
+
+    @Test func feedIsPublishWithNameRefreshAndNoAttendee() throws {
+        let text = try feed()
+        let calendar = CalendarReadBack.read(text)
+        #expect(calendar.parseErrors == 0)
+        #expect(calendar.method == "PUBLISH")
+        #expect(calendar.calendarProperties["NAME"] == "Mijn afspraken")
+        #expect(calendar.calendarProperties["X-WR-CALNAME"] == "Mijn afspraken")
+        #expect(calendar.calendarProperties["PRODID"] == "-//Kring//Kalender//NL")
+        #expect(text.contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"))
+        #expect(text.contains("\r\nX-PUBLISHED-TTL:PT1H\r\n"))
+        #expect(!text.contains("ATTENDEE"))
+        #expect(!text.contains("ORGANIZER"))
+        #expect(calendar.events.allSatisfy { $0.attendees.isEmpty })
+        #expect(text.contains("DTSTAMP:20260101T000000Z"))
+    }
+
+    @Test func dtstartUsesPlainIANAZoneWithCompactVTIMEZONE() throws {
+        let text = try feed()
+        let calendar = CalendarReadBack.read(text)
+        #expect(calendar.timeZoneIDs == ["Europe/Brussels"])
+        #expect(calendar.timeZoneLineCounts.allSatisfy { $0 < 60 }, "\(calendar.timeZoneLineCounts)")
+        #expect(!text.contains("freeassociation"))
+        let master = try #require(calendar.events.first { $0.uid == Fixtures.biweekly.uid && $0.recurrenceID == nil })
+        #expect(master.dtstart == "TZID=Europe/Brussels:20260106T190000")
+        #expect(master.dtend == "TZID=Europe/Brussels:20260106T210000")
+        // Every TZID parameter in the file names a zone the file defines.
+        for line in text.components(separatedBy: "\r\n") where line.contains("TZID=") {
+            #expect(line.contains("TZID=Europe/Brussels:"), "\(line)")
+        }
+    }
+
+    @Test func localUntilBecomesUTCAsRFC5545Requires() throws {
+        let calendar = CalendarReadBack.read(try feed())
+        let master = try #require(calendar.events.first { $0.uid == Fixtures.biweekly.uid && $0.recurrenceID == nil })
+        // 2027-12-28 23:59:59 in Brussels (CET, +01:00) is 22:59:59Z.
+        #expect(master.rrule == "FREQ=WEEKLY;UNTIL=20271228T225959Z;INTERVAL=2;BYDAY=TU")
+    }
+
+    @Test func sequenceIsTheSameOnMasterAndOverrides() throws {
+        let calendar = CalendarReadBack.read(try feed())
+        let events = calendar.events.filter { $0.uid == Fixtures.biweekly.uid }
+        #expect(events.count == 2)
+        // The override was made at SEQUENCE 2; Google ignores an override below the master's, so both carry 3.
+        #expect(events.map(\.sequence) == [3, 3])
+    }
+
+    @Test func overrideIsAFullCopyWithRecurrenceIDAndNoRecurrence() throws {
+        let calendar = CalendarReadBack.read(try feed())
+        let events = calendar.events.filter { $0.uid == Fixtures.biweekly.uid }
+        #expect(events.first?.recurrenceID == nil, "master comes first")
+        let override = try #require(events.last)
+        #expect(override.recurrenceID == "TZID=Europe/Brussels:20260414T190000")
+        #expect(override.dtstart == "TZID=Europe/Brussels:20260416T183000")
+        #expect(override.dtend == "TZID=Europe/Brussels:20260416T203000")
+        #expect(override.rrule == nil && override.exdates.isEmpty)
+        #expect(override.location == Fixtures.biweekly.location && override.summary == "Gespreksgroep")
+    }
+
+    @Test func excludedStartsBecomeEXDATEsOnceEach() throws {
+        let text = try feed()
+        let calendar = CalendarReadBack.read(text)
+        let master = try #require(calendar.events.first { $0.uid == Fixtures.biweekly.uid && $0.recurrenceID == nil })
+        #expect(master.exdates == ["TZID=Europe/Brussels:20260331T190000", "TZID=Europe/Brussels:20261027T190000"])
+        #expect(text.components(separatedBy: "20260331T190000").count - 1 == 1)
+        let monthly = try #require(calendar.events.first { $0.uid == Fixtures.monthly.uid })
+        #expect(monthly.exdates.isEmpty)
+    }
+
+    @Test func movedThenCancelledOccurrenceStaysCancelled() throws {
+        var series = Fixtures.biweekly
+        series.excludedStarts.append(Fixtures.local(2026, 4, 14, 19, 0))
+        let calendar = CalendarReadBack.read(try feed([series]))
+        #expect(calendar.events.count == 1)
+        #expect(calendar.events[0].exdates.contains("TZID=Europe/Brussels:20260414T190000"))
+    }
+
+    @Test func uidIsStableAcrossReExports() throws {
+        let first = CalendarReadBack.read(try feed())
+        var changed = Fixtures.biweekly
+        changed.sequence = 4
+        changed.excludedStarts.append(Fixtures.local(2026, 6, 9, 19, 0))
+        let later = FeedExporter(now: { Fixtures.fixedNow.addingTimeInterval(86_400) })
+        let second = CalendarReadBack.read(try later.publishFeed(language: .nl, series: [changed, Fixtures.monthly]))
+        #expect(first.events.map(\.uid) == second.events.map(\.uid))
+        #expect(second.events.filter { $0.uid == changed.uid }.map(\.sequence) == [4, 4])
+    }
+
+    @Test func textRoundTripsThroughLibical() throws {
+        var series = Fixtures.monthly
+        series.summary = "Groep, met; punt\\komma 🙂 שלום عربي"
+        series.description = "Regel 1\nRegel 2, met \"quotes\"; en \\ backslash\r\n" + "Regel 3 👨‍👩‍👧 مرحبا"
+        series.location = "Zaal 3; ingang B, achterkant"
+        let text = try exporter.publishFeed(name: "Mijn groep, 2026; \\ deel 1", language: .nl, series: [series])
+        let calendar = CalendarReadBack.read(text)
+        let event = try #require(calendar.events.first)
+        #expect(event.summary == series.summary)
+        let expected = "Regel 1\nRegel 2, met \"quotes\"; en \\ backslash\n" + "Regel 3 👨‍👩‍👧 مرحبا"
+        #expect(event.description == expected, "CRLF becomes one newline")
+        #expect(event.location == series.location)
+        #expect(text.contains("\r\nNAME:Mijn groep 2026 deel 1\r\n"))
+        // libical writes X- values raw and some clients show NAME's escapes, so both are cleaned, not escaped.
+        #expect(text.contains("\r\nX-WR-CALNAME:Mijn groep 2026 deel 1\r\n"))
+        // Folding at 75 octets never splits a UTF-8 sequence: every physical line is valid UTF-8 on its own.
+        for line in text.components(separatedBy: "\r\n") {
+            #expect(line.utf8.count <= 75)
+        }
+    }
+
+    @Test(arguments: CalendarLanguage.allCases)
+    func defaultsAreNeutral(language: CalendarLanguage) throws {
+        let text = try exporter.publishFeed(language: language, series: [Fixtures.monthly])
+        let calendar = CalendarReadBack.read(text)
+        let neutral = CalendarText.neutral(language)
+        #expect(calendar.events.first?.summary == neutral.defaultSummary)
+        #expect(calendar.calendarProperties["X-WR-CALNAME"] == neutral.calendarName)
+        #expect(calendar.calendarProperties["PRODID"] == neutral.productIdentifier)
+        for word in ["Stop it", "pedo", "seks", "Kring vzw", "daders", "preventie"] {
+            #expect(!text.localizedCaseInsensitiveContains(word))
+        }
+        #expect(text.contains("CLASS:PRIVATE"))
+    }
+
+    @Test func localTimesThatDSTSkipsOrRepeatsAreRefused() throws {
+        var skipped = Fixtures.monthly
+        skipped.firstStartLocal = Fixtures.local(2026, 3, 29, 2, 30)
+        skipped.rrule = "FREQ=DAILY;COUNT=3"
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [skipped]) }
+
+        var weekly = Fixtures.monthly
+        weekly.firstStartLocal = Fixtures.local(2026, 10, 4, 2, 30)
+        weekly.rrule = "FREQ=WEEKLY;BYDAY=SU"
+        do {
+            _ = try exporter.publishFeed(language: .en, series: [weekly])
+            Issue.record("2026-10-25 02:30 exists twice and must be refused")
+        } catch {
+            #expect(error.description.contains("2026-10-25 02:30"))
+        }
+
+        var moved = Fixtures.biweekly
+        moved.overrides[0].newStartLocal = Fixtures.local(2026, 3, 29, 2, 15)
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [moved]) }
+    }
+
+    @Test func badInputIsRefusedWithAClearError() throws {
+        var badRule = Fixtures.monthly
+        badRule.rrule = "FREQ=SOMETIMES"
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [badRule]) }
+        var badZone = Fixtures.monthly
+        badZone.timeZoneIdentifier = "Europe/Atlantis"
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [badZone]) }
+        var badUID = Fixtures.monthly
+        badUID.uid = "x\r\nATTENDEE:mailto:spy@example.org"
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [badUID]) }
+        var notAnOccurrence = Fixtures.biweekly
+        notAnOccurrence.overrides[0].originalStartLocal = Fixtures.local(2026, 4, 15, 19, 0)
+        #expect(throws: CalendarError.self) { try exporter.publishFeed(language: .en, series: [notAnOccurrence]) }
+        #expect(throws: CalendarError.self) {
+            try exporter.publishFeed(language: .en, series: [Fixtures.monthly, Fixtures.monthly])
+        }
+    }
+
+    @Test func concurrentExportsAreSafe() async throws {
+        let exporter = self.exporter
+        let reference = try feed()
+        let results = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<32 {
+                group.addTask {
+                    try exporter.publishFeed(language: .nl, series: [Fixtures.biweekly, Fixtures.monthly])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 32)
+        #expect(results.allSatisfy { $0 == reference })
+    }
+}

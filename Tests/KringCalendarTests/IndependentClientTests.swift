@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+
+@testable import KringCalendar
+
+/// The exports read by code that shares nothing with libical: PyPI `icalendar` 7.x, `recurring-ical-events` 3.x
+/// and a real CalDAV server (Radicale). `make test` always sets `KRING_PYTHON`; elsewhere these are skipped.
+@Suite(
+    "Independent clients",
+    .enabled(if: TestSupport.python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"),
+    .serialized
+)
+struct IndependentClientTests {
+    struct Parsed: Decodable {
+        struct Time: Decodable, Equatable {
+            let local: String
+            let tzid: String?
+            let utc: String?
+        }
+
+        struct Event: Decodable {
+            let uid: String
+            let sequence: Int
+            let summary: String
+            let description: String
+            let location: String
+            let status: String
+            let dtstart: Time
+            let recurrence_id: Time?
+            let rrule: String?
+            let exdates: [Time]
+            let attendees: [String]
+            let organizer: String?
+        }
+
+        let method: String
+        let name: String
+        let x_wr_calname: String
+        let timezones: [String]
+        let events: [Event]
+        let errors: [String]
+    }
+
+    struct Expanded: Decodable {
+        struct Occurrence: Decodable {
+            let uid: String
+            let start: String
+            let end: String
+            let sequence: Int
+        }
+
+        let occurrences: [Occurrence]
+    }
+
+    struct RoundTrip: Decodable {
+        struct Stored: Decodable {
+            struct Event: Decodable {
+                let uid: String
+                let sequence: Int
+                let dtstart: String
+                let dtstart_tzid: String?
+                let rrule: String?
+                let exdates: [String]
+                let recurrence_id: String?
+            }
+
+            let put: Int
+            let put_error: String?
+            let get: Int
+            let events: [Event]
+        }
+
+        let mkcalendar: [Int]
+        let files: [String: [String: Stored]]
+    }
+
+    let exporter = FeedExporter(now: { Fixtures.fixedNow })
+
+    /// One file of every kind this layer writes, keyed by a short name.
+    func exports(in directory: URL) throws -> [String: String] {
+        var cancelledSeries = Fixtures.biweekly
+        cancelledSeries.status = .cancelled
+        var texty = Fixtures.monthly
+        texty.summary = "Groep, met; punt\\komma 🙂 שלום"
+        texty.description = "Regel 1\nRegel 2; \\ einde مرحبا"
+        let organizer = Fixtures.organizer
+        let attendee = Fixtures.attendee
+        let texts: [String: String] = [
+            "feed": try exporter.publishFeed(language: .nl, series: [Fixtures.biweekly, Fixtures.monthly]),
+            "feed-text": try exporter.publishFeed(name: "Mijn groep, 2026", language: .fr, series: [texty]),
+            "request": try exporter.invite(
+                method: .request, organizer: organizer, attendee: attendee, series: Fixtures.biweekly, language: .nl),
+            "cancel-occurrence": try exporter.invite(
+                method: .cancel, organizer: organizer, attendee: attendee, series: Fixtures.biweekly,
+                cancelledOccurrence: Fixtures.local(2026, 5, 12, 19, 0), language: .nl),
+            "cancel-series": try exporter.invite(
+                method: .cancel, organizer: organizer, attendee: attendee, series: cancelledSeries, language: .nl),
+            "withdrawn": try exporter.invite(
+                method: .cancel, organizer: organizer, attendee: attendee, series: Fixtures.biweekly, language: .en),
+        ]
+        return try texts.mapValues { try TestSupport.write($0, named: UUID().uuidString + ".ics", in: directory) }
+    }
+
+    @Test func pythonIcalendarParsesEveryExport() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = try exports(in: directory)
+        let parsed = try TestSupport.pythonCheck(
+            [String: Parsed].self, script: "check_export.py", ["parse"] + files.values.sorted())
+        #expect(parsed.count == files.count)
+        for (kind, path) in files {
+            let calendar = try #require(parsed[path], "\(kind)")
+            #expect(calendar.errors.isEmpty, "\(kind): \(calendar.errors)")
+            #expect(calendar.timezones == ["Europe/Brussels"], "\(kind)")
+            for event in calendar.events {
+                #expect(event.dtstart.tzid == "Europe/Brussels", "\(kind)")
+                if kind.hasPrefix("feed") {
+                    #expect(event.attendees.isEmpty && event.organizer == nil, "\(kind)")
+                } else {
+                    #expect(event.attendees == ["mailto:\(Fixtures.attendee)"], "\(kind)")
+                }
+            }
+        }
+        let feed = try #require(parsed[files["feed"]!])
+        #expect(feed.method == "PUBLISH" && feed.name == "Mijn afspraken" && feed.x_wr_calname == "Mijn afspraken")
+        let master = try #require(feed.events.first { $0.uid == Fixtures.biweekly.uid && $0.recurrence_id == nil })
+        #expect(master.exdates.map(\.local) == ["20260331T190000", "20261027T190000"])
+        #expect(master.rrule == "FREQ=WEEKLY;UNTIL=20271228T225959Z;INTERVAL=2;BYDAY=TU")
+        #expect(feed.events.filter { $0.uid == Fixtures.biweekly.uid }.map(\.sequence) == [3, 3])
+
+        let text = try #require(parsed[files["feed-text"]!])
+        #expect(text.name == "Mijn groep 2026" && text.x_wr_calname == "Mijn groep 2026")
+        #expect(text.events.first?.summary == "Groep, met; punt\\komma 🙂 שלום")
+        #expect(text.events.first?.description == "Regel 1\nRegel 2; \\ einde مرحبا")
+
+        let occurrence = try #require(parsed[files["cancel-occurrence"]!])
+        #expect(occurrence.method == "CANCEL")
+        #expect(occurrence.events.first?.recurrence_id?.local == "20260512T190000")
+        #expect(occurrence.events.first?.recurrence_id?.tzid == "Europe/Brussels")
+        let series = try #require(parsed[files["cancel-series"]!])
+        #expect(series.events.first?.status == "CANCELLED" && series.events.first?.recurrence_id == nil)
+        let withdrawn = try #require(parsed[files["withdrawn"]!])
+        #expect(withdrawn.events.first?.status == "" && withdrawn.events.first?.recurrence_id == nil)
+    }
+
+    @Test func recurringIcalEventsExpandsTwoYearsToTheExpectedInstants() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feed = try exporter.publishFeed(language: .nl, series: [Fixtures.biweekly, Fixtures.monthly])
+        let path = try TestSupport.write(feed, named: "feed.ics", in: directory)
+        let expanded = try TestSupport.pythonCheck(
+            Expanded.self, script: "check_export.py", ["expand", path, "2026-01-01T00:00:00Z", "2028-01-01T00:00:00Z"])
+        let expected = Fixtures.expectedIntervals
+        #expect(expanded.occurrences.map(\.start) == expected.map { Fixtures.utcString($0.start) })
+        #expect(expanded.occurrences.map(\.end) == expected.map { Fixtures.utcString($0.end) })
+        #expect(expanded.occurrences.allSatisfy { $0.sequence == ($0.uid == Fixtures.biweekly.uid ? 3 : 0) })
+        // Both DST switches are inside: 19:00 Brussels is 18:00Z in winter and 17:00Z in summer.
+        let hours = Set(
+            expanded.occurrences.filter { $0.uid == Fixtures.biweekly.uid }.map { $0.start.dropFirst(11).prefix(5) })
+        #expect(hours == ["18:00", "17:00", "16:30"])
+        #expect(!expanded.occurrences.contains { $0.start == "2026-03-31T17:00:00Z" }, "excluded")
+        #expect(!expanded.occurrences.contains { $0.start == "2026-04-14T17:00:00Z" }, "moved away")
+        #expect(expanded.occurrences.contains { $0.start == "2026-04-16T16:30:00Z" }, "moved here")
+        #expect(expected.count == 52 - 2 + 10, "52 fortnightly sessions less 2 excluded, 10 monthly")
+    }
+
+    @Test func radicaleStoresAndReturnsEveryExport() throws {
+        let python = try #require(TestSupport.python)
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = try exports(in: directory)
+        let portText = try TestSupport.run(python, [TestSupport.checks.appendingPathComponent("free_port.py").path])
+        let port = String(decoding: portText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: python)
+        server.arguments = [
+            "-m", "radicale", "--config", "",
+            "--storage-filesystem-folder", directory.appendingPathComponent("storage").path,
+            "--server-hosts", "127.0.0.1:\(port)", "--auth-type", "none", "--logging-level", "warning",
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { TestSupport.kill(server) }
+        // The script waits until the server answers before its first request.
+        let result = try TestSupport.pythonCheck(
+            RoundTrip.self, script: "radicale_roundtrip.py", ["http://127.0.0.1:\(port)/"] + files.values.sorted())
+        #expect(result.mkcalendar.allSatisfy { $0 == 201 }, "\(result.mkcalendar)")
+        for (kind, path) in files {
+            let stored = try #require(result.files[path], "\(kind)")
+            for (uid, object) in stored {
+                #expect(object.put == 201, "\(kind) \(uid): \(object.put_error ?? "")")
+                #expect(object.get == 200, "\(kind) \(uid)")
+                #expect(object.events.allSatisfy { $0.uid == uid && $0.dtstart_tzid == "Europe/Brussels" }, "\(kind)")
+            }
+        }
+        let feed = try #require(result.files[files["feed"]!])
+        let biweekly = try #require(feed[Fixtures.biweekly.uid]?.events)
+        #expect(biweekly.count == 2)
+        #expect(biweekly.map(\.sequence) == [3, 3])
+        let master = try #require(biweekly.first { $0.recurrence_id == nil })
+        #expect(master.dtstart == "20260106T190000")
+        #expect(master.rrule == "FREQ=WEEKLY;UNTIL=20271228T225959Z;INTERVAL=2;BYDAY=TU")
+        #expect(master.exdates == ["20260331T190000", "20261027T190000"])
+        #expect(biweekly.first { $0.recurrence_id != nil }?.recurrence_id == "20260414T190000")
+        let monthly = try #require(feed[Fixtures.monthly.uid]?.events.first)
+        #expect(monthly.rrule == "FREQ=MONTHLY;COUNT=10;BYDAY=1MO" && monthly.sequence == 0)
+        let request = try #require(result.files[files["request"]!]?[Fixtures.biweekly.uid]?.events)
+        #expect(request.count == 2 && request.allSatisfy { $0.sequence == 3 })
+    }
+}
