@@ -80,7 +80,8 @@ extension Kring {
             return RosterView(
                 groupId: group.id!, group: group.internalName, title: group.displayTitle,
                 session: session.map { transaction.view(of: $0, in: group) },
-                sessionsSoFar: sessions.filter { $0.status != .cancelled }.count, enrolled: enrolled, waitlist: waitlist)
+                sessionsSoFar: sessions.filter { $0.status != .cancelled }.count, enrolled: enrolled,
+                waitlist: waitlist, staffing: try transaction.rosterStaffing(group: group, session: session, now: now))
         }
     }
 }

@@ -127,6 +127,8 @@ public struct RosterView: Codable, Sendable {
     public let sessionsSoFar: Int
     public let enrolled: [Member]
     public let waitlist: [Waiting]
+    /// The assigned facilitators of the named session, else of the group's next sessions.
+    public let staffing: [SessionStaffingView]
 }
 
 public struct AttendanceView: Codable, Sendable {

@@ -99,6 +99,10 @@ enum Render {
             }
         }
         lines.append(roster.enrolled.isEmpty ? "no one enrolled yet" : table.rendered)
+        if !roster.staffing.isEmpty {
+            lines.append(roster.session == nil ? "facilitators of the next sessions:" : "facilitators:")
+            lines += roster.staffing.map { "  " + staffingLine($0) }
+        }
         if roster.waitlist.isEmpty {
             lines.append("waitlist: empty")
         } else {

@@ -18,7 +18,8 @@ struct ImportCommand: ParsableCommand {
             throw KringError.notFound("file", file, "cannot be read")
         }
         let scenario = try Scenario.decode(data, file: file)
-        let view = try database.open().importScenario(scenario)
+        let planning = try ScenarioPlanning.decode(data, file: file)
+        let view = try database.open().importScenario(scenario, planning: planning)
         emit(view, format: output.format) { view in
             "imported \(view.groups.count) groups, \(view.sessions) sessions, \(view.participants) participants, "
                 + "\(view.facilitators) facilitators\n" + Render.groups(view.groups)
@@ -56,7 +57,11 @@ struct DemoCommand: ParsableCommand {
         do { data = try ExampleScenario.data() } catch {
             throw KringError(.environment, field: "scenario", value: ExampleScenario.fileName, reason: "is missing from this build")
         }
-        let imported = try kring.importScenario(Scenario.decode(data, file: ExampleScenario.fileName))
+        let imported = try kring.importScenario(
+            Scenario.decode(data, file: ExampleScenario.fileName),
+            planning: ScenarioPlanning.decode(data, file: ExampleScenario.fileName))
+        // Staff every upcoming session of the scenario; every slot is filled or explained.
+        let plan = try kring.assign(AssignRequest())
         let now = configuration.clock()
         let upcoming = try kring.listSessions(group: nil, from: nil, to: nil)
             .filter { session in
@@ -73,15 +78,19 @@ struct DemoCommand: ParsableCommand {
                 let groups: [GroupView]
                 let nextSessions: [SessionView]
                 let roster: RosterView
+                let assignment: AssignRunView
             }
             emit(
-                DemoView(database: path, groups: imported.groups, nextSessions: Array(upcoming), roster: roster),
+                DemoView(
+                    database: path, groups: imported.groups, nextSessions: Array(upcoming), roster: roster,
+                    assignment: plan),
                 format: .json) { _ in "" }
         case .table:
             print("Kring demo: the example scenario imported into \(path)\n")
             print("Groups\n" + Render.groups(imported.groups) + "\n")
             print("Next sessions\n" + Render.sessions(Array(upcoming)) + "\n")
             print(Render.roster(roster))
+            print("\nFacilitator plan (kring assign)\n" + Render.assignSummary(plan))
             print("\nTry: kring group list --db \(path)")
         }
     }

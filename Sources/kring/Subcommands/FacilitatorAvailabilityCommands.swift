@@ -1,0 +1,174 @@
+import ArgumentParser
+import KringApp
+import KringDomain
+
+/// `kring facilitator availability|blockout|exclude|update|decline`: what the planner must respect for a facilitator.
+extension FacilitatorCommand {
+    struct Availability: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a facilitator's weekly windows (or show their planning profile without options).",
+            discussion: """
+                Windows are in the facilitator's own time zone (Europe/Brussels unless `facilitator update
+                --timezone` says otherwise). A session must fit one window whole. Without any window a facilitator
+                is available at any time.
+
+                Examples:
+                  kring facilitator availability "An Claes" --weekly 'tu 18:00-22:00' --weekly 'we 09:00-13:00'
+                  kring facilitator availability "An Claes" --any-time
+                  kring facilitator availability "An Claes"
+                """)
+        @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "A weekly window such as 'tu 18:00-22:00'; repeat for more. Replaces all windows.")
+        var weekly: [String] = []
+        @Flag(help: "Remove every window: available at any time.") var anyTime = false
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime)
+            emit(view, format: output.format, table: Render.planningProfile)
+        }
+    }
+
+    struct Blockout: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Block out whole days (holiday, illness) for a facilitator, or remove a blockout.",
+            discussion: """
+                Both dates are included, in the facilitator's time zone.
+
+                Examples:
+                  kring facilitator blockout "An Claes" --from 2027-02-15 --to 2027-02-21
+                  kring facilitator blockout "An Claes" --from 2027-02-15 --to 2027-02-21 --remove
+                """)
+        @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "First day away, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day away, YYYY-MM-DD.") var to: String
+        @Flag(help: "Remove the blockout with exactly these dates.") var remove = false
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().blockout(facilitator: facilitator, from: from, to: to, remove: remove)
+            emit(view, format: output.format, table: Render.planningProfile)
+        }
+    }
+
+    struct Exclude: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a conflict of interest: never in this group, or never where this participant is enrolled.",
+            discussion: """
+                No reason is stored. A participant mark keeps the facilitator out of every group the participant is
+                enrolled or waitlisted in, now and later.
+
+                Examples:
+                  kring facilitator exclude "Karim Haddou" --group gent-partners
+                  kring facilitator exclude "Karim Haddou" --participant "Stille Eik"
+                  kring facilitator exclude "Karim Haddou" --group gent-partners --remove
+                """)
+        @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "A group (id or name).") var group: String?
+        @Option(help: "A participant they know (id or pseudonym).") var participant: String?
+        @Flag(help: "Remove the mark.") var remove = false
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().exclude(
+                facilitator: facilitator, group: group, participant: participant, remove: remove)
+            emit(view, format: output.format, table: Render.planningProfile)
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a facilitator's planning limits, time zone and preferences.",
+            discussion: """
+                `none` clears a maximum or a preference. Preferences are soft: the planner follows them when it can.
+
+                Examples:
+                  kring facilitator update "An Claes" --max-per-week 1 --max-per-month 3
+                  kring facilitator update "An Claes" --prefer-days tu,th --prefer-groups gent-partners
+                  kring facilitator update "An Claes" --max-per-week none
+                """)
+        @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "At most this many sessions in one week (1-7), or none.") var maxPerWeek: String?
+        @Option(help: "At most this many sessions in one month (1-31), or none.") var maxPerMonth: String?
+        @Option(help: "Their IANA time zone, e.g. Europe/Brussels.") var timezone: String?
+        @Option(help: "Preferred weekdays, comma-separated (mo,tu,…), or none.") var preferDays: String?
+        @Option(help: "Preferred groups, comma-separated ids or names, or none.") var preferGroups: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let changes = FacilitatorPlanningChanges(
+                maxPerWeek: maxPerWeek, maxPerMonth: maxPerMonth, timezone: timezone, preferredWeekdays: preferDays,
+                preferredGroups: preferGroups)
+            if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups].allSatisfy({ $0 == nil }) {
+                throw KringError.invalid("update", facilitator, "name at least one of the options to change")
+            }
+            let view = try database.open().updatePlanning(facilitator: facilitator, changes)
+            emit(view, format: output.format, table: Render.planningProfile)
+        }
+    }
+
+    struct Decline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a facilitator cannot do a session; only that slot is re-planned.",
+            discussion: """
+                The facilitator is never planned into that session again. The slot goes to the best free candidate,
+                else to someone who moves over from another session whose slot is refilled in turn; nothing else
+                changes. If nobody can take it, the slot stays empty and the reason for each candidate is shown.
+
+                Example:
+                  kring facilitator decline "An Claes" --session 12
+                """)
+        @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "The session's id.") var session: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().decline(facilitator: facilitator, session: session)
+            emit(view, format: output.format, table: Render.decline)
+        }
+    }
+}
+
+extension Render {
+    static func planningProfile(_ view: FacilitatorPlanningView) -> String {
+        func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ", ") }
+        let maxima = [
+            view.maxPerWeek.map { "\($0) a week" }, view.maxPerMonth.map { "\($0) a month" },
+        ].compactMap { $0 }
+        return """
+            \(view.name) (facilitator \(view.id)), time zone \(view.timezone)
+              weekly: \(view.weekly.isEmpty ? "any time" : list(view.weekly))
+              maximum: \(maxima.isEmpty ? "none" : maxima.joined(separator: ", "))
+              blockouts: \(list(view.blockouts.map { "\($0.from) to \($0.to)" }))
+              busy times imported: \(view.busyTimes)
+              excluded from groups: \(list(view.excludedGroups)); knows participants: \(list(view.excludedParticipants))
+              prefers groups: \(list(view.preferredGroups)); prefers days: \(list(view.preferredWeekdays))
+            """
+    }
+
+    static func decline(_ view: DeclineView) -> String {
+        var lines = ["\(view.facilitator) declined session \(view.sessionId) (\(readable(view.session.start)))"]
+        let others = view.changes.filter { !($0.kind == "removed" && $0.facilitatorId == view.facilitatorId) }
+        if others.isEmpty { lines.append("no one else changed") }
+        for change in others {
+            lines.append(
+                "  \(change.kind) \(change.facilitator) at session \(change.sessionId) (\(readable(change.start)))")
+        }
+        lines.append(staffingLine(view.session))
+        lines += view.unfilled.map { "unfilled: " + $0.text }
+        return lines.joined(separator: "\n")
+    }
+
+    static func staffingLine(_ staffing: SessionStaffingView) -> String {
+        let names = staffing.facilitators.map { $0.name + ($0.lead ? " (lead)" : "") + ($0.pinned ? " [pinned]" : "") }
+        let open = staffing.openSlots > 0 ? ", \(staffing.openSlots) open" : ""
+        return "session \(staffing.sessionId) \(readable(staffing.start)) \(staffing.group): "
+            + (names.isEmpty ? "no facilitators" : names.joined(separator: ", ")) + open
+            + (staffing.hasLead || staffing.facilitators.isEmpty ? "" : ", no lead")
+    }
+}
