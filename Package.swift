@@ -10,7 +10,11 @@ let package = Package(
     name: "kring",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "kring", targets: ["kring"])
+        .executable(name: "kring", targets: ["kring"]),
+        // Libraries so the separate benchmark package (Benchmarks/assignment) can depend on the root by path.
+        .library(name: "KringSolver", targets: ["KringSolver"]),
+        .library(name: "KringPlanChecker", targets: ["KringPlanChecker"]),
+        .library(name: "KringSolverBench", targets: ["KringSolverBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The model and its rules: no I/O, no SQL, no libical, no HTTP.
@@ -59,12 +65,22 @@ let package = Package(
         .target(
             name: "KringApp",
             dependencies: [
-                "KringDomain", "KringStorage", "KringSecrets", "KringExamples",
+                "KringDomain", "KringStorage", "KringSecrets", "KringExamples", "KringSolver", "KringPlanChecker",
+                "KringCalendar",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
+        // libical 3.0.16 from Debian (libical-dev), used only by KringCalendar.
+        .systemLibrary(
+            name: "CLibical",
+            pkgConfig: "libical",
+            providers: [.apt(["libical-dev"]), .brew(["libical"])]
+        ),
+        // iCalendar feeds, one-recipient invites and busy-time import; plain value types, no other Kring target.
+        .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
         // Facilitator assignment solver: plain value types in, plan out; Foundation only.
         .target(name: "KringSolver", swiftSettings: swiftSettings),
         // Independent checker of every hard rule; uses only KringSolver's input/output value types.
@@ -78,6 +94,9 @@ let package = Package(
                 "KringApp", "KringDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -94,9 +113,11 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringApp", "KringDomain",
+                "KringServer", "KringApp", "KringDomain", "KringSecrets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,6 +126,7 @@ let package = Package(
             dependencies: ["KringSolver", "KringPlanChecker", "KringSolverBench"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "KringCalendarTests", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
         .testTarget(name: "KringDomainTests", dependencies: ["KringDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KringStorageTests",
@@ -118,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "KringCLITests",
             dependencies: [
-                "KringDomain", "KringStorage",
+                "KringDomain", "KringStorage", "KringApp", "KringSolver", "KringPlanChecker",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -6,7 +6,7 @@ import Logging
 
 /// `kring`: plans peer-support groups, their sessions and pseudonymous enrolments.
 @main
-struct KringCommand: ParsableCommand {
+struct KringCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kring",
         abstract: "Plan closed peer-support groups for relatives: groups, sessions, pseudonymous enrolment.",
@@ -21,15 +21,20 @@ struct KringCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, GroupCommand.self, SeriesCommand.self, SessionCommand.self, ParticipantCommand.self,
             FacilitatorCommand.self, RosterCommand.self, AttendanceCommand.self, ImportCommand.self, DemoCommand.self,
+            AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self,
         ]
     )
 
     /// Parses, runs, and turns every refusal into one line on stderr with a non-zero exit code.
-    static func main() {
+    static func main() async {
         bootstrapLogging()
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as KringError {
             ErrorOutput.print(error)
             Foundation.exit(ErrorOutput.exitCode(for: error))

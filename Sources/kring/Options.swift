@@ -13,12 +13,28 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file (default: $KRING_DB, else $XDG_DATA_HOME/kring/kring.sqlite).")
     var db: String?
 
+    @Option(
+        name: .long,
+        help: "Send the command to a running `kring serve` at this URL (default: $KRING_SERVER); the token is $KRING_TOKEN.")
+    var server: String?
+
     func configuration() throws(KringError) -> KringConfiguration {
         try KringConfiguration.resolve(databaseFlag: db)
     }
 
+    /// A local database; commands that have no remote form refuse to run against a server rather than
+    /// silently using some local file.
     func open() throws(KringError) -> Kring {
-        try Kring.open(configuration: configuration())
+        if let remote = try RemoteKring.configured(serverFlag: server) {
+            throw .invalid("server", remote.baseURL.absoluteString, "this command runs only on the server's machine")
+        }
+        return try Kring.open(configuration: configuration())
+    }
+
+    /// The local database, or the service when `--server`/`KRING_SERVER` is set: the same command either way.
+    func operations() throws(KringError) -> any KringOperations {
+        if let remote = try RemoteKring.configured(serverFlag: server) { return remote }
+        return try Kring.open(configuration: configuration())
     }
 }
 

@@ -31,7 +31,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().createGroup(
+            let view = try database.operations().createGroup(
                 GroupChanges(
                     name: name, title: title, audience: audience, language: language, capacity: capacity,
                     minimum: minimum, facilitators: facilitators, venue: venue, online: online, timezone: timezone))
@@ -47,7 +47,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().listGroups(), format: output.format, table: Render.groups)
+            emit(try database.operations().listGroups(), format: output.format, table: Render.groups)
         }
     }
 
@@ -59,7 +59,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().showGroup(group), format: output.format, table: Render.group)
+            emit(try database.operations().showGroup(group), format: output.format, table: Render.group)
         }
     }
 
@@ -83,7 +83,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().updateGroup(
+            let view = try database.operations().updateGroup(
                 group,
                 GroupChanges(
                     name: name, title: title, clearTitle: defaultTitle, audience: audience, language: language,
@@ -101,7 +101,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().openGroup(group), format: output.format, table: Render.group)
+            emit(try database.operations().openGroup(group), format: output.format, table: Render.group)
         }
     }
 
@@ -114,7 +114,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().startGroup(group), format: output.format, table: Render.group)
+            emit(try database.operations().startGroup(group), format: output.format, table: Render.group)
         }
     }
 
@@ -127,7 +127,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().closeGroup(group), format: output.format, table: Render.group)
+            emit(try database.operations().closeGroup(group), format: output.format, table: Render.group)
         }
     }
 }

@@ -31,7 +31,7 @@ struct ParticipantCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().enrol(
+            let view = try database.operations().enrol(
                 EnrolmentRequest(
                     group: group, pseudonym: pseudonym, existingParticipant: participant, relation: relation,
                     language: language, contact: contact))
@@ -47,7 +47,7 @@ struct ParticipantCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().listParticipants(group: group), format: output.format, table: Render.participants)
+            emit(try database.operations().listParticipants(group: group), format: output.format, table: Render.participants)
         }
     }
 
@@ -62,7 +62,7 @@ struct ParticipantCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().withdraw(participant, group: group, erase: erase), format: output.format, table: Render.change)
+            emit(try database.operations().withdraw(participant, group: group, erase: erase), format: output.format, table: Render.change)
         }
     }
 
@@ -93,8 +93,10 @@ struct ParticipantCommand: ParsableCommand {
 struct FacilitatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facilitator",
-        abstract: "Register facilitators and list them.",
-        subcommands: [Add.self, List.self]
+        abstract: "Register facilitators and list them; their availability, limits, conflicts and declines.",
+        subcommands: [
+            Add.self, List.self, Availability.self, Blockout.self, Exclude.self, Update.self, Decline.self,
+        ]
     )
 
     struct Add: ParsableCommand {
@@ -110,7 +112,7 @@ struct FacilitatorCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().addFacilitator(
+            let view = try database.operations().addFacilitator(
                 FacilitatorRequest(name: name, languages: languages, lead: lead, audiences: audiences, maxPerMonth: maxPerMonth))
             emit(view, format: output.format) { Render.facilitators([$0]) }
         }
@@ -123,7 +125,7 @@ struct FacilitatorCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().listFacilitators(), format: output.format, table: Render.facilitators)
+            emit(try database.operations().listFacilitators(), format: output.format, table: Render.facilitators)
         }
     }
 }
@@ -139,7 +141,7 @@ struct RosterCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        emit(try database.open().roster(group: group, session: session), format: output.format, table: Render.roster)
+        emit(try database.operations().roster(group: group, session: session), format: output.format, table: Render.roster)
     }
 }
 
@@ -161,7 +163,7 @@ struct AttendanceCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().markAttendance(session: session, participant: participant, status: status)
+            let view = try database.operations().markAttendance(session: session, participant: participant, status: status)
             emit(view, format: output.format) { "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))" }
         }
     }

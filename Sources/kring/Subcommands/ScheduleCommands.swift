@@ -31,7 +31,7 @@ struct SeriesCommand: ParsableCommand {
 
         func run() throws {
             let excluded = exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-            let view = try database.open().addSeries(
+            let view = try database.operations().addSeries(
                 SeriesRequest(
                     group: group, start: start, durationMinutes: duration, rrule: rrule, excludedDates: excluded,
                     skipHolidays: skipHolidays))
@@ -58,7 +58,7 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().listSessions(group: group, from: from, to: to), format: output.format, table: Render.sessions)
+            emit(try database.operations().listSessions(group: group, from: from, to: to), format: output.format, table: Render.sessions)
         }
     }
 
@@ -72,7 +72,7 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().moveSession(session, to: to), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().moveSession(session, to: to), format: output.format) { Render.sessions([$0]) }
         }
     }
 
@@ -84,7 +84,7 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().cancelSession(session), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().cancelSession(session), format: output.format) { Render.sessions([$0]) }
         }
     }
 }

@@ -1,0 +1,186 @@
+import Crypto
+import Foundation
+import KringDomain
+import KringStorage
+import Logging
+
+/// Who a capability token speaks for.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case coordinator, facilitator, participant
+}
+
+/// What `kring token issue` asks for: a role, the person it belongs to (facilitators and participants), an expiry.
+public struct TokenRequest: Sendable, Codable {
+    public var role: Role
+    /// A facilitator's or participant's id or name; nil for a coordinator.
+    public var subject: String?
+    /// The last day the token works (YYYY-MM-DD, Europe/Brussels); nil never expires.
+    public var expires: String?
+
+    public init(role: Role, subject: String? = nil, expires: String? = nil) {
+        self.role = role
+        self.subject = subject
+        self.expires = expires
+    }
+}
+
+/// A token as listings show it: never its text.
+public struct TokenView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let role: Role
+    /// The facilitator's or participant's id; nil for a coordinator.
+    public let subjectId: Int64?
+    public let created: String
+    public let expires: String?
+    /// `active`, `expired` or `revoked`.
+    public let state: String
+}
+
+/// The one moment a token's text exists outside its holder: right after issuing.
+public struct IssuedTokenView: Codable, Sendable {
+    public let token: String
+    public let details: TokenView
+}
+
+/// An authenticated caller: the role and the person a valid token speaks for.
+public enum Caller: Sendable, Hashable {
+    case coordinator
+    case facilitator(Int64)
+    case participant(Int64)
+
+    public var role: Role {
+        switch self {
+        case .coordinator: .coordinator
+        case .facilitator: .facilitator
+        case .participant: .participant
+        }
+    }
+}
+
+/// Token text: 256 random bits as unpadded base64url (43 characters); only its SHA-256 is stored.
+public enum TokenText {
+    static let byteCount = 32
+    public static let length = 43
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether the text could be a token at all; anything else is refused before the database is asked.
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == length
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2D || byte == 0x5F
+            }
+    }
+
+    static func hash(_ text: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(text.utf8)))
+    }
+}
+
+extension Kring {
+    /// `kring token issue`: makes a token, stores its hash and returns the text, which is never shown again.
+    public func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
+        let text = TokenText.generate()
+        let view = try write { (transaction) throws(KringError) -> TokenView in
+            var facilitatorId: Int64?
+            var participantId: Int64?
+            switch request.role {
+            case .coordinator:
+                if let subject = request.subject {
+                    throw .invalid("subject", subject, "a coordinator token belongs to no one in particular")
+                }
+            case .facilitator:
+                guard let subject = request.subject else {
+                    throw .invalid("facilitator", "", "name the facilitator the token is for")
+                }
+                facilitatorId = try transaction.resolveFacilitator(subject).id
+            case .participant:
+                guard let subject = request.subject else {
+                    throw .invalid("participant", "", "name the participant the token is for")
+                }
+                participantId = try transaction.resolveParticipant(subject).id
+            }
+            let expiresAt = try request.expires.map { (text) throws(KringError) in try Self.expiry(text, now: now) }
+            let record = TokenRecord(
+                hash: TokenText.hash(text), role: request.role.rawValue, facilitatorId: facilitatorId,
+                participantId: participantId, createdAt: now, expiresAt: expiresAt)
+            return Self.view(of: try transaction.wrap { try transaction.insert(record) }, now: now)
+        }
+        logger.info("token issued", metadata: ["token.id": "\(view.id)", "token.role": "\(view.role.rawValue)"])
+        return IssuedTokenView(token: text, details: view)
+    }
+
+    /// `kring token list`: every token with its state, never its text.
+    public func listTokens() throws(KringError) -> [TokenView] {
+        try read { (transaction) throws(KringError) in
+            try transaction.wrap { try transaction.allTokens() }.map { Self.view(of: $0, now: now) }
+        }
+    }
+
+    /// `kring token revoke`: the token stops working at once; revoking twice is harmless.
+    public func revokeToken(_ reference: String) throws(KringError) -> TokenView {
+        guard let id = Int64(reference.trimmingCharacters(in: .whitespaces)) else {
+            throw .invalid("token", reference, "a token is named by its id, a number; see `kring token list`")
+        }
+        let view = try write { (transaction) throws(KringError) -> TokenView in
+            guard try transaction.wrap({ try transaction.token(id: id) }) != nil else {
+                throw .notFound("token", reference, "no token has this id; see `kring token list`")
+            }
+            try transaction.wrap { try transaction.revokeToken(id: id, at: now) }
+            return Self.view(of: try transaction.wrap { try transaction.token(id: id) }!, now: now)
+        }
+        logger.info("token revoked", metadata: ["token.id": "\(view.id)"])
+        return view
+    }
+
+    /// The caller a token speaks for, or nil when it is malformed, unknown, expired or revoked; the caller
+    /// cannot tell which (privacy rule 5).
+    public func authenticate(token text: String) throws(KringError) -> Caller? {
+        guard TokenText.isWellFormed(text) else { return nil }
+        let hash = TokenText.hash(text)
+        guard
+            let record = try read({ (transaction) throws(KringError) in
+                try transaction.wrap { try transaction.token(hash: hash) }
+            })
+        else { return nil }
+        if record.revokedAt != nil { return nil }
+        if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
+        switch Role(rawValue: record.role) {
+        case .coordinator: return .coordinator
+        case .facilitator: return record.facilitatorId.map(Caller.facilitator)
+        case .participant: return record.participantId.map(Caller.participant)
+        case nil: return nil
+        }
+    }
+
+    /// The end of the given day in Brussels: a token "until 2027-06-30" works all of that day.
+    static func expiry(_ text: String, now: Date) throws(KringError) -> Date {
+        let date = try LocalDate.parse(text, field: "expires")
+        let zone = ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
+        let end = try startOfDay(date.adding(days: 1).iso, field: "expires", in: zone)
+        guard end > now else { throw .invalid("expires", text, "is in the past") }
+        return end
+    }
+
+    static func view(of record: TokenRecord, now: Date) -> TokenView {
+        let formatter = ISO8601DateFormatter()
+        let state: String
+        if record.revokedAt != nil {
+            state = "revoked"
+        } else if let expiresAt = record.expiresAt, expiresAt <= now {
+            state = "expired"
+        } else {
+            state = "active"
+        }
+        return TokenView(
+            id: record.id!, role: Role(rawValue: record.role) ?? .participant,
+            subjectId: record.facilitatorId ?? record.participantId, created: formatter.string(from: record.createdAt),
+            expires: record.expiresAt.map(formatter.string(from:)), state: state)
+    }
+}

@@ -1,0 +1,101 @@
+import KringApp
+
+/// The JSON bodies the API accepts. Every field is optional on the wire so a missing one is refused by the
+/// application layer with its own field name, exactly as the CLI refuses a missing flag.
+public enum RequestBodies {
+    public struct Group: Codable, Sendable {
+        public var name, title, audience, language, venue, online, timezone: String?
+        public var capacity, minimum, facilitators: Int?
+        /// Go back to the neutral default title (update only).
+        public var defaultTitle: Bool?
+
+        public init(_ changes: GroupChanges) {
+            name = changes.name
+            title = changes.title
+            audience = changes.audience
+            language = changes.language
+            venue = changes.venue
+            online = changes.online
+            timezone = changes.timezone
+            capacity = changes.capacity
+            minimum = changes.minimum
+            facilitators = changes.facilitators
+            defaultTitle = changes.clearTitle ? true : nil
+        }
+
+        var changes: GroupChanges {
+            GroupChanges(
+                name: name, title: title, clearTitle: defaultTitle ?? false, audience: audience, language: language,
+                capacity: capacity, minimum: minimum, facilitators: facilitators, venue: venue, online: online,
+                timezone: timezone)
+        }
+    }
+
+    public struct Series: Codable, Sendable {
+        public var group, start, rrule, skipHolidays: String?
+        public var durationMinutes: Int?
+        public var excludedDates: [String]?
+
+        public init(_ request: SeriesRequest) {
+            group = request.group
+            start = request.start
+            rrule = request.rrule
+            skipHolidays = request.skipHolidays
+            durationMinutes = request.durationMinutes
+            excludedDates = request.excludedDates
+        }
+    }
+
+    public struct Enrolment: Codable, Sendable {
+        public var group, pseudonym, participant, relation, language, contact: String?
+
+        public init(_ request: EnrolmentRequest) {
+            group = request.group
+            pseudonym = request.pseudonym
+            participant = request.existingParticipant
+            relation = request.relation
+            language = request.language
+            contact = request.contact
+        }
+    }
+
+    public struct Withdrawal: Codable, Sendable {
+        public var group: String?
+        public var erase: Bool?
+
+        public init(group: String?, erase: Bool) {
+            self.group = group
+            self.erase = erase
+        }
+    }
+
+    public struct Move: Codable, Sendable {
+        public var to: String?
+
+        public init(to: String) { self.to = to }
+    }
+
+    public struct Attendance: Codable, Sendable {
+        public var session, participant, status: String?
+
+        public init(session: String, participant: String, status: String) {
+            self.session = session
+            self.participant = participant
+            self.status = status
+        }
+    }
+
+    public struct Facilitator: Codable, Sendable {
+        public var name, languages, audiences: String?
+        public var lead: Bool?
+        public var maxPerMonth: Int?
+
+        public init(_ request: FacilitatorRequest) {
+            name = request.name
+            languages = request.languages
+            audiences = request.audiences
+            lead = request.lead
+            maxPerMonth = request.maxPerMonth
+        }
+    }
+}

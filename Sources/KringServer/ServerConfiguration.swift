@@ -1,0 +1,36 @@
+import Foundation
+
+/// How `kring serve` listens and what it tolerates: address, body limit, and the guessing limits on tokens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 asks the system for a free port; `onRunning` reports the one bound.
+    public var port: Int
+    /// Larger request bodies get 413 before any decoding.
+    public var bodyLimit: Int
+    /// Bad tokens one remote address may present per window before it meets 429 (privacy rule 12).
+    public var failuresPerAddress: Int
+    /// Bad tokens all addresses together may present per window: guessing spread over many addresses.
+    public var failuresOverall: Int
+    /// The window the failure counters cover.
+    public var failureWindow: Duration
+    /// How long a rendered feed is reused for the same person. Calendar apps poll hourly at most, so a few
+    /// seconds of staleness costs nothing and keeps a burst of subscribers from re-rendering the same text.
+    public var feedCacheLifetime: Duration
+    /// Called once the socket is bound, with the host and the actual port.
+    public var onRunning: @Sendable (_ host: String, _ port: Int) async -> Void
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 64 * 1024, failuresPerAddress: Int = 30,
+        failuresOverall: Int = 600, failureWindow: Duration = .seconds(60), feedCacheLifetime: Duration = .seconds(5),
+        onRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) {
+        self.host = host
+        self.port = port
+        self.bodyLimit = bodyLimit
+        self.failuresPerAddress = failuresPerAddress
+        self.failuresOverall = failuresOverall
+        self.failureWindow = failureWindow
+        self.feedCacheLifetime = feedCacheLifetime
+        self.onRunning = onRunning
+    }
+}

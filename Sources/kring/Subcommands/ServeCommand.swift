@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import KringApp
+import KringDomain
+import KringServer
+import Logging
+
+/// `kring serve`: the HTTP service over this database, until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP service: the JSON API for tokens' holders and their calendar feeds.",
+        discussion: """
+            Listens on plain HTTP; put a TLS-terminating proxy in front of it (docs/server.md). Logs go to stderr
+            at $KRING_LOG_LEVEL (default info) and never carry names, tokens or addresses. Once bound it prints
+            `listening on HOST:PORT` on stdout; --port 0 picks a free port.
+
+            Example:
+              kring serve --host 127.0.0.1 --port 8080 --db /var/lib/kring/kring.sqlite
+            """
+    )
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let level =
+            ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var logger = Logger(label: "kring.server") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = level
+        let kring = try Kring.open(configuration: database.configuration(), logger: logger)
+        let configuration = ServerConfiguration(host: host, port: port) { host, port in
+            // Unbuffered, so a supervisor or test reading the pipe sees it at once.
+            FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
+        }
+        try await runServer(kring: kring, configuration: configuration, logger: logger)
+    }
+}

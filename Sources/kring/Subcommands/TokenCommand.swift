@@ -1,0 +1,101 @@
+import ArgumentParser
+import KringApp
+import KringDomain
+
+/// `kring token`: capability tokens for the service, managed on the server's machine only.
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Issue, list and revoke the tokens that give access to the service and its feeds.",
+        subcommands: [Issue.self, List.self, Revoke.self]
+    )
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a token for a role; it is printed once and only its hash is kept.",
+            discussion: """
+                A facilitator's token reads the rosters and records attendance of the groups they are assigned to,
+                and reads their feed; a participant's token reads their own groups and sessions, their feed, and
+                withdraws them. The feed is https://HOST/feeds/TOKEN.ics.
+
+                Examples:
+                  kring token issue --facilitator "An Claes" --expires 2027-06-30
+                  kring token issue --participant "Stille Eik"
+                  kring token issue --coordinator
+                """
+        )
+        @Flag(help: "A coordinator token: may do everything.") var coordinator = false
+        @Option(help: "A facilitator's token (id or name).") var facilitator: String?
+        @Option(help: "A participant's token (id or pseudonym).") var participant: String?
+        @Option(help: "The last day the token works, YYYY-MM-DD (default: until revoked).") var expires: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            let chosen = [coordinator, facilitator != nil, participant != nil].filter { $0 }.count
+            guard chosen == 1 else {
+                throw ValidationError("give exactly one of --coordinator, --facilitator F or --participant P")
+            }
+        }
+
+        func run() throws {
+            let request: TokenRequest =
+                if coordinator {
+                    TokenRequest(role: .coordinator, expires: expires)
+                } else if let facilitator {
+                    TokenRequest(role: .facilitator, subject: facilitator, expires: expires)
+                } else {
+                    TokenRequest(role: .participant, subject: participant, expires: expires)
+                }
+            let issued = try database.open().issueToken(request)
+            emit(issued, format: output.format) { issued in
+                """
+                \(issued.token)
+                token \(issued.details.id): \(TokenCommand.describe(issued.details))
+                This is the only time the token is shown; Kring keeps only its hash.
+                """
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List tokens: id, role, whose, expiry and state; never the token itself.",
+            discussion: "Example:\n  kring token list")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            emit(try database.open().listTokens(), format: output.format) { tokens in
+                var table = TableText("ID", "ROLE", "SUBJECT", "CREATED", "EXPIRES", "STATE")
+                for token in tokens {
+                    table.add(
+                        String(token.id), token.role.rawValue, token.subjectId.map(String.init) ?? "-", token.created,
+                        token.expires ?? "-", token.state)
+                }
+                return table.rendered
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token: its API calls get 401 and its feed 404 from now on.",
+            discussion: "Example:\n  kring token revoke 3")
+        @Argument(help: "The token's id (see `kring token list`).") var token: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let view = try database.open().revokeToken(token)
+            emit(view, format: output.format) { "token \($0.id): \(TokenCommand.describe($0))" }
+        }
+    }
+
+    static func describe(_ token: TokenView) -> String {
+        var text = token.role.rawValue
+        if let subject = token.subjectId { text += " \(subject)" }
+        text += ", " + (token.expires.map { "expires \($0)" } ?? "no expiry") + ", \(token.state)"
+        return text
+    }
+}
