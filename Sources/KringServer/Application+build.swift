@@ -31,7 +31,7 @@ public func buildRouter(
     kring: Kring, configuration: ServerConfiguration, feeds: (any CalendarFeedProvider)? = nil
 ) -> Router<KringRequestContext> {
     let service = Service(
-        kring: kring, feeds: feeds ?? PlaceholderFeedProvider(kring: kring), bodyLimit: configuration.bodyLimit,
+        kring: kring, feeds: feeds ?? LibicalFeedProvider(kring: kring), bodyLimit: configuration.bodyLimit,
         limiter: FailureLimiter(
             perAddress: configuration.failuresPerAddress, overall: configuration.failuresOverall,
             window: configuration.failureWindow),
@@ -258,7 +258,9 @@ struct Service: Sendable {
 }
 
 /// Runs the service until SIGTERM or SIGINT, then drains open requests (swift-service-lifecycle).
-public func runServer(kring: Kring, configuration: ServerConfiguration, logger: Logger) async throws {
-    let app = buildApplication(kring: kring, configuration: configuration, logger: logger)
+public func runServer(
+    kring: Kring, configuration: ServerConfiguration, logger: Logger, feeds: (any CalendarFeedProvider)? = nil
+) async throws {
+    let app = buildApplication(kring: kring, configuration: configuration, logger: logger, feeds: feeds)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }

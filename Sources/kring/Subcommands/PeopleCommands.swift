@@ -96,6 +96,7 @@ struct FacilitatorCommand: ParsableCommand {
         abstract: "Register facilitators and list them; their availability, limits, conflicts and declines.",
         subcommands: [
             Add.self, List.self, Availability.self, Blockout.self, Exclude.self, Update.self, Decline.self,
+            FacilitatorBusyCommand.self,
         ]
     )
 

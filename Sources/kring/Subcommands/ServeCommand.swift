@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
         }
-        try await runServer(kring: kring, configuration: configuration, logger: logger)
+        try await runServer(
+            kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring))
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import KringCalendar
+import KringDomain
+import KringStorage
+import Logging
+
+/// What `kring facilitator busy` stored: how many busy intervals, over which window (Brussels dates).
+public struct BusyImportView: Sendable, Codable, Equatable {
+    public var facilitatorId: Int64
+    public var facilitator: String
+    public var intervals: Int
+    public var from: String
+    public var to: String
+}
+
+extension Kring {
+    /// The largest calendar file `importBusyTimes` accepts; readers need not load more than one byte beyond it.
+    public static var maxCalendarInputBytes: Int { BusyTimeImporter.maxInputBytes }
+
+    /// `kring facilitator busy F --ics FILE`: reads the facilitator's own calendar export (untrusted) and replaces
+    /// their imported busy times with the intervals in the window; only start and end are kept. A file that cannot
+    /// be read stores nothing and fails with an `ics` error naming `source`.
+    /// - Parameters:
+    ///   - from: first day (inclusive, Europe/Brussels); default today.
+    ///   - to: last day (inclusive); default 12 months after `from`.
+    public func importBusyTimes(
+        facilitator reference: String, icsData: Data, source: String, from: String?, to: String?
+    ) throws(KringError) -> BusyImportView {
+        let zone = TimeZone(identifier: SupportGroup.defaultTimeZone)!
+        let clock = ZonedClock(timeZone: zone)
+        let firstDay = try from.map { (text) throws(KringError) in try LocalDate.parse(text, field: "from") }
+            ?? clock.local(now).date
+        let lastDay = try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
+            ?? (firstDay.adding(months: 12) ?? firstDay.adding(days: 365)).adding(days: -1)
+        guard lastDay >= firstDay else { throw .invalid("to", lastDay.iso, "is before --from \(firstDay.iso)") }
+        let start = try Self.startOfDay(firstDay.iso, field: "from", in: clock)
+        let end = try Self.startOfDay(lastDay.adding(days: 1).iso, field: "to", in: clock)
+        let facilitator = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference) }
+        let intervals: [DateInterval]
+        do {
+            intervals = try BusyTimeImporter.busyIntervals(
+                icsData: icsData, window: DateInterval(start: start, end: end), defaultZone: zone)
+        } catch {
+            let reason = error.line.map { "line \($0): \(error.message)" } ?? error.message
+            throw .invalid("ics", source, reason)
+        }
+        let facilitatorId = facilitator.id!
+        try write { (transaction) throws(KringError) in
+            try transaction.wrap {
+                try transaction.replaceBusyTimes(
+                    facilitatorId: facilitatorId,
+                    intervals.map { StoredBusyTime(facilitatorId: facilitatorId, startsAt: $0.start, endsAt: $0.end) })
+            }
+        }
+        logger.info("busy times imported", metadata: ["facilitator.id": "\(facilitatorId)", "count": "\(intervals.count)"])
+        return BusyImportView(
+            facilitatorId: facilitatorId, facilitator: facilitator.displayName, intervals: intervals.count,
+            from: firstDay.iso, to: lastDay.iso)
+    }
+}

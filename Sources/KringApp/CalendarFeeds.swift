@@ -1,0 +1,143 @@
+import Foundation
+import KringCalendar
+import KringDomain
+import KringStorage
+import Logging
+
+/// The real calendar feeds: the database mapped to `CalendarSeries` and written by libical (`FeedExporter`).
+///
+/// One VEVENT per series (RRULE in the group's zone), EXDATE for explicit exceptions, skipped holidays and
+/// cancelled sessions, an override per moved session. Nothing names a participant, the group's internal name or
+/// its audience: the summary is the group's public title or the neutral default (privacy rule 7).
+public struct LibicalFeedProvider: CalendarFeedProvider {
+    let kring: Kring
+
+    public init(kring: Kring) {
+        self.kring = kring
+    }
+
+    public func participantFeed(participantId: Int64) throws(KringError) -> String {
+        try kring.participantFeed(participantId: participantId)
+    }
+
+    public func facilitatorFeed(facilitatorId: Int64) throws(KringError) -> String {
+        try kring.facilitatorFeed(facilitatorId: facilitatorId)
+    }
+}
+
+extension Kring {
+    /// `kring calendar export --participant P`: the series of every group the participant belongs to
+    /// (enrolled, waiting or completed; a withdrawal ends it, as for the service's access rules).
+    public func participantFeed(participant reference: String) throws(KringError) -> String {
+        let id = try read { (transaction) throws(KringError) in try transaction.resolveParticipant(reference).id! }
+        return try participantFeed(participantId: id)
+    }
+
+    /// `kring calendar export --facilitator F`. Simplification: the whole series of every group the facilitator
+    /// has at least one assigned session in, not only their own sessions.
+    public func facilitatorFeed(facilitator reference: String) throws(KringError) -> String {
+        let id = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference).id! }
+        return try facilitatorFeed(facilitatorId: id)
+    }
+
+    /// `kring calendar export --group G`: the coordinator's view of one group.
+    public func groupFeed(group reference: String) throws(KringError) -> String {
+        let series = try read { (transaction) throws(KringError) in
+            let group = try transaction.resolveGroup(reference)
+            return try transaction.calendarSeries(ofGroups: [group.id!])
+        }
+        return try renderFeed(series)
+    }
+
+    public func participantFeed(participantId: Int64) throws(KringError) -> String {
+        let series = try read { (transaction) throws(KringError) in
+            let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
+            let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
+            return try transaction.calendarSeries(ofGroups: groups.sorted())
+        }
+        return try renderFeed(series)
+    }
+
+    public func facilitatorFeed(facilitatorId: Int64) throws(KringError) -> String {
+        let series = try read { (transaction) throws(KringError) in
+            let groups = Set(try transaction.wrap { try transaction.groupIdsAssigned(facilitatorId: facilitatorId) })
+            return try transaction.calendarSeries(ofGroups: groups.sorted())
+        }
+        return try renderFeed(series)
+    }
+
+    /// DTSTAMP is the start of the current UTC day, so the body (and the service's ETag) stays the same while
+    /// nothing changes, and clients still see a fresh stamp every day.
+    func renderFeed(_ feed: (series: [CalendarSeries], language: CalendarLanguage)) throws(KringError) -> String {
+        let now = self.now
+        let day = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+        do {
+            return try FeedExporter(now: { day }).publishFeed(language: feed.language, series: feed.series)
+        } catch {
+            logger.error("feed export failed", metadata: ["error.type": "\(type(of: error))"])
+            throw KringError(.environment, field: "calendar", value: "", reason: error.message)
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// Every series of these groups as calendar values, and the language of the first group (nl when none;
+    /// German groups get English, for which neutral calendar texts exist).
+    func calendarSeries(ofGroups groupIds: [Int64]) throws(KringError) -> (
+        series: [CalendarSeries], language: CalendarLanguage
+    ) {
+        var result: [CalendarSeries] = []
+        var language: CalendarLanguage?
+        for groupId in groupIds {
+            guard let group = try wrap({ try self.group(id: groupId) }) else { continue }
+            if language == nil { language = CalendarLanguage(rawValue: group.language.rawValue) ?? .en }
+            let clock = clock(for: group)
+            let allSeries = try wrap { try self.series(ofGroup: groupId) }
+            let sessions = try wrap { try self.sessions(groupId: groupId) }
+            for series in allSeries {
+                let own = sessions.filter { $0.seriesId == series.id }
+                result.append(Self.calendarSeries(series, sessions: own, group: group, clock: clock))
+            }
+        }
+        return (result, language ?? .nl)
+    }
+
+    static func calendarLocal(_ local: KringDomain.LocalDateTime) -> KringCalendar.LocalDateTime {
+        KringCalendar.LocalDateTime(
+            year: local.date.year, month: local.date.month, day: local.date.day, hour: local.time.hour,
+            minute: local.time.minute)
+    }
+
+    static func calendarSeries(
+        _ series: Series, sessions: [Session], group: SupportGroup, clock: ZonedClock
+    ) -> CalendarSeries {
+        var excluded = Set<KringCalendar.LocalDateTime>()
+        for date in series.excludedDates + series.holidayDates {
+            excluded.insert(calendarLocal(KringDomain.LocalDateTime(date: date, time: series.firstStart.time)))
+        }
+        var overrides: [MovedOccurrence] = []
+        for session in sessions {
+            let original = calendarLocal(clock.local(session.occurrenceStart))
+            if session.status == .cancelled {
+                excluded.insert(original)
+            } else if session.startsAt != session.occurrenceStart
+                || Int(session.endsAt.timeIntervalSince(session.startsAt)) != series.durationMinutes * 60
+            {
+                overrides.append(
+                    MovedOccurrence(
+                        originalStartLocal: original, newStartLocal: calendarLocal(clock.local(session.startsAt)),
+                        newEndLocal: calendarLocal(clock.local(session.endsAt)), sequence: session.changeCount))
+            }
+        }
+        // Every move and cancellation bumps one session's change counter and sessions are never deleted, so the
+        // sum only grows: any change of any occurrence raises the series' SEQUENCE (a maximum would not move
+        // when a second session changes).
+        let sequence = sessions.reduce(0) { $0 + $1.changeCount }
+        return CalendarSeries(
+            uid: series.calendarUID, sequence: sequence, timeZoneIdentifier: group.timeZone,
+            firstStartLocal: calendarLocal(series.firstStart), durationMinutes: series.durationMinutes,
+            rrule: series.rule.canonicalText, excludedStarts: excluded.sorted(),
+            overrides: overrides.sorted { $0.originalStartLocal < $1.originalStartLocal },
+            summary: group.displayTitle, location: group.venue ?? group.onlineURL)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import KringApp
+import KringDomain
+
+/// `kring calendar`: iCalendar files for people's own calendars.
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "Export iCalendar feeds for a group, a facilitator or a participant.",
+        subcommands: [Export.self]
+    )
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write one person's (or one group's) sessions as an iCalendar feed (METHOD:PUBLISH).",
+            discussion: """
+                One event per series in the group's time zone, cancelled sessions as exceptions, moved ones as
+                overrides. No attendee and no other participant appears; titles are the group's public title or a
+                neutral default. A facilitator's feed holds the whole series of every group they are assigned in.
+
+                Examples:
+                  kring calendar export --participant "Stille Eik" --out stille-eik.ics
+                  kring calendar export --group gent-partners
+                """)
+        @Option(help: "A group's id or name (the coordinator's view).") var group: String?
+        @Option(help: "A facilitator's id or name.") var facilitator: String?
+        @Option(help: "A participant's id or pseudonym.") var participant: String?
+        @Option(help: "Write to this file instead of stdout.") var out: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            let chosen = [group, facilitator, participant].compactMap { $0 }
+            guard chosen.count == 1 else {
+                throw ValidationError("give exactly one of --group, --facilitator or --participant")
+            }
+        }
+
+        func run() throws {
+            let kring = try database.open()
+            let text: String
+            if let group {
+                text = try kring.groupFeed(group: group)
+            } else if let facilitator {
+                text = try kring.facilitatorFeed(facilitator: facilitator)
+            } else {
+                text = try kring.participantFeed(participant: participant!)
+            }
+            if let out {
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    throw KringError(.environment, field: "out", value: out, reason: "cannot be written")
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
+
+/// `kring facilitator busy`: a facilitator's own calendar export becomes their busy times.
+struct FacilitatorBusyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "busy",
+        abstract: "Import a facilitator's busy times from their own calendar (.ics), replacing the previous import.",
+        discussion: """
+            Only start and end times are kept: no titles, places or attendees. The window is --from to --to
+            (dates, inclusive; default: today and the next 12 months). A malformed file stores nothing.
+
+            Example:
+              kring facilitator busy "An Claes" --ics an-claes.ics --from 2027-01-01 --to 2027-06-30
+            """)
+    @Argument(help: "The facilitator's id or name.") var facilitator: String
+    @Option(help: "The iCalendar file to read.") var ics: String
+    @Option(help: "First day of the window (YYYY-MM-DD).") var from: String?
+    @Option(help: "Last day of the window (YYYY-MM-DD).") var to: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+        let kring = try database.open()
+        let data: Data
+        do {
+            // Read at most one byte more than the importer accepts, so a huge file is refused without loading it.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: ics))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: Kring.maxCalendarInputBytes + 1) ?? Data()
+        } catch {
+            throw KringError.invalid("ics", ics, "cannot be read")
+        }
+        let view = try kring.importBusyTimes(facilitator: facilitator, icsData: data, source: ics, from: from, to: to)
+        emit(view, format: output.format) { view in
+            "\(view.facilitator): \(view.intervals) busy interval(s) stored for \(view.from) to \(view.to)"
+        }
+    }
+}
