@@ -179,6 +179,7 @@ extension StoreTransaction {
         } else {
             record = try wrap { try insert(record) }
         }
+        if state == .enrolled { try queueInvites(.request, group: group.id!, participantIds: [participantId], now: now) }
         return try view(of: record, participant: participant, group: group)
     }
 
@@ -211,6 +212,7 @@ extension StoreTransaction {
             enrolment.state = .enrolled
             enrolment.changedAt = now
             try wrap { try update(enrolment) }
+            try queueInvites(.request, group: group.id!, participantIds: [enrolment.participantId], now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
             promoted.append(try view(of: enrolment, participant: participant, group: group))
         }
@@ -243,9 +245,11 @@ extension StoreTransaction {
         var promoted: [EnrolmentView] = []
         for var enrolment in targets {
             let group = try resolveGroup(String(enrolment.groupId))
+            let wasEnrolled = enrolment.state == .enrolled
             enrolment.state = .withdrawn
             enrolment.changedAt = now
             try wrap { try update(enrolment) }
+            if wasEnrolled { try queueInvites(.cancel, group: group.id!, participantIds: [participant.id!], now: now) }
             changed.append(try view(of: enrolment, participant: participant, group: group))
             promoted += try promoteFromWaitlist(group: group, now: now)
         }

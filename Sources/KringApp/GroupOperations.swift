@@ -125,6 +125,7 @@ extension Kring {
             group.state = .closed
             try transaction.saveGroup(group, field: "group")
             let current = now
+            try transaction.queueInvites(.cancel, group: group.id!, now: current)
             try transaction.wrap {
                 for var enrolment in try transaction.enrolments(groupId: group.id!, states: [.enrolled, .waitlisted]) {
                     enrolment.state = enrolment.state == .enrolled ? .completed : .withdrawn

@@ -84,6 +84,7 @@ extension Kring {
                     "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
             }
             try transaction.wrap { try transaction.update(session) }
+            try transaction.queueInvites(.request, group: group.id!, seriesId: session.seriesId, now: now)
             return transaction.view(of: session, in: group)
         }
     }
@@ -98,6 +99,8 @@ extension Kring {
             }
             try session.cancel()
             try transaction.wrap { try transaction.update(session) }
+            try transaction.queueInvites(
+                .cancel, group: group.id!, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
             return transaction.view(of: session, in: group)
         }
     }

@@ -1,0 +1,91 @@
+import Foundation
+import KringDomain
+import KringStorage
+import Logging
+
+/// One organisation setting as `kring config get` shows it.
+public struct ConfigEntry: Sendable, Codable, Equatable {
+    public var key: String
+    public var value: String?
+}
+
+extension Kring {
+    /// The settings `kring config` manages, in display order.
+    public static let configKeys = ["organisation-name", "organizer", "uid-domain", "default-language", "retention-days"]
+
+    /// `kring config set KEY VALUE`: validated before anything is written; a refusal leaves the database unchanged.
+    public func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
+        let checked = try Self.checkedConfigValue(key, value)
+        try write { (transaction) throws(KringError) in try transaction.wrap { try transaction.setSetting(key, checked) } }
+        logger.info("setting changed", metadata: ["setting.key": "\(key)"])
+        return ConfigEntry(key: key, value: checked)
+    }
+
+    /// `kring config get [KEY]`: one setting, or all of them (unset ones with no value).
+    public func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] {
+        if let key, !Self.configKeys.contains(key) { throw Self.unknownConfigKey(key) }
+        let keys = key.map { [$0] } ?? Self.configKeys
+        return try read { (transaction) throws(KringError) in
+            try keys.map { (key) throws(KringError) in
+                ConfigEntry(key: key, value: try transaction.wrap { try transaction.setting(key) })
+            }
+        }
+    }
+
+    static func unknownConfigKey(_ key: String) -> KringError {
+        .invalid("key", key, "is not a setting; known: \(configKeys.joined(separator: ", "))")
+    }
+
+    static func checkedConfigValue(_ key: String, _ raw: String) throws(KringError) -> String {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case "organisation-name":
+            guard !value.isEmpty, value.count <= 200,
+                !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+            else { throw .invalid(key, raw, "must be 1 to 200 characters on one line") }
+            return value
+        case "organizer":
+            var address = value
+            if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst("mailto:".count)) }
+            guard isEmailAddress(address) else {
+                throw .invalid(key, raw, "is not an e-mail address (a role address such as groepen@example.org)")
+            }
+            return address
+        case "uid-domain":
+            let host = value.lowercased()
+            guard isHostname(host) else { throw .invalid(key, raw, "is not a host name such as kring.example.org") }
+            return host
+        case "default-language":
+            guard ["nl", "fr", "en"].contains(value) else { throw .invalid(key, raw, "must be nl, fr or en") }
+            return value
+        case "retention-days":
+            guard let days = Int(value), (30...3650).contains(days) else {
+                throw .invalid(key, raw, "must be a whole number of days from 30 to 3650")
+            }
+            return String(days)
+        default:
+            throw unknownConfigKey(key)
+        }
+    }
+
+    static func isHostname(_ text: String) -> Bool {
+        guard text.count <= 253 else { return false }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.allSatisfy(allowed.contains) && label.first != "-"
+                && label.last != "-"
+        }
+    }
+
+    static func isEmailAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let local = parts.first, !local.isEmpty, local.count <= 64 else { return false }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard local.allSatisfy(allowed.contains), local.first != ".", local.last != ".", !local.contains("..") else {
+            return false
+        }
+        return isHostname(parts[1].lowercased())
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import KringDomain
+
+/// One queued invite: who gets which message about which series. No address and no rendered text are stored.
+public struct OutboxMessage: Sendable, Equatable {
+    public enum Method: String, Sendable, Codable {
+        case request
+        case cancel
+    }
+
+    public var id: Int64?
+    public var recipientParticipantId: Int64
+    public var seriesId: Int64
+    public var method: Method
+    /// The original start of the one cancelled occurrence; nil for the whole series.
+    public var occurrenceStart: Date?
+    public var queuedAt: Date
+    public var exportedAt: Date?
+
+    public var wholeSeries: Bool { occurrenceStart == nil }
+
+    public init(
+        id: Int64? = nil, recipientParticipantId: Int64, seriesId: Int64, method: Method, occurrenceStart: Date?,
+        queuedAt: Date, exportedAt: Date? = nil
+    ) {
+        self.id = id
+        self.recipientParticipantId = recipientParticipantId
+        self.seriesId = seriesId
+        self.method = method
+        self.occurrenceStart = occurrenceStart
+        self.queuedAt = queuedAt
+        self.exportedAt = exportedAt
+    }
+}
+
+extension StoreTransaction {
+    public func insert(_ message: OutboxMessage) throws -> OutboxMessage {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox
+                    (recipient_participant_id, series_id, method, occurrence_start, whole_series, queued_at, exported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.recipientParticipantId, message.seriesId, message.method.rawValue,
+                message.occurrenceStart?.storedSeconds, message.wholeSeries ? 1 : 0, message.queuedAt.storedSeconds,
+                message.exportedAt?.storedSeconds,
+            ])
+        var stored = message
+        stored.id = db.lastInsertedRowID
+        return stored
+    }
+
+    /// Messages not exported yet, in queue order.
+    public func pendingOutbox() throws -> [OutboxMessage] {
+        try fetchAll("SELECT * FROM outbox WHERE exported_at IS NULL ORDER BY id", map: Self.outboxMessage)
+    }
+
+    public func markOutboxExported(id: Int64, at instant: Date) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET exported_at = ? WHERE id = ? AND exported_at IS NULL",
+            arguments: [instant.storedSeconds, id])
+    }
+
+    static func outboxMessage(_ row: Row) throws -> OutboxMessage {
+        let occurrence: Int64? = row["occurrence_start"]
+        let exported: Int64? = row["exported_at"]
+        let methodText: String = row["method"]
+        return OutboxMessage(
+            id: row["id"], recipientParticipantId: row["recipient_participant_id"], seriesId: row["series_id"],
+            method: OutboxMessage.Method(rawValue: methodText) ?? .request,
+            occurrenceStart: occurrence.map(Date.init(storedSeconds:)), queuedAt: Date(storedSeconds: row["queued_at"]),
+            exportedAt: exported.map(Date.init(storedSeconds:)))
+    }
+}
