@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Feed throughput: wrk at 64 connections on loopback against `kring serve` and against Radicale serving the same
-# calendar, in one run on one machine. Prints requests/s and p99 for both.
+# calendar, in one run on one machine. Prints requests/s and p99 for kring (default 5 s reuse of a rendered feed),
+# kring-0 (`--feed-cache 0`: every request renders through libical) and Radicale.
 #   Benchmarks/feeds/run.sh                 # builds kring in release mode into .build-bench first
 #   KRING_BIN=path/to/kring DURATION=20s Benchmarks/feeds/run.sh
 # Needs: wrk and curl (Debian), Radicale in the Makefile's venv (.venv, `make venv`).
@@ -45,6 +46,12 @@ PIDS+=($!)
 for _ in $(seq 1 100); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 KRING_URL="http://$(sed -n 's/^listening on //p' "$WORK/serve.out")/feeds/$TOKEN.ics"
 wait_for "$KRING_URL"
+# The same database served again with no reuse of rendered feeds: every request renders through libical.
+"$KRING" serve --port 0 --feed-cache 0 >"$WORK/serve-uncached.out" 2>"$WORK/serve-uncached.err" &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q listening "$WORK/serve-uncached.out" 2>/dev/null && break; sleep 0.1; done
+UNCACHED_URL="http://$(sed -n 's/^listening on //p' "$WORK/serve-uncached.out")/feeds/$TOKEN.ics"
+wait_for "$UNCACHED_URL"
 curl -fsS "$KRING_URL" >"$WORK/feed.ics"
 
 # Radicale serving the very same calendar text as one collection.
@@ -80,9 +87,10 @@ measure() {
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf '%-8s %12s req/s   p99 %10s   %s\n' "$name" "$rps" "$p99" "${errors:-no errors}"
+    printf '%-9s %12s req/s   p99 %10s   %s\n' "$name" "$rps" "$p99" "${errors:-no errors}"
 }
 
 echo "feed: $(wc -c <"$WORK/feed.ics") bytes, $(grep -c BEGIN:VEVENT "$WORK/feed.ics") events; wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 measure kring "$KRING_URL"
+measure kring-0 "$UNCACHED_URL"
 measure radicale "$RADICALE_URL"

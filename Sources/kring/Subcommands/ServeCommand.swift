@@ -22,10 +22,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+    @Option(
+        name: .customLong("feed-cache"),
+        help: "Seconds a rendered feed is reused for the same token holder (0 renders every request).")
+    var feedCacheSeconds = 5
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (0...3_600).contains(feedCacheSeconds) else {
+            throw ValidationError("--feed-cache must be between 0 and 3600 seconds, not \(feedCacheSeconds)")
+        }
     }
 
     func run() async throws {
@@ -34,7 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "kring.server") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = level
         let kring = try Kring.open(configuration: database.configuration(), logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port) { host, port in
+        let configuration = ServerConfiguration(
+            host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds)
+        ) { host, port in
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
         }
