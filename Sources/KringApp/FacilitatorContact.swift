@@ -12,8 +12,8 @@ public enum FacilitatorContactChange: Sendable, Equatable {
 extension StoreTransaction {
     /// Seals a facilitator's address at their own row and column (so the ciphertext opens nowhere else) with an
     /// HMAC lookup, or clears both. The address is checked for shape first and never logged.
-    /// A new address also queues a REQUEST for every series they already have sessions in; clearing it drops their
-    /// pending invites.
+    /// A new address also queues a REQUEST for every series they already have sessions in (the same address again
+    /// queues nothing); clearing it drops their pending invites.
     func changeContact(
         of facilitator: Facilitator, to change: FacilitatorContactChange, sealer: ContactSealer?, keyFile: KeyFile,
         now: Date
@@ -38,7 +38,10 @@ extension StoreTransaction {
             try wrap { try setContact(facilitatorId: facilitator.id!, ciphertext: sealed, lookup: lookup) }
             updated.contactCiphertext = sealed
             updated.contactLookup = lookup
-            try queueFacilitatorRequests(facilitatorId: facilitator.id!, now: now)
+            // The same address again is no news: they already have their invites.
+            if facilitator.contactLookup != lookup {
+                try queueFacilitatorRequests(facilitatorId: facilitator.id!, now: now)
+            }
         }
         return updated
     }

@@ -188,6 +188,13 @@ import Testing
         // Giving Cas an address queues the REQUEST for what he already has.
         try sandbox.ok(["facilitator", "update", "Cas Wouters", "--contact", "cas@example.org"])
         #expect(try Self.pending(sandbox, "Cas Wouters").map { $0["method"] as? String } == ["request"])
+        try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("cas").path])
+        try sandbox.ok(["facilitator", "update", "Cas Wouters", "--contact", "CAS@example.org"])
+        #expect(try Self.pending(sandbox, "Cas Wouters").isEmpty)
+        try sandbox.ok(["facilitator", "update", "Cas Wouters", "--contact", "cas.wouters@example.org"])
+        #expect(try Self.pending(sandbox, "Cas Wouters").map { $0["method"] as? String } == ["request"])
+        try sandbox.ok(["assignment", "set", Self.id(sessions[2]), "--facilitator", "An Claes"])
+        #expect(try Self.pending(sandbox, "An Claes").count == 1)
         try sandbox.ok(["facilitator", "update", "An Claes", "--clear-contact"])
         #expect(try Self.pending(sandbox, "An Claes").isEmpty)
         let facilitators = try sandbox.ok(["facilitator", "list", "--format", "json"]).array()
