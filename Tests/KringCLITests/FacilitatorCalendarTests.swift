@@ -24,8 +24,9 @@ import Testing
         }
         let listing = try sandbox.ok(["facilitator", "list", "--format", "json"]).stdout
         #expect(!listing.contains("canary"))
-        #expect(try sandbox.ok(["facilitator", "list", "--format", "json"]).array()
-            .allSatisfy { $0["hasContact"] as? Bool == true })
+        #expect(
+            try sandbox.ok(["facilitator", "list", "--format", "json"]).array()
+                .allSatisfy { $0["hasContact"] as? Bool == true })
 
         // Only facilitators hold sealed data here, and still Kring refuses to run without the key that opens it.
         try FileManager.default.moveItem(atPath: sandbox.keyPath, toPath: sandbox.keyPath + ".away")
@@ -39,8 +40,9 @@ import Testing
         try sandbox.ok(["facilitator", "update", "An Claes", "--clear-contact"])
         try sandbox.ok(["facilitator", "update", "Bo Smet", "--clear-contact"])
         #expect(sandbox.rawBytes("-wal").count == 0)
-        #expect(try sandbox.ok(["facilitator", "list", "--format", "json"]).array()
-            .allSatisfy { $0["hasContact"] as? Bool == false })
+        #expect(
+            try sandbox.ok(["facilitator", "list", "--format", "json"]).array()
+                .allSatisfy { $0["hasContact"] as? Bool == false })
         // With nothing sealed left, a missing key no longer matters.
         try FileManager.default.removeItem(atPath: sandbox.keyPath)
         #expect(try sandbox.run(["facilitator", "list"]).succeeded)
@@ -54,11 +56,15 @@ import Testing
             arguments: ["facilitator", "add", "--name", "Bo Smet", "--languages", "nl", "--contact", "AN@example.org"],
             mentions: ["contact", "AN@example.org"]),
         .init(arguments: ["facilitator", "update", "An Claes", "--contact", "an@"], mentions: ["contact", "an@"]),
-        .init(arguments: ["facilitator", "update", "An Claes", "--contact", "a b@example.org"], mentions: ["contact", "a b@example.org"]),
+        .init(
+            arguments: ["facilitator", "update", "An Claes", "--contact", "a b@example.org"],
+            mentions: ["contact", "a b@example.org"]),
         .init(
             arguments: ["facilitator", "update", "Nobody Here", "--contact", "x@example.org"],
             mentions: ["facilitator", "Nobody Here"]),
-        .init(arguments: ["facilitator", "update", "Nobody Here", "--clear-contact"], mentions: ["facilitator", "Nobody Here"]),
+        .init(
+            arguments: ["facilitator", "update", "Nobody Here", "--clear-contact"],
+            mentions: ["facilitator", "Nobody Here"]),
         .init(
             arguments: ["facilitator", "update", "An Claes", "--contact", "x@example.org", "--clear-contact"],
             mentions: ["clear-contact"]),
@@ -70,7 +76,8 @@ import Testing
                 "invites", "export", "--out", "/nonexistent-kring/out", "--facilitator", "An Claes", "--participant",
                 "Stille Eik",
             ], mentions: ["facilitator", "An Claes"]),
-        .init(arguments: ["calendar", "export", "--facilitator", "Nobody Here"], mentions: ["facilitator", "Nobody Here"]),
+        .init(
+            arguments: ["calendar", "export", "--facilitator", "Nobody Here"], mentions: ["facilitator", "Nobody Here"]),
     ]
 
     @Test(arguments: cases)

@@ -65,9 +65,10 @@ import Testing
         let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
         #expect(events >= 1)
         #expect(attendees.count == events, "one ATTENDEE per VEVENT")
-        #expect(Set(attendees.map { $0.split(separator: ":").dropFirst().joined(separator: ":") }) == [
-            "mailto:\(addresses[facilitator]!)"
-        ])
+        #expect(
+            Set(attendees.map { $0.split(separator: ":").dropFirst().joined(separator: ":") }) == [
+                "mailto:\(addresses[facilitator]!)"
+            ])
         #expect(CalendarExportTests.lines(text, "ORGANIZER").allSatisfy { $0 == "ORGANIZER:mailto:\(organizer)" })
         #expect(CalendarExportTests.lines(text, "ORGANIZER").count == events)
         for (other, address) in addresses where other != facilitator {
@@ -83,9 +84,10 @@ import Testing
         let (sandbox, sessions) = try Self.staffedGroup()
         let ids = sessions.map(Self.id)
         // An gets sessions 0, 1, 3; Bo 2, 4, 5.
-        for (index, name) in [(0, "An Claes"), (1, "An Claes"), (3, "An Claes"), (2, "Bo Smet"), (4, "Bo Smet"),
-            (5, "Bo Smet")]
-        {
+        for (index, name) in [
+            (0, "An Claes"), (1, "An Claes"), (3, "An Claes"), (2, "Bo Smet"), (4, "Bo Smet"),
+            (5, "Bo Smet"),
+        ] {
             try sandbox.ok(["assignment", "set", ids[index], "--facilitator", name])
         }
         // Three assignments for each, one REQUEST each: the pending one is rendered as the schedule stands.
@@ -94,8 +96,9 @@ import Testing
         let listing = try sandbox.ok(["invites", "list"]).stdout
         #expect(listing.contains("facilitator An Claes"))
         #expect(listing.contains("participant Stille Eik"))
-        #expect(try sandbox.ok(["invites", "list", "--format", "json"]).array()
-            .contains { $0["recipient"] as? String == "facilitator Bo Smet" && $0["participant"] == nil })
+        #expect(
+            try sandbox.ok(["invites", "list", "--format", "json"]).array()
+                .contains { $0["recipient"] as? String == "facilitator Bo Smet" && $0["participant"] == nil })
 
         // --facilitator exports An's only; Bo's and the participant's stay pending.
         let first = try Self.export(sandbox, "An Claes", "an-1")
@@ -109,8 +112,9 @@ import Testing
         #expect(!request.contains("RECURRENCE-ID"))
         let firstSequence = try #require(CalendarExportTests.sequences(request).first)
         #expect(try Self.pending(sandbox, "Bo Smet").count == 1)
-        #expect(try sandbox.ok(["invites", "list", "--format", "json"]).array()
-            .contains { $0["participant"] as? String == "Stille Eik" })
+        #expect(
+            try sandbox.ok(["invites", "list", "--format", "json"]).array()
+                .contains { $0["participant"] as? String == "Stille Eik" })
         let bo = try Self.export(sandbox, "Bo Smet", "bo-1")
         #expect(bo.count == 1)
         Self.expectPrivate(bo[0].text, to: "Bo Smet")
@@ -123,21 +127,24 @@ import Testing
         let declined = try Self.export(sandbox, "An Claes", "an-decline")
         #expect(declined.map(\.method) == ["cancel"])
         #expect(declined[0].text.contains("\r\nMETHOD:CANCEL\r\n"))
-        #expect(declined[0].text.contains(
-            "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[1]["start"] as! String))"))
+        #expect(
+            declined[0].text.contains(
+                "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[1]["start"] as! String))"))
         Self.expectPrivate(declined[0].text, to: "An Claes")
         let takenBy = try sandbox.ok(["assignment", "list", "--format", "json"]).array()
             .filter { $0["sessionId"] as? Int == sessions[1]["id"] as? Int }.compactMap { $0["facilitator"] as? String }
-        #expect(try Self.pending(sandbox, "Bo Smet").map { $0["method"] as? String }
-            == (takenBy == ["Bo Smet"] ? ["request"] : []))
+        #expect(
+            try Self.pending(sandbox, "Bo Smet").map { $0["method"] as? String }
+                == (takenBy == ["Bo Smet"] ? ["request"] : []))
         try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("after-decline").path])
 
         // Unassign: a CANCEL with RECURRENCE-ID for that session only.
         try sandbox.ok(["assignment", "remove", ids[3], "--facilitator", "An Claes"])
         let removed = try Self.export(sandbox, "An Claes", "an-remove")
         #expect(removed.map(\.method) == ["cancel"])
-        #expect(removed[0].text.contains(
-            "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[3]["start"] as! String))"))
+        #expect(
+            removed[0].text.contains(
+                "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[3]["start"] as! String))"))
         #expect(try Self.pending(sandbox, "Bo Smet").isEmpty)
 
         // Move An's remaining session: a REQUEST with a higher SEQUENCE on master and override; Bo hears nothing.
@@ -161,8 +168,9 @@ import Testing
         #expect(try Self.pending(sandbox, "An Claes").isEmpty)
         let cancelled = try Self.export(sandbox, "Bo Smet", "bo-cancel")
         #expect(cancelled.map(\.method) == ["cancel"])
-        #expect(cancelled[0].text.contains(
-            "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[4]["start"] as! String))"))
+        #expect(
+            cancelled[0].text.contains(
+                "RECURRENCE-ID;TZID=Europe/Brussels:\(Self.icalLocal(sessions[4]["start"] as! String))"))
         Self.expectPrivate(cancelled[0].text, to: "Bo Smet")
 
         // Closing the group: one whole-series CANCEL to each facilitator who still had a session.
