@@ -81,7 +81,12 @@ extension Kring {
                     .environment, field: "assign", value: first.rule.rawValue,
                     reason: "the planner produced a plan that breaks a hard rule; nothing was stored")
             }
-            if !request.dryRun { try transaction.store(plan, of: loaded, now: now) }
+            if !request.dryRun {
+                let groupIds = scope.groupId.map { [$0] }
+                let before = try transaction.facilitatorSchedule(groupIds: groupIds)
+                try transaction.store(plan, of: loaded, now: now)
+                try transaction.queueFacilitatorInvites(since: before, groupIds: groupIds, now: now)
+            }
             logger.info(
                 "assignment planned",
                 metadata: [
@@ -136,6 +141,7 @@ extension Kring {
                     "facilitator", facilitator.displayName,
                     "cannot take session \(session.id!): \(loaded.describe(violation, facilitator: facilitator.id!))")
             }
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
             try transaction.wrap {
                 try transaction.deleteDecline(sessionId: session.id!, facilitatorId: facilitator.id!)
                 if isLead {
@@ -156,6 +162,7 @@ extension Kring {
                             publishedAt: now, createdAt: now))
                 }
             }
+            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
             return try transaction.staffing(of: session, in: group)
         }
     }
@@ -167,12 +174,14 @@ extension Kring {
         try write { (transaction) throws(KringError) in
             let (session, group) = try transaction.changeableSession(sessionReference, now: now)
             let facilitator = try transaction.resolveFacilitator(reference)
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
             let removed = try transaction.wrap {
                 try transaction.deleteAssignment(sessionId: session.id!, facilitatorId: facilitator.id!)
             }
             guard removed else {
                 throw .conflict("facilitator", reference, "is not assigned to session \(session.id!)")
             }
+            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
             return try transaction.staffing(of: session, in: group)
         }
     }
@@ -209,11 +218,14 @@ extension Kring {
                     .environment, field: "decline", value: violation.rule.rawValue,
                     reason: "the planner produced a plan that breaks a hard rule; nothing was stored")
             }
+            // The re-plan may move people between groups (a chain of moves), so every group is compared.
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: nil)
             try transaction.store(plan, of: loaded, now: now)
             try transaction.wrap {
                 try transaction.insert(
                     StoredDecline(sessionId: session.id!, facilitatorId: facilitator.id!, declinedAt: now))
             }
+            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: nil, now: now)
             let planned = plan.sessions.first { $0.sessionId == session.id! }!
             return DeclineView(
                 sessionId: session.id!, facilitatorId: facilitator.id!, facilitator: facilitator.displayName,

@@ -24,6 +24,8 @@ public struct FacilitatorPlanningView: Codable, Sendable {
     public let excludedParticipants: [String]
     public let preferredGroups: [String]
     public let preferredWeekdays: [String]
+    /// Whether an invite address is stored (sealed); never the address.
+    public let hasContact: Bool
 }
 
 /// A change to a facilitator's planning limits and preferences; nil leaves a field as it is, "none" clears it.
@@ -190,12 +192,19 @@ extension Kring {
     }
 
     /// `kring facilitator update F --max-per-week N --max-per-month N --timezone Z --prefer-days tu,we
-    /// --prefer-groups G,…`: planning limits and soft preferences.
-    public func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
-        throws(KringError) -> FacilitatorPlanningView
-    {
-        try write { (transaction) throws(KringError) in
-            let facilitator = try transaction.resolveFacilitator(reference)
+    /// --prefer-groups G,… --contact A|--clear-contact`: planning limits, soft preferences and the invite address,
+    /// all in one transaction.
+    public func updatePlanning(
+        facilitator reference: String, _ changes: FacilitatorPlanningChanges,
+        contact: FacilitatorContactChange? = nil
+    ) throws(KringError) -> FacilitatorPlanningView {
+        let (sealer, keyFile, now) = (self.sealer, self.keyFile, self.now)
+        let view = try write { (transaction) throws(KringError) in
+            var facilitator = try transaction.resolveFacilitator(reference)
+            if let contact {
+                facilitator = try transaction.changeContact(
+                    of: facilitator, to: contact, sealer: sealer, keyFile: keyFile, now: now)
+            }
             var limits = try transaction.limits(of: facilitator)
             var maxPerMonth = facilitator.maxPerMonth
             if let text = changes.maxPerWeek {
@@ -237,6 +246,9 @@ extension Kring {
             let updated = try transaction.resolveFacilitator(String(facilitator.id!))
             return try transaction.planningView(of: updated)
         }
+        // A cleared address must not linger in the write-ahead log (privacy rule 9).
+        if contact == .clear { try storage { try store.checkpointAndTruncateLog() } }
+        return view
     }
 
     /// A whole number in range, or nil for "none" (no limit).
@@ -280,6 +292,7 @@ extension StoreTransaction {
             maxPerWeek: limits.maxPerWeek, maxPerMonth: facilitator.maxPerMonth,
             blockouts: blockouts.map { .init(from: $0.firstDay.iso, to: $0.lastDay.iso) }, busyTimes: busy.count,
             excludedGroups: groupNames, excludedParticipants: pseudonyms, preferredGroups: preferredNames,
-            preferredWeekdays: limits.preferredWeekdays.map { WindowText.weekdays[$0 - 1].short })
+            preferredWeekdays: limits.preferredWeekdays.map { WindowText.weekdays[$0 - 1].short },
+            hasContact: facilitator.hasContact)
     }
 }

@@ -33,8 +33,8 @@ extension Kring {
         return try participantFeed(participantId: id)
     }
 
-    /// `kring calendar export --facilitator F`. Simplification: the whole series of every group the facilitator
-    /// has at least one assigned session in, not only their own sessions.
+    /// `kring calendar export --facilitator F`: only the sessions they are assigned to; every other occurrence of
+    /// those series is an EXDATE, and a series where they have no session left is absent.
     public func facilitatorFeed(facilitator reference: String) throws(KringError) -> String {
         let id = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference).id! }
         return try facilitatorFeed(facilitatorId: id)
@@ -60,8 +60,7 @@ extension Kring {
 
     public func facilitatorFeed(facilitatorId: Int64) throws(KringError) -> String {
         let series = try read { (transaction) throws(KringError) in
-            let groups = Set(try transaction.wrap { try transaction.groupIdsAssigned(facilitatorId: facilitatorId) })
-            return try transaction.calendarSeries(ofGroups: groups.sorted())
+            try transaction.facilitatorCalendarSeries(facilitatorId: facilitatorId)
         }
         return try renderFeed(series)
     }
@@ -102,14 +101,51 @@ extension StoreTransaction {
         return (result, language ?? .nl)
     }
 
+    /// One facilitator's calendar: per series of the groups they work in, their own sessions that take place.
+    func facilitatorCalendarSeries(facilitatorId: Int64) throws(KringError) -> (
+        series: [CalendarSeries], language: CalendarLanguage
+    ) {
+        var result: [CalendarSeries] = []
+        var language: CalendarLanguage?
+        let groupIds = try wrap { try groupIdsAssigned(facilitatorId: facilitatorId) }
+        for groupId in groupIds {
+            guard let group = try wrap({ try self.group(id: groupId) }) else { continue }
+            for series in try wrap({ try self.series(ofGroup: groupId) }) {
+                let view = try facilitatorView(of: series, facilitatorId: facilitatorId, group: group)
+                guard view.ownSessions > 0 else { continue }
+                if language == nil { language = CalendarLanguage(rawValue: group.language.rawValue) ?? .en }
+                result.append(view.calendar)
+            }
+        }
+        return (result, language ?? .nl)
+    }
+
+    /// One series as one facilitator's calendar shows it, and how many of its sessions are theirs (0: every
+    /// occurrence is an EXDATE; a feed leaves it out, a CANCEL still needs it). SEQUENCE adds the count of changes
+    /// to their own view, so gaining or losing a session raises it as a move does.
+    func facilitatorView(of series: Series, facilitatorId: Int64, group: SupportGroup) throws(KringError) -> (
+        calendar: CalendarSeries, ownSessions: Int
+    ) {
+        let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
+        let assigned = Set(try wrap { try assignedSessionIds(facilitatorId: facilitatorId) })
+        let own = Set(sessions.filter { assigned.contains($0.id!) && $0.status != .cancelled }.map { $0.id! })
+        let changes = try wrap { try facilitatorCalendarChanges(facilitatorId: facilitatorId, seriesId: series.id!) }
+        var calendar = Self.calendarSeries(
+            series, sessions: sessions, group: group, clock: clock(for: group), keepingOnly: own)
+        calendar.sequence += changes
+        return (calendar, own.count)
+    }
+
     static func calendarLocal(_ local: KringDomain.LocalDateTime) -> KringCalendar.LocalDateTime {
         KringCalendar.LocalDateTime(
             year: local.date.year, month: local.date.month, day: local.date.day, hour: local.time.hour,
             minute: local.time.minute)
     }
 
+    /// - Parameter keepingOnly: when given, every session not in it is an EXDATE too (a facilitator's own view).
     static func calendarSeries(
-        _ series: Series, sessions: [Session], group: SupportGroup, clock: ZonedClock
+        _ series: Series, sessions: [Session], group: SupportGroup, clock: ZonedClock,
+        keepingOnly kept: Set<Int64>? = nil
     ) -> CalendarSeries {
         var excluded = Set<KringCalendar.LocalDateTime>()
         for date in series.excludedDates + series.holidayDates {
@@ -118,7 +154,7 @@ extension StoreTransaction {
         var overrides: [MovedOccurrence] = []
         for session in sessions {
             let original = calendarLocal(clock.local(session.occurrenceStart))
-            if session.status == .cancelled {
+            if session.status == .cancelled || kept.map({ !$0.contains(session.id!) }) == true {
                 excluded.insert(original)
             } else if session.startsAt != session.occurrenceStart
                 || Int(session.endsAt.timeIntervalSince(session.startsAt)) != series.durationMinutes * 60

@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringSecrets
 import KringStorage
 
 /// A facilitator as a coordinator registers them.
@@ -9,20 +10,29 @@ public struct FacilitatorRequest: Sendable, Codable {
     public var lead: Bool
     public var audiences: String?
     public var maxPerMonth: Int?
+    /// An e-mail address for calendar invites; stored sealed, like a participant's.
+    public var contact: String?
 
-    public init(name: String, languages: String, lead: Bool, audiences: String? = nil, maxPerMonth: Int? = nil) {
+    public init(
+        name: String, languages: String, lead: Bool, audiences: String? = nil, maxPerMonth: Int? = nil,
+        contact: String? = nil
+    ) {
         self.name = name
         self.languages = languages
         self.lead = lead
         self.audiences = audiences
         self.maxPerMonth = maxPerMonth
+        self.contact = contact
     }
 }
 
 extension Kring {
     /// `kring facilitator add`: audiences default to all of them.
     public func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
-        try write { (transaction) throws(KringError) in try transaction.addFacilitator(request) }
+        let (sealer, keyFile, now) = (self.sealer, self.keyFile, self.now)
+        return try write { (transaction) throws(KringError) in
+            try transaction.addFacilitator(request, sealer: sealer, keyFile: keyFile, now: now)
+        }
     }
 
     public func listFacilitators() throws(KringError) -> [FacilitatorView] {
@@ -33,7 +43,9 @@ extension Kring {
 }
 
 extension StoreTransaction {
-    func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
+    func addFacilitator(
+        _ request: FacilitatorRequest, sealer: ContactSealer?, keyFile: KeyFile, now: Date
+    ) throws(KringError) -> FacilitatorView {
         if Int64(request.name.trimmingCharacters(in: .whitespaces)) != nil {
             throw .invalid("name", request.name, "must contain a letter, so it is never mistaken for an id")
         }
@@ -46,9 +58,14 @@ extension StoreTransaction {
             } ?? Audience.allCases,
             maxPerMonth: request.maxPerMonth
         ).validated()
+        let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
         if try wrap({ try self.facilitator(named: facilitator.displayName) }) != nil {
             throw .conflict("name", request.name, "another facilitator already has this name")
         }
-        return view(of: try wrap { try insert(facilitator) })
+        var stored = try wrap { try insert(facilitator) }
+        if let contact {
+            stored = try changeContact(of: stored, to: .set(contact), sealer: sealer, keyFile: keyFile, now: now)
+        }
+        return view(of: stored)
     }
 }

@@ -125,6 +125,7 @@ extension Kring {
             group.state = .closed
             try transaction.saveGroup(group, field: "group")
             let current = now
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
             try transaction.queueInvites(.cancel, group: group.id!, now: current)
             try transaction.wrap {
                 for var enrolment in try transaction.enrolments(groupId: group.id!, states: [.enrolled, .waitlisted]) {
@@ -138,6 +139,8 @@ extension Kring {
                     try transaction.update(session)
                 }
             }
+            try transaction.queueFacilitatorInvites(
+                since: calendarsBefore, groupIds: [group.id!], groupClosed: true, now: current)
             return try transaction.view(of: group, now: now)
         }
     }

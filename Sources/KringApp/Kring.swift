@@ -27,7 +27,7 @@ public final class Kring: Sendable {
     ) throws(KringError) -> Kring {
         let store = try KringStore.open(path: configuration.databasePath, create: create)
         let sealer = configuration.keyFile.exists ? try configuration.keyFile.load() : nil
-        let sealed: (participantId: Int64, ciphertext: [UInt8])?
+        let sealed: (table: String, rowId: Int64, ciphertext: [UInt8])?
         do {
             sealed = try store.read { try $0.anySealedContact() }
         } catch {
@@ -38,7 +38,8 @@ public final class Kring: Sendable {
             let checkedSealer: ContactSealer
             if let sealer { checkedSealer = sealer } else { checkedSealer = try configuration.keyFile.load() }
             do {
-                _ = try checkedSealer.open(sealed.ciphertext, at: .contact(of: sealed.participantId))
+                let location = ContactSealer.Location(table: sealed.table, rowId: sealed.rowId, column: "contact")
+                _ = try checkedSealer.open(sealed.ciphertext, at: location)
             } catch {
                 throw KringError(.environment, field: "key", value: configuration.keyFile.path, reason: error.reason)
             }
@@ -105,5 +106,9 @@ public final class Kring: Sendable {
 extension ContactSealer.Location {
     static func contact(of participantId: Int64) -> ContactSealer.Location {
         ContactSealer.Location(table: "participant", rowId: participantId, column: "contact")
+    }
+
+    static func contact(ofFacilitator facilitatorId: Int64) -> ContactSealer.Location {
+        ContactSealer.Location(table: "facilitator", rowId: facilitatorId, column: "contact")
     }
 }

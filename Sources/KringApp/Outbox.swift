@@ -5,7 +5,8 @@ import KringSecrets
 import KringStorage
 import Logging
 
-/// One pending invite as `kring invites list` shows it: nothing but the recipient's pseudonym identifies them.
+/// One pending invite as `kring invites list` shows it: a participant is named by pseudonym only, a facilitator by
+/// the name colleagues know; never an address.
 public struct InviteView: Sendable, Codable, Equatable {
     public var id: Int64
     public var method: String
@@ -14,8 +15,14 @@ public struct InviteView: Sendable, Codable, Equatable {
     public var seriesId: Int64
     /// The cancelled occurrence's original local start (`YYYY-MM-DDTHH:MM`); nil for the whole series.
     public var occurrence: String?
-    public var participantId: Int64
-    public var participant: String
+    /// `participant <pseudonym>` or `facilitator <name>`.
+    public var recipient: String
+    /// Set for a participant's message only.
+    public var participantId: Int64?
+    public var participant: String?
+    /// Set for a facilitator's message only.
+    public var facilitatorId: Int64?
+    public var facilitator: String?
     public var queuedAt: Date
 }
 
@@ -48,7 +55,7 @@ extension StoreTransaction {
                 for series in seriesIds {
                     _ = try self.insert(
                         OutboxMessage(
-                            recipientParticipantId: participantId, seriesId: series, method: method,
+                            recipient: .participant(participantId), seriesId: series, method: method,
                             occurrenceStart: occurrenceStart, queuedAt: now))
                 }
             }
@@ -66,12 +73,15 @@ extension Kring {
         }
     }
 
-    /// `kring invites export`: renders every pending message (optionally of one group or one participant) as one
-    /// `.ics` file in `directory` and marks it exported, all in one transaction. The address is opened from the
-    /// participant's sealed contact here and nowhere else.
-    public func exportInvites(to directory: String, group: String?, participant: String?) throws(KringError)
-        -> InviteExportView
-    {
+    /// `kring invites export`: renders every pending message (optionally of one group, one participant or one
+    /// facilitator) as one `.ics` file in `directory` and marks it exported, all in one transaction. The address is
+    /// opened from the recipient's sealed contact here and nowhere else.
+    public func exportInvites(
+        to directory: String, group: String?, participant: String?, facilitator: String? = nil
+    ) throws(KringError) -> InviteExportView {
+        if participant != nil, let facilitator {
+            throw KringError.invalid("facilitator", facilitator, "give either --participant or --facilitator, not both")
+        }
         let now = self.now
         let sealer = self.sealer
         let keyFile = self.keyFile
@@ -85,10 +95,14 @@ extension Kring {
             let participantId = try participant.map { (reference) throws(KringError) in
                 try transaction.resolveParticipant(reference).id!
             }
+            let facilitatorId = try facilitator.map { (reference) throws(KringError) in
+                try transaction.resolveFacilitator(reference).id!
+            }
             let fallback = try transaction.wrap { try transaction.setting("default-language") }
                 .flatMap(CalendarLanguage.init(rawValue:)) ?? .en
             var messages = try transaction.wrap { try transaction.pendingOutbox() }
-            if let participantId { messages = messages.filter { $0.recipientParticipantId == participantId } }
+            if let participantId { messages = messages.filter { $0.recipient == .participant(participantId) } }
+            if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
             var files: [InviteExportView.File] = []
             let folder = URL(fileURLWithPath: directory, isDirectory: true)
             if !messages.isEmpty {
@@ -101,15 +115,15 @@ extension Kring {
             for message in messages {
                 guard let series = try transaction.wrap({ try transaction.series(id: message.seriesId) }) else { continue }
                 if let groupId, series.groupId != groupId { continue }
-                guard let recipient = try transaction.wrap({ try transaction.participant(id: message.recipientParticipantId) }),
-                    let ciphertext = recipient.contactCiphertext
-                else { continue }
+                guard let addressee = try transaction.addressee(of: message, in: series, fallback: fallback) else {
+                    continue
+                }
                 let opener: ContactSealer
                 if let sealer { opener = sealer } else { opener = try keyFile.load() }
-                let address = try opener.open(ciphertext, at: .contact(of: recipient.id!))
+                let address = try opener.open(addressee.ciphertext, at: addressee.location)
                 let text = try transaction.renderInvite(
-                    message, series: series, attendee: address, organizer: organizer,
-                    language: CalendarLanguage(rawValue: recipient.language.rawValue) ?? fallback, now: now)
+                    message, series: series, attendee: address, organizer: organizer, language: addressee.language,
+                    now: now)
                 let name = "\(message.id!)-\(message.method.rawValue).ics"
                 do {
                     try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
@@ -130,24 +144,66 @@ extension StoreTransaction {
     func inviteView(of message: OutboxMessage) throws(KringError) -> InviteView {
         let series = try wrap { try self.series(id: message.seriesId) }
         let group = try resolveGroup(String(series?.groupId ?? 0))
-        let participant = try resolveParticipant(String(message.recipientParticipantId))
         let occurrence = message.occurrenceStart.map { clock(for: group).local($0).iso }
-        return InviteView(
+        var view = InviteView(
             id: message.id!, method: message.method.rawValue, groupId: group.id!, group: group.internalName,
-            seriesId: message.seriesId, occurrence: occurrence, participantId: participant.id!,
-            participant: participant.pseudonym, queuedAt: message.queuedAt)
+            seriesId: message.seriesId, occurrence: occurrence, recipient: "", queuedAt: message.queuedAt)
+        switch message.recipient {
+        case .participant(let id):
+            let participant = try resolveParticipant(String(id))
+            (view.participantId, view.participant) = (id, participant.pseudonym)
+            view.recipient = "participant \(participant.pseudonym)"
+        case .facilitator(let id):
+            let facilitator = try resolveFacilitator(String(id))
+            (view.facilitatorId, view.facilitator) = (id, facilitator.displayName)
+            view.recipient = "facilitator \(facilitator.displayName)"
+        }
+        return view
     }
 
-    /// The series as it stands now (the same mapping as the feeds), then the one message. A whole-series CANCEL
-    /// bumps SEQUENCE once more (nothing else changed it); a cancelled occurrence already bumped its session.
+    /// Where the recipient's sealed address is and the language their invite is written in; nil when they have no
+    /// address (any more). A facilitator reads the group's language if they speak it, else their first one.
+    func addressee(of message: OutboxMessage, in series: Series, fallback: CalendarLanguage) throws(KringError)
+        -> (ciphertext: [UInt8], location: ContactSealer.Location, language: CalendarLanguage)?
+    {
+        switch message.recipient {
+        case .participant(let id):
+            guard let participant = try wrap({ try self.participant(id: id) }),
+                let ciphertext = participant.contactCiphertext
+            else { return nil }
+            return (
+                ciphertext, .contact(of: id), CalendarLanguage(rawValue: participant.language.rawValue) ?? fallback
+            )
+        case .facilitator(let id):
+            guard let facilitator = try wrap({ try self.facilitator(id: id) }),
+                let ciphertext = facilitator.contactCiphertext
+            else { return nil }
+            let group = try resolveGroup(String(series.groupId))
+            let spoken = facilitator.languages.contains(group.language) ? group.language : facilitator.languages.first
+            return (
+                ciphertext, .contact(ofFacilitator: id),
+                spoken.flatMap { CalendarLanguage(rawValue: $0.rawValue) } ?? fallback
+            )
+        }
+    }
+
+    /// The series as it stands now (the same mapping as the feeds: a facilitator's holds only their own sessions),
+    /// then the one message. A whole-series CANCEL bumps SEQUENCE once more (nothing else changed it); a cancelled
+    /// occurrence already bumped its session, a lost one the facilitator's own change count.
     func renderInvite(
         _ message: OutboxMessage, series: Series, attendee: String, organizer: String, language: CalendarLanguage,
         now: Date
     ) throws(KringError) -> String {
         let group = try resolveGroup(String(series.groupId))
         let clock = clock(for: group)
-        let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
-        var calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
+        var calendar: CalendarSeries
+        switch message.recipient {
+        case .participant:
+            let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
+            calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
+        case .facilitator(let id):
+            calendar = try facilitatorView(of: series, facilitatorId: id, group: group).calendar
+        }
         let method: InviteMethod = message.method == .request ? .request : .cancel
         if message.method == .cancel, message.wholeSeries {
             calendar.sequence += 1

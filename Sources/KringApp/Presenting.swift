@@ -60,6 +60,7 @@ extension StoreTransaction {
     func view(of facilitator: Facilitator) -> FacilitatorView {
         FacilitatorView(
             id: facilitator.id!, name: facilitator.displayName, languages: facilitator.languages,
-            lead: facilitator.canLead, audiences: facilitator.audiences, maxPerMonth: facilitator.maxPerMonth)
+            lead: facilitator.canLead, audiences: facilitator.audiences, maxPerMonth: facilitator.maxPerMonth,
+            hasContact: facilitator.hasContact)
     }
 }

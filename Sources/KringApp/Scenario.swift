@@ -132,7 +132,8 @@ extension StoreTransaction {
                 try addFacilitator(
                     FacilitatorRequest(
                         name: entry.name, languages: entry.languages.joined(separator: ","), lead: entry.lead ?? false,
-                        audiences: entry.audiences?.joined(separator: ","), maxPerMonth: entry.maxPerMonth))
+                        audiences: entry.audiences?.joined(separator: ","), maxPerMonth: entry.maxPerMonth),
+                    sealer: sealer, keyFile: keyFile, now: now)
             }
         }
         var groupIds: [Int64] = []

@@ -83,8 +83,10 @@ extension Kring {
                 throw .conflict(
                     "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
             }
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
             try transaction.wrap { try transaction.update(session) }
             try transaction.queueInvites(.request, group: group.id!, seriesId: session.seriesId, now: now)
+            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
             return transaction.view(of: session, in: group)
         }
     }
@@ -98,9 +100,11 @@ extension Kring {
                 throw .conflict("session", reference, "has already taken place and cannot be cancelled")
             }
             try session.cancel()
+            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
             try transaction.wrap { try transaction.update(session) }
             try transaction.queueInvites(
                 .cancel, group: group.id!, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
+            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
             return transaction.view(of: session, in: group)
         }
     }

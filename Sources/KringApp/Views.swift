@@ -100,6 +100,8 @@ public struct FacilitatorView: Codable, Sendable {
     public let lead: Bool
     public let audiences: [Audience]
     public let maxPerMonth: Int?
+    /// Whether an invite address is stored (sealed); the address itself is never shown.
+    public let hasContact: Bool
 }
 
 /// Who is in a group (or at one session) and how they attended, then the waitlist.

@@ -154,7 +154,8 @@ public func buildRouter(
             try scope.addFacilitator(
                 FacilitatorRequest(
                     name: try required(body.name, "name"), languages: try required(body.languages, "languages"),
-                    lead: body.lead ?? false, audiences: body.audiences, maxPerMonth: body.maxPerMonth))
+                    lead: body.lead ?? false, audiences: body.audiences, maxPerMonth: body.maxPerMonth,
+                    contact: body.contact))
         }
     }
     return router

@@ -86,11 +86,12 @@ public enum RequestBodies {
     }
 
     public struct Facilitator: Codable, Sendable {
-        public var name, languages, audiences: String?
+        public var name, languages, audiences, contact: String?
         public var lead: Bool?
         public var maxPerMonth: Int?
 
         public init(_ request: FacilitatorRequest) {
+            contact = request.contact
             name = request.name
             languages = request.languages
             audiences = request.audiences

@@ -9,8 +9,14 @@ public struct OutboxMessage: Sendable, Equatable {
         case cancel
     }
 
+    /// Who gets the message: a participant or a facilitator, never both.
+    public enum Recipient: Sendable, Equatable, Hashable {
+        case participant(Int64)
+        case facilitator(Int64)
+    }
+
     public var id: Int64?
-    public var recipientParticipantId: Int64
+    public var recipient: Recipient
     public var seriesId: Int64
     public var method: Method
     /// The original start of the one cancelled occurrence; nil for the whole series.
@@ -20,12 +26,20 @@ public struct OutboxMessage: Sendable, Equatable {
 
     public var wholeSeries: Bool { occurrenceStart == nil }
 
+    public var participantId: Int64? {
+        if case .participant(let id) = recipient { id } else { nil }
+    }
+
+    public var facilitatorId: Int64? {
+        if case .facilitator(let id) = recipient { id } else { nil }
+    }
+
     public init(
-        id: Int64? = nil, recipientParticipantId: Int64, seriesId: Int64, method: Method, occurrenceStart: Date?,
+        id: Int64? = nil, recipient: Recipient, seriesId: Int64, method: Method, occurrenceStart: Date?,
         queuedAt: Date, exportedAt: Date? = nil
     ) {
         self.id = id
-        self.recipientParticipantId = recipientParticipantId
+        self.recipient = recipient
         self.seriesId = seriesId
         self.method = method
         self.occurrenceStart = occurrenceStart
@@ -39,11 +53,12 @@ extension StoreTransaction {
         try db.execute(
             sql: """
                 INSERT INTO outbox
-                    (recipient_participant_id, series_id, method, occurrence_start, whole_series, queued_at, exported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (recipient_participant_id, recipient_facilitator_id, series_id, method, occurrence_start,
+                     whole_series, queued_at, exported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                message.recipientParticipantId, message.seriesId, message.method.rawValue,
+                message.participantId, message.facilitatorId, message.seriesId, message.method.rawValue,
                 message.occurrenceStart?.storedSeconds, message.wholeSeries ? 1 : 0, message.queuedAt.storedSeconds,
                 message.exportedAt?.storedSeconds,
             ])
@@ -57,6 +72,13 @@ extension StoreTransaction {
         try fetchAll("SELECT * FROM outbox WHERE exported_at IS NULL ORDER BY id", map: Self.outboxMessage)
     }
 
+    /// Drops a facilitator's messages not exported yet (their address was cleared: nothing can be sent).
+    public func deletePendingOutbox(facilitatorId: Int64) throws {
+        try db.execute(
+            sql: "DELETE FROM outbox WHERE recipient_facilitator_id = ? AND exported_at IS NULL",
+            arguments: [facilitatorId])
+    }
+
     public func markOutboxExported(id: Int64, at instant: Date) throws {
         try db.execute(
             sql: "UPDATE outbox SET exported_at = ? WHERE id = ? AND exported_at IS NULL",
@@ -67,8 +89,18 @@ extension StoreTransaction {
         let occurrence: Int64? = row["occurrence_start"]
         let exported: Int64? = row["exported_at"]
         let methodText: String = row["method"]
+        let participantId: Int64? = row["recipient_participant_id"]
+        let facilitatorId: Int64? = row["recipient_facilitator_id"]
+        let recipient: OutboxMessage.Recipient
+        if let participantId {
+            recipient = .participant(participantId)
+        } else if let facilitatorId {
+            recipient = .facilitator(facilitatorId)
+        } else {
+            throw CorruptRow(table: "outbox", column: "recipient_participant_id")
+        }
         return OutboxMessage(
-            id: row["id"], recipientParticipantId: row["recipient_participant_id"], seriesId: row["series_id"],
+            id: row["id"], recipient: recipient, seriesId: row["series_id"],
             method: OutboxMessage.Method(rawValue: methodText) ?? .request,
             occurrenceStart: occurrence.map(Date.init(storedSeconds:)), queuedAt: Date(storedSeconds: row["queued_at"]),
             exportedAt: exported.map(Date.init(storedSeconds:)))

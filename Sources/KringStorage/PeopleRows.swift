@@ -43,13 +43,19 @@ extension StoreTransaction {
         try fetchAll("SELECT * FROM participant ORDER BY id", map: Self.participant)
     }
 
-    /// One sealed contact, to check at start-up that the key still opens what is stored.
-    public func anySealedContact() throws -> (participantId: Int64, ciphertext: [UInt8])? {
+    /// One sealed contact of a participant or, when none has one, of a facilitator, to check at start-up that the
+    /// key still opens what is stored. `table` names where it lives (it is bound into the ciphertext).
+    public func anySealedContact() throws -> (table: String, rowId: Int64, ciphertext: [UInt8])? {
         try fetchOne(
-            "SELECT id, contact_ciphertext FROM participant WHERE contact_ciphertext IS NOT NULL LIMIT 1"
+            """
+            SELECT 'participant' AS source, id, contact_ciphertext FROM participant WHERE contact_ciphertext IS NOT NULL
+            UNION ALL
+            SELECT 'facilitator' AS source, id, contact_ciphertext FROM facilitator WHERE contact_ciphertext IS NOT NULL
+            LIMIT 1
+            """
         ) { row in
             let data: Data = row["contact_ciphertext"]
-            return (row["id"], [UInt8](data))
+            return (row["source"], row["id"], [UInt8](data))
         }
     }
 
@@ -91,6 +97,19 @@ extension StoreTransaction {
         var stored = facilitator
         stored.id = db.lastInsertedRowID
         return stored
+    }
+
+    /// Stores a facilitator's sealed contact, or clears it with nil (sealing needs the row id, so it comes after
+    /// the insert).
+    public func setContact(facilitatorId: Int64, ciphertext: [UInt8]?, lookup: [UInt8]?) throws {
+        try db.execute(
+            sql: "UPDATE facilitator SET contact_ciphertext = ?, contact_lookup = ? WHERE id = ?",
+            arguments: [ciphertext.map { Data($0) }, lookup.map { Data($0) }, facilitatorId])
+    }
+
+    public func facilitator(contactLookup: [UInt8]) throws -> Facilitator? {
+        try fetchOne(
+            "SELECT * FROM facilitator WHERE contact_lookup = ?", [Data(contactLookup)], map: Self.facilitator)
     }
 
     public func facilitator(id: Int64) throws -> Facilitator? {
@@ -143,7 +162,9 @@ extension StoreTransaction {
             languages: try list("languages"),
             canLead: row["can_lead"],
             audiences: try list("audiences"),
-            maxPerMonth: row["max_per_month"]
+            maxPerMonth: row["max_per_month"],
+            contactCiphertext: (row["contact_ciphertext"] as Data?).map { [UInt8]($0) },
+            contactLookup: (row["contact_lookup"] as Data?).map { [UInt8]($0) }
         )
     }
 }

@@ -72,12 +72,12 @@ enum Render {
     }
 
     static func facilitators(_ facilitators: [FacilitatorView]) -> String {
-        var table = TableText("ID", "NAME", "LANGUAGES", "ROLE", "AUDIENCES", "MAX/MONTH")
+        var table = TableText("ID", "NAME", "LANGUAGES", "ROLE", "AUDIENCES", "MAX/MONTH", "CONTACT")
         for facilitator in facilitators {
             table.add(
                 String(facilitator.id), facilitator.name, facilitator.languages.map(\.rawValue).joined(separator: ","),
                 facilitator.lead ? "lead" : "co", facilitator.audiences.map(\.rawValue).joined(separator: ","),
-                facilitator.maxPerMonth.map(String.init) ?? "-")
+                facilitator.maxPerMonth.map(String.init) ?? "-", facilitator.hasContact ? "sealed" : "-")
         }
         return table.rendered
     }

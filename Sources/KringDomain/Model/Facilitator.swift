@@ -9,10 +9,14 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
     public var canLead: Bool
     public var audiences: [Audience]
     public var maxPerMonth: Int?
+    /// The invite address sealed with AES-GCM, as for participants; only the secrets layer opens it.
+    public var contactCiphertext: [UInt8]?
+    /// HMAC of the normalised address under its own key, to refuse one address for two facilitators.
+    public var contactLookup: [UInt8]?
 
     public init(
         id: Int64? = nil, displayName: String, languages: [Language], canLead: Bool, audiences: [Audience],
-        maxPerMonth: Int? = nil
+        maxPerMonth: Int? = nil, contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -20,7 +24,11 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
         self.canLead = canLead
         self.audiences = audiences
         self.maxPerMonth = maxPerMonth
+        self.contactCiphertext = contactCiphertext
+        self.contactLookup = contactLookup
     }
+
+    public var hasContact: Bool { contactCiphertext != nil }
 
     public func validated() throws(KringError) -> Facilitator {
         var facilitator = self

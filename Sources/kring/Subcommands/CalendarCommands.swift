@@ -17,7 +17,7 @@ struct CalendarCommand: ParsableCommand {
             discussion: """
                 One event per series in the group's time zone, cancelled sessions as exceptions, moved ones as
                 overrides. No attendee and no other participant appears; titles are the group's public title or a
-                neutral default. A facilitator's feed holds the whole series of every group they are assigned in.
+                neutral default. A facilitator's feed holds only the sessions they are assigned to.
 
                 Examples:
                   kring calendar export --participant "Stille Eik" --out stille-eik.ics

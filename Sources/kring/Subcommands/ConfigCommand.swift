@@ -51,7 +51,8 @@ struct ConfigCommand: ParsableCommand {
     }
 }
 
-/// `kring invites list|export`: the outbox of REQUEST and CANCEL messages to participants with a contact.
+/// `kring invites list|export`: the outbox of REQUEST and CANCEL messages to participants and facilitators with a
+/// contact.
 struct InvitesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invites",
@@ -70,7 +71,7 @@ struct InvitesCommand: ParsableCommand {
                 if invites.isEmpty { return "No pending invites." }
                 return invites.map { invite in
                     let what = invite.occurrence.map { "session of \($0)" } ?? "series \(invite.seriesId)"
-                    return "\(invite.id)  \(invite.method.uppercased())  \(invite.group)  \(what)  \(invite.participant)"
+                    return "\(invite.id)  \(invite.method.uppercased())  \(invite.group)  \(what)  \(invite.recipient)"
                 }.joined(separator: "\n")
             }
         }
@@ -80,19 +81,23 @@ struct InvitesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write each pending invite as one .ics file (named by its id and method) and mark it exported.",
             discussion: """
-                ORGANIZER is the configured `organizer`; the only ATTENDEE is the participant's own address.
+                ORGANIZER is the configured `organizer`; the only ATTENDEE is the recipient's own address. A
+                facilitator's invite holds only the sessions they are assigned to.
 
-                Example:
+                Examples:
                   kring invites export --out outbox/
+                  kring invites export --out outbox/ --facilitator "An Claes"
                 """)
         @Option(help: "The folder to write to (created when missing).") var out: String
         @Option(help: "Only this group's invites (id or name).") var group: String?
         @Option(help: "Only this participant's invites (id or pseudonym).") var participant: String?
+        @Option(help: "Only this facilitator's invites (id or name).") var facilitator: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().exportInvites(to: out, group: group, participant: participant)
+            let view = try database.open().exportInvites(
+                to: out, group: group, participant: participant, facilitator: facilitator)
             emit(view, format: output.format) { view in
                 ([ "\(view.files.count) invite(s) written to \(view.directory)"] + view.files.map(\.file))
                     .joined(separator: "\n")

@@ -89,6 +89,7 @@ extension FacilitatorCommand {
                   kring facilitator update "An Claes" --max-per-week 1 --max-per-month 3
                   kring facilitator update "An Claes" --prefer-days tu,th --prefer-groups gent-partners
                   kring facilitator update "An Claes" --max-per-week none
+                  kring facilitator update "An Claes" --contact an.claes@example.org
                 """)
         @Argument(help: "The facilitator's id or name.") var facilitator: String
         @Option(help: "At most this many sessions in one week (1-7), or none.") var maxPerWeek: String?
@@ -96,6 +97,8 @@ extension FacilitatorCommand {
         @Option(help: "Their IANA time zone, e.g. Europe/Brussels.") var timezone: String?
         @Option(help: "Preferred weekdays, comma-separated (mo,tu,…), or none.") var preferDays: String?
         @Option(help: "Preferred groups, comma-separated ids or names, or none.") var preferGroups: String?
+        @Option(help: "An e-mail address for calendar invites; stored encrypted.") var contact: String?
+        @Flag(help: "Forget the stored invite address.") var clearContact = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
@@ -103,10 +106,17 @@ extension FacilitatorCommand {
             let changes = FacilitatorPlanningChanges(
                 maxPerWeek: maxPerWeek, maxPerMonth: maxPerMonth, timezone: timezone, preferredWeekdays: preferDays,
                 preferredGroups: preferGroups)
-            if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups].allSatisfy({ $0 == nil }) {
+            if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups, contact].allSatisfy({ $0 == nil }),
+                !clearContact
+            {
                 throw KringError.invalid("update", facilitator, "name at least one of the options to change")
             }
-            let view = try database.open().updatePlanning(facilitator: facilitator, changes)
+            if contact != nil, clearContact {
+                throw KringError.invalid("clear-contact", "", "give either --contact or --clear-contact, not both")
+            }
+            let contactChange: FacilitatorContactChange? =
+                clearContact ? .clear : contact.map(FacilitatorContactChange.set)
+            let view = try database.open().updatePlanning(facilitator: facilitator, changes, contact: contactChange)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -148,6 +158,7 @@ extension Render {
               busy times imported: \(view.busyTimes)
               excluded from groups: \(list(view.excludedGroups)); knows participants: \(list(view.excludedParticipants))
               prefers groups: \(list(view.preferredGroups)); prefers days: \(list(view.preferredWeekdays))
+              invite address: \(view.hasContact ? "sealed" : "none")
             """
     }
 

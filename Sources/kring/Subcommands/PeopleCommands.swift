@@ -103,18 +103,25 @@ struct FacilitatorCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a facilitator.",
-            discussion: "Example:\n  kring facilitator add --name \"An Claes\" --languages nl,fr --lead --audiences partners,parents --max-per-month 4")
+            discussion: """
+                Examples:
+                  kring facilitator add --name "An Claes" --languages nl,fr --lead --audiences partners,parents --max-per-month 4
+                  kring facilitator add --name "Bert Peeters" --languages nl --contact bert@example.org
+                """)
         @Option(help: "The name colleagues know them by.") var name: String
         @Option(help: "Languages, comma-separated: nl,fr.") var languages: String
         @Flag(help: "Can lead a session.") var lead = false
         @Option(help: "Audiences they may serve, comma-separated (default: all).") var audiences: String?
         @Option(help: "At most this many sessions a month.") var maxPerMonth: Int?
+        @Option(help: "An e-mail address for calendar invites; stored encrypted.") var contact: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
             let view = try database.operations().addFacilitator(
-                FacilitatorRequest(name: name, languages: languages, lead: lead, audiences: audiences, maxPerMonth: maxPerMonth))
+                FacilitatorRequest(
+                    name: name, languages: languages, lead: lead, audiences: audiences, maxPerMonth: maxPerMonth,
+                    contact: contact))
             emit(view, format: output.format) { Render.facilitators([$0]) }
         }
     }
