@@ -24,7 +24,8 @@ struct CorpusChildProcessTests {
         let walker = try #require(FileManager.default.enumerator(atPath: corpus.path))
         let all = walker.compactMap { $0 as? String }.filter { path in
             var directory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: corpus.appendingPathComponent(path).path, isDirectory: &directory)
+            return FileManager.default.fileExists(
+                atPath: corpus.appendingPathComponent(path).path, isDirectory: &directory)
                 && !directory.boolValue && path != "README.md"
         }.sorted()
         let hostile = all.filter(Self.isHostile)
