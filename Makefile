@@ -34,7 +34,7 @@ deps:
 	  exit 1; \
 	fi
 
-# Python tools for the independent calendar checks (icalendar, recurring-ical-events, radicale) live here.
+# Python tools for the independent calendar checks (icalendar, recurring-ical-events, radicale, khal) live here.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: $(PY_REQS)

@@ -19,7 +19,8 @@ extension Kring {
 
     /// `kring facilitator busy F --ics FILE`: reads the facilitator's own calendar export (untrusted) and replaces
     /// their imported busy times with the intervals in the window; only start and end are kept. A file that cannot
-    /// be read stores nothing and fails with an `ics` error naming `source`.
+    /// be read stores nothing and fails with an `ics` error naming `source`. The configured `BusyCalendarParser`
+    /// does the reading (the `kring` executable: a child process with time and memory limits).
     /// - Parameters:
     ///   - from: first day (inclusive, Europe/Brussels); default today.
     ///   - to: last day (inclusive); default 12 months after `from`.
@@ -38,11 +39,11 @@ extension Kring {
         let facilitator = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference) }
         let intervals: [DateInterval]
         do {
-            intervals = try BusyTimeImporter.busyIntervals(
+            intervals = try busyCalendarParser.busyIntervals(
                 icsData: icsData, window: DateInterval(start: start, end: end), defaultZone: zone)
         } catch {
-            let reason = error.line.map { "line \($0): \(error.message)" } ?? error.message
-            throw .invalid("ics", source, reason)
+            logger.notice("busy times refused", metadata: ["facilitator.id": "\(facilitator.id ?? 0)"])
+            throw .invalid("ics", source, error.reason)
         }
         let facilitatorId = facilitator.id!
         try write { (transaction) throws(KringError) in

@@ -10,13 +10,18 @@ public final class Kring: Sendable {
     let keyFile: KeyFile
     let sealer: ContactSealer?
     let clock: @Sendable () -> Date
+    let busyCalendarParser: any BusyCalendarParser
     let logger: Logger
 
-    init(store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date, logger: Logger) {
+    init(
+        store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date,
+        busyCalendarParser: any BusyCalendarParser, logger: Logger
+    ) {
         self.store = store
         self.keyFile = keyFile
         self.sealer = sealer
         self.clock = clock
+        self.busyCalendarParser = busyCalendarParser
         self.logger = logger
     }
 
@@ -45,7 +50,8 @@ public final class Kring: Sendable {
             }
         }
         let kring = Kring(
-            store: store, keyFile: configuration.keyFile, sealer: sealer, clock: configuration.clock, logger: logger)
+            store: store, keyFile: configuration.keyFile, sealer: sealer, clock: configuration.clock,
+            busyCalendarParser: configuration.busyCalendarParser, logger: logger)
         try kring.purgeExpired()
         return kring
     }

@@ -2,16 +2,24 @@ import Foundation
 import KringDomain
 import KringSecrets
 
-/// Where the database and key are, and what time it is: resolved once from flags and the environment.
+/// Where the database and key are, what time it is and where untrusted calendars are parsed: resolved once from
+/// flags and the environment.
 public struct KringConfiguration: Sendable {
     public var databasePath: String
     public var keyFile: KeyFile
     public var clock: @Sendable () -> Date
+    /// Reads facilitators' calendar files for `importBusyTimes`. In-process by default (tests, the server inside
+    /// tests); the `kring` executable sets a `ChildProcessBusyCalendarParser` so a hostile file cannot take it down.
+    public var busyCalendarParser: any BusyCalendarParser
 
-    public init(databasePath: String, keyFile: KeyFile, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        databasePath: String, keyFile: KeyFile, clock: @escaping @Sendable () -> Date = { Date() },
+        busyCalendarParser: any BusyCalendarParser = InProcessBusyCalendarParser()
+    ) {
         self.databasePath = databasePath
         self.keyFile = keyFile
         self.clock = clock
+        self.busyCalendarParser = busyCalendarParser
     }
 
     /// `--db PATH`, else `$KRING_DB`, else `$XDG_DATA_HOME/kring/kring.sqlite` (XDG default `~/.local/share`).

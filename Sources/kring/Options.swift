@@ -18,8 +18,11 @@ struct DatabaseOptions: ParsableArguments {
         help: "Send the command to a running `kring serve` at this URL (default: $KRING_SERVER); the token is $KRING_TOKEN.")
     var server: String?
 
+    /// Calendar files are parsed in a child `kring _parse-busy`, so a hostile file cannot crash or hang this one.
     func configuration() throws(KringError) -> KringConfiguration {
-        try KringConfiguration.resolve(databaseFlag: db)
+        var configuration = try KringConfiguration.resolve(databaseFlag: db)
+        configuration.busyCalendarParser = ChildProcessBusyCalendarParser.runningExecutable()
+        return configuration
     }
 
     /// A local database; commands that have no remote form refuse to run against a server rather than

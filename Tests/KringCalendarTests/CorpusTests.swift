@@ -4,7 +4,8 @@ import Testing
 @testable import KringCalendar
 
 /// Every file of `../shared/ics-corpus` (real exports from many clients, RFC examples and fuzzer crash
-/// reproducers) must give busy intervals or a clear `ImportError`, quickly.
+/// reproducers) must give busy intervals or a clear `ImportError`, quickly. The child-process path `kring` uses, with
+/// its memory bound, runs the hostile files and a sample in `KringCLITests/CorpusChildProcessTests`.
 @Suite("ics corpus", .enabled(if: TestSupport.corpus != nil, "../shared/ics-corpus is absent beside the repository"))
 struct CorpusTests {
     @Test func everyFileGivesAResultOrAClearErrorQuickly() throws {

@@ -6,7 +6,7 @@ Usage: radicale_roundtrip.py BASE_URL FILE...
 A CalDAV collection holds one calendar object per UID and no iTIP METHOD (RFC 4791 4.1), so each export is split:
 every UID becomes one object with the VTIMEZONEs it uses, METHOD removed, PUT to /user/calendar.ics/<uid>.ics.
 Prints JSON: per file, per UID, the PUT and GET status and what the stored object says (UID, SEQUENCE, DTSTART,
-RRULE, EXDATEs, RECURRENCE-IDs).
+RRULE, EXDATEs, RECURRENCE-IDs); under "originals", the same summary of each file as given, to compare with.
 """
 
 import base64
@@ -90,7 +90,7 @@ def main(argv):
         return 2
     base = argv[1].rstrip("/")
     wait_until_answering(base)
-    result = {"mkcalendar": [], "files": {}}
+    result = {"mkcalendar": [], "files": {}, "originals": {}}
     for path in argv[2:]:
         # One collection per file: an invite and a feed of the same series share UIDs.
         collection = "/user/calendar-%s.ics/" % uuid.uuid4().hex[:8]
@@ -110,6 +110,7 @@ def main(argv):
                 "events": summary(get_body) if get_status == 200 else [],
             }
         result["files"][path] = stored
+        result["originals"][path] = summary(data)
     json.dump(result, sys.stdout, indent=1, sort_keys=True)
     return 0
 

@@ -1,0 +1,415 @@
+import Foundation
+import Testing
+
+/// Every feed kind and every invite file `kring invites export` writes, from a realistic database built through the
+/// real CLI (three groups, series across both 2027 DST switches, contacts, facilitators assigned by `kring assign`, a
+/// move, a cancellation, a withdrawal, a closed group), read by three independent clients: Python `icalendar` parses
+/// each file, Radicale stores each one and returns it unchanged, and khal expands each one to exactly the sessions the
+/// database holds. Privacy is checked on the same files. The files are found by listing what the export wrote, so new
+/// kinds of invite (facilitators') are covered as soon as they exist.
+@Suite(.serialized) struct DatabaseExportRoundTripTests {
+    static let python = ProcessInfo.processInfo.environment["KRING_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+    static let checks = ReadmeTourTests.repositoryRoot.appendingPathComponent("Tests/ical-checks")
+
+    /// Internal names and audiences: never in a calendar (none of these groups has them in its public title).
+    static let groups = [
+        (name: "gent-ouders-intern", audience: "parents"), (name: "brugge-partners-intern", audience: "partners"),
+        (name: "kortrijk-vrienden-intern", audience: "friends"),
+    ]
+    static let contacts = [
+        "Stille Eik": "eik@example.org", "Blauwe Reiger": "reiger@example.org", "Groene Mus": "mus@example.org",
+        "Paarse Kat": "kat@example.org",
+    ]
+    static let pseudonyms = ["Stille Eik", "Blauwe Reiger", "Rode Vos", "Groene Mus", "Paarse Kat"]
+    static let facilitators = ["An Claes", "Bert Peeters", "Chris Janssens"]
+
+    /// One exported file and who or what it is for.
+    struct Export {
+        enum Kind: Equatable {
+            case groupFeed(String)
+            case facilitatorFeed(String)
+            case participantFeed(String)
+            /// `recipient` is the participant's pseudonym, or nil for a recipient who is not a participant.
+            case invite(method: String, recipient: String?, seriesId: Int, occurrence: String?)
+        }
+
+        let path: String
+        let kind: Kind
+        var isFeed: Bool { if case .invite = kind { false } else { true } }
+    }
+
+    /// The database and everything it exported.
+    final class Scenario: @unchecked Sendable {
+        let sandbox: KringSandbox
+        let exports: [Export]
+        /// Per group name: its sessions as `kring session list` shows them.
+        let sessions: [String: [[String: Any]]]
+        /// Per participant pseudonym: the groups they are enrolled in now.
+        let enrolments: [String: Set<String>]
+        /// Per facilitator: the groups they are assigned in.
+        let assignments: [String: Set<String>]
+
+        init(
+            sandbox: KringSandbox, exports: [Export], sessions: [String: [[String: Any]]],
+            enrolments: [String: Set<String>], assignments: [String: Set<String>]
+        ) {
+            self.sandbox = sandbox
+            self.exports = exports
+            self.sessions = sessions
+            self.enrolments = enrolments
+            self.assignments = assignments
+        }
+    }
+
+    static let built = Result { try buildScenario() }
+
+    static func buildScenario() throws -> Scenario {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok(["config", "set", "organizer", "groepen@example.org"])
+        try sandbox.ok([
+            "group", "create", "--name", "gent-ouders-intern", "--audience", "parents", "--language", "nl",
+            "--capacity", "6", "--minimum", "1", "--venue", "Gent",
+        ])
+        try sandbox.ok([
+            "group", "create", "--name", "brugge-partners-intern", "--audience", "partners", "--language", "fr",
+            "--capacity", "6", "--minimum", "1", "--venue", "Brugge", "--title", "Praatgroep Brugge",
+        ])
+        try sandbox.ok([
+            "group", "create", "--name", "kortrijk-vrienden-intern", "--audience", "friends", "--language", "en",
+            "--capacity", "6", "--minimum", "1", "--online", "https://meet.example.org/kring",
+        ])
+        // Fortnightly from before the March switch to after the October one; four-weekly the same; a short series.
+        try sandbox.ok([
+            "series", "add", "--group", "gent-ouders-intern", "--start", "2027-03-16T19:00", "--duration", "120",
+            "--rrule", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=20",
+        ])
+        try sandbox.ok([
+            "series", "add", "--group", "brugge-partners-intern", "--start", "2027-02-04T10:00", "--duration", "90",
+            "--rrule", "FREQ=WEEKLY;INTERVAL=4;BYDAY=TH;COUNT=12",
+        ])
+        try sandbox.ok([
+            "series", "add", "--group", "kortrijk-vrienden-intern", "--start", "2027-03-01T20:00", "--duration", "60",
+            "--rrule", "FREQ=WEEKLY;BYDAY=MO;COUNT=6",
+        ])
+        for group in groups { try sandbox.ok(["group", "open", group.name]) }
+        let enrol: [(group: String, pseudonym: String, relation: String)] = [
+            ("gent-ouders-intern", "Stille Eik", "parent"), ("gent-ouders-intern", "Blauwe Reiger", "parent"),
+            ("gent-ouders-intern", "Rode Vos", "parent"), ("brugge-partners-intern", "Groene Mus", "partner"),
+            ("kortrijk-vrienden-intern", "Paarse Kat", "friend"),
+        ]
+        for (group, pseudonym, relation) in enrol {
+            var arguments = [
+                "participant", "enrol", "--group", group, "--pseudonym", pseudonym, "--relation", relation,
+            ]
+            if let address = contacts[pseudonym] { arguments += ["--contact", address] }
+            try sandbox.ok(arguments)
+        }
+        // Stille Eik is in two groups: their feed and invites hold both.
+        try sandbox.ok([
+            "participant", "enrol", "--group", "brugge-partners-intern", "--participant", "Stille Eik", "--relation",
+            "partner",
+        ])
+        for name in facilitators {
+            var arguments = ["facilitator", "add", "--name", name, "--languages", "nl,fr,en"]
+            if name != "Chris Janssens" { arguments.append("--lead") }
+            try sandbox.ok(arguments)
+        }
+        try sandbox.ok(["assign"])
+
+        func sessionId(_ group: String, startingWith prefix: String) throws -> String {
+            let list = try sandbox.ok(["session", "list", "--group", group, "--format", "json"]).array()
+            guard let session = list.first(where: { ($0["start"] as? String)?.hasPrefix(prefix) == true }) else {
+                throw SandboxError("no session of \(group) starts \(prefix)")
+            }
+            return String(session["id"] as! Int)
+        }
+        // Moved just after the March switch; cancelled just after the October one; a Bruges session moved.
+        try sandbox.ok([
+            "session", "move", try sessionId("gent-ouders-intern", startingWith: "2027-03-30"), "--to",
+            "2027-03-31T18:30",
+        ])
+        try sandbox.ok(["session", "cancel", try sessionId("gent-ouders-intern", startingWith: "2027-11-09")])
+        try sandbox.ok([
+            "session", "move", try sessionId("brugge-partners-intern", startingWith: "2027-04-01"), "--to",
+            "2027-04-02T14:00",
+        ])
+        try sandbox.ok(["participant", "withdraw", "Blauwe Reiger"])
+        try sandbox.ok(["group", "start", "kortrijk-vrienden-intern"])
+        try sandbox.ok(["group", "close", "kortrijk-vrienden-intern"])
+
+        var exports: [Export] = []
+        let folder = sandbox.folder
+        for group in groups {
+            let path = folder.appendingPathComponent("group-\(group.name).ics").path
+            try sandbox.ok(["calendar", "export", "--group", group.name, "--out", path])
+            exports.append(Export(path: path, kind: .groupFeed(group.name)))
+        }
+        for name in facilitators {
+            let path = folder.appendingPathComponent("facilitator-\(name).ics").path
+            try sandbox.ok(["calendar", "export", "--facilitator", name, "--out", path])
+            exports.append(Export(path: path, kind: .facilitatorFeed(name)))
+        }
+        for pseudonym in pseudonyms {
+            let path = folder.appendingPathComponent("participant-\(pseudonym).ics").path
+            try sandbox.ok(["calendar", "export", "--participant", pseudonym, "--out", path])
+            exports.append(Export(path: path, kind: .participantFeed(pseudonym)))
+        }
+
+        let pending = try sandbox.ok(["invites", "list", "--format", "json"]).array()
+        let outbox = folder.appendingPathComponent("outbox")
+        let exported = try sandbox.ok(["invites", "export", "--out", outbox.path, "--format", "json"]).object()
+        let reported = Set(((exported["files"] as? [[String: Any]]) ?? []).compactMap { $0["file"] as? String })
+        let written = try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted()
+        guard written.count == pending.count, Set(written) == reported else {
+            throw SandboxError("export wrote \(written), reported \(reported), \(pending.count) pending")
+        }
+        for name in written {
+            guard let id = Int(name.prefix(while: \.isNumber)),
+                let message = pending.first(where: { $0["id"] as? Int == id }),
+                let method = message["method"] as? String, let seriesId = message["seriesId"] as? Int
+            else {
+                throw SandboxError("\(name) matches no pending message")
+            }
+            exports.append(
+                Export(
+                    path: outbox.appendingPathComponent(name).path,
+                    kind: .invite(
+                        method: method.uppercased(), recipient: message["participant"] as? String,
+                        seriesId: seriesId, occurrence: message["occurrence"] as? String)))
+        }
+
+        var sessions: [String: [[String: Any]]] = [:]
+        var enrolments: [String: Set<String>] = [:]
+        for group in groups {
+            sessions[group.name] = try sandbox.ok(["session", "list", "--group", group.name, "--format", "json"])
+                .array()
+            let roster = try sandbox.ok(["roster", "--group", group.name, "--format", "json"]).object()
+            for entry in (roster["enrolled"] as? [[String: Any]]) ?? [] {
+                enrolments[entry["pseudonym"] as! String, default: []].insert(group.name)
+            }
+        }
+        var assignments: [String: Set<String>] = [:]
+        for name in facilitators {
+            let list = try sandbox.ok(["assignment", "list", "--facilitator", name, "--format", "json"]).array()
+            assignments[name] = Set(list.compactMap { $0["group"] as? String })
+        }
+        return Scenario(
+            sandbox: sandbox, exports: exports, sessions: sessions, enrolments: enrolments, assignments: assignments)
+    }
+
+    static func scenario() throws -> Scenario { try built.get() }
+
+    static func text(_ export: Export) throws -> String {
+        CalendarExportTests.unfolded(try String(contentsOfFile: export.path, encoding: .utf8))
+    }
+
+    // MARK: what the database says each file must show
+
+    /// Sessions that take place (not cancelled) as "start|end" in local time (`YYYY-MM-DD HH:MM`) or in UTC.
+    static func occurrences(_ sessions: [[String: Any]], utc: Bool) -> [String] {
+        let parser = ISO8601DateFormatter()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.timeZone = TimeZone(identifier: utc ? "UTC" : "Europe/Brussels")
+        return sessions.filter { $0["status"] as? String != "cancelled" }.map { session in
+            let start = parser.date(from: session["start"] as! String)!
+            let end = parser.date(from: session["end"] as! String)!
+            return formatter.string(from: start) + "|" + formatter.string(from: end)
+        }.sorted()
+    }
+
+    static func expectedSessions(for export: Export, in scenario: Scenario) -> [[String: Any]]? {
+        switch export.kind {
+        case .groupFeed(let group):
+            return scenario.sessions[group]
+        case .participantFeed(let pseudonym):
+            return scenario.enrolments[pseudonym, default: []].flatMap { scenario.sessions[$0] ?? [] }
+        case .facilitatorFeed(let name):
+            return scenario.assignments[name, default: []].flatMap { scenario.sessions[$0] ?? [] }
+        case .invite(let method, _, let seriesId, _):
+            guard method == "REQUEST" else { return nil }
+            return scenario.sessions.values.flatMap { $0 }.filter { $0["seriesId"] as? Int == seriesId }
+        }
+    }
+
+    // MARK: the tests
+
+    @Test func theScenarioExportsEveryKindIncludingBothInviteMethods() throws {
+        let scenario = try Self.scenario()
+        let invites = scenario.exports.filter { !$0.isFeed }
+        #expect(
+            scenario.exports.count - invites.count == Self.groups.count + Self.facilitators.count
+                + Self.pseudonyms.count)
+        let methods = Set(invites.compactMap { if case .invite(let method, _, _, _) = $0.kind { method } else { nil } })
+        #expect(methods == ["REQUEST", "CANCEL"])
+        // A cancelled occurrence, a withdrawal and a closed group each produced a CANCEL.
+        #expect(invites.contains { if case .invite("CANCEL", _, _, .some) = $0.kind { true } else { false } })
+        #expect(
+            invites.contains { if case .invite("CANCEL", "Blauwe Reiger", _, nil) = $0.kind { true } else { false } })
+        #expect(invites.contains { if case .invite("CANCEL", "Paarse Kat", _, nil) = $0.kind { true } else { false } })
+        #expect(scenario.enrolments["Stille Eik"] == ["gent-ouders-intern", "brugge-partners-intern"])
+        #expect(scenario.assignments.values.allSatisfy { !$0.isEmpty })
+    }
+
+    @Test func everyFileKeepsPrivacy() throws {
+        let scenario = try Self.scenario()
+        for export in scenario.exports {
+            let text = try Self.text(export)
+            let lower = text.lowercased()
+            let name = (export.path as NSString).lastPathComponent
+            for group in Self.groups {
+                #expect(!lower.contains(group.name), "\(name) names \(group.name)")
+                #expect(!lower.contains(group.audience), "\(name) names the audience \(group.audience)")
+            }
+            #expect(!lower.contains("intern"), "\(name)")
+            let own: String?
+            switch export.kind {
+            case .participantFeed(let pseudonym): own = pseudonym
+            case .invite(_, let recipient, _, _): own = recipient
+            default: own = nil
+            }
+            for pseudonym in Self.pseudonyms where pseudonym != own {
+                #expect(!text.contains(pseudonym), "\(name) holds \(pseudonym)")
+            }
+            for (pseudonym, address) in Self.contacts where pseudonym != own {
+                #expect(!text.contains(address), "\(name) holds \(pseudonym)'s address")
+            }
+            let attendees = CalendarExportTests.lines(text, "ATTENDEE")
+            if export.isFeed {
+                #expect(attendees.isEmpty, "\(name)")
+            } else {
+                let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
+                #expect(events >= 1 && attendees.count == events, "\(name): one ATTENDEE per VEVENT")
+                #expect(Set(attendees).count == 1, "\(name): one recipient")
+                if let own, let address = Self.contacts[own] {
+                    #expect(attendees.allSatisfy { $0.hasSuffix(":mailto:\(address)") }, "\(name)")
+                }
+            }
+        }
+        // The public title is shown where it was set.
+        let brugge = try #require(scenario.exports.first { $0.kind == .groupFeed("brugge-partners-intern") })
+        #expect(try Self.text(brugge).contains("SUMMARY:Praatgroep Brugge"))
+    }
+
+    @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
+    func pythonIcalendarParsesEveryFile() throws {
+        let scenario = try Self.scenario()
+        let paths = scenario.exports.map(\.path)
+        let data = try CalendarAgreementTests.runPython(
+            [Self.checks.appendingPathComponent("check_export.py").path, "parse"] + paths)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        #expect(parsed.count == paths.count)
+        for export in scenario.exports {
+            let name = (export.path as NSString).lastPathComponent
+            let file = try #require(parsed[export.path], "\(name)")
+            #expect((file["errors"] as? [String])?.isEmpty == true, "\(name): \(file["errors"] ?? "")")
+            #expect(
+                file["timezones"] as? [String] == ["Europe/Brussels"] || (file["events"] as? [Any])?.isEmpty == true,
+                "\(name)")
+            if case .invite(let method, _, _, _) = export.kind {
+                #expect(file["method"] as? String == method, "\(name)")
+            } else {
+                #expect(file["method"] as? String == "PUBLISH", "\(name)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
+    func radicaleStoresEveryFileAndReturnsItEqual() throws {
+        let scenario = try Self.scenario()
+        let storage = scenario.sandbox.folder.appendingPathComponent("radicale")
+        let port = String(
+            decoding: try CalendarAgreementTests.runPython([Self.checks.appendingPathComponent("free_port.py").path]),
+            as: UTF8.self
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.python!)
+        server.arguments = [
+            "-m", "radicale", "--config", "", "--storage-filesystem-folder", storage.path, "--server-hosts",
+            "127.0.0.1:\(port)", "--auth-type", "none", "--logging-level", "warning",
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // Processes started from the test runner ignore SIGTERM (inherited signal mask), so stop it for sure.
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        // radicale_roundtrip.py puts each file in its own collection, one object per UID with METHOD removed
+        // (CalDAV objects carry no iTIP METHOD, RFC 4791 4.1), and summarises what it sent and what came back.
+        let paths = scenario.exports.map(\.path)
+        let data = try CalendarAgreementTests.runPython(
+            [Self.checks.appendingPathComponent("radicale_roundtrip.py").path, "http://127.0.0.1:\(port)/"] + paths)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((json["mkcalendar"] as? [Int])?.allSatisfy { $0 == 201 } == true)
+        let files = try #require(json["files"] as? [String: [String: [String: Any]]])
+        let originals = try #require(json["originals"] as? [String: [[String: Any]]])
+        let compared = ["uid", "sequence", "dtstart", "dtstart_tzid", "rrule", "exdates", "recurrence_id"]
+        func key(_ event: [String: Any]) -> String {
+            compared.map { "\(event[$0] ?? NSNull())" }.joined(separator: "|")
+        }
+        var objects = 0
+        for export in scenario.exports {
+            let name = (export.path as NSString).lastPathComponent
+            let stored = try #require(files[export.path], "\(name)")
+            let original = try #require(originals[export.path], "\(name)")
+            #expect(Set(stored.keys) == Set(original.map { $0["uid"] as! String }), "\(name): same UIDs")
+            for (uid, object) in stored {
+                objects += 1
+                #expect(object["put"] as? Int == 201, "\(name) \(uid): \(object["put_error"] ?? "")")
+                #expect(object["get"] as? Int == 200, "\(name) \(uid)")
+                let events = (object["events"] as? [[String: Any]]) ?? []
+                #expect(events.allSatisfy { $0["method_in_object"] as? Bool == false }, "\(name)")
+                let sent = original.filter { $0["uid"] as? String == uid }
+                #expect(events.map(key).sorted() == sent.map(key).sorted(), "\(name) \(uid) came back changed")
+            }
+        }
+        #expect(objects >= scenario.exports.count - 1)  // the withdrawn participant's feed holds no event
+    }
+
+    @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
+    func khalShowsTheDatabaseSessionsAtTheirLocalAndUniversalTimes() throws {
+        let scenario = try Self.scenario()
+        let work = scenario.sandbox.folder.appendingPathComponent("khal")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let paths = scenario.exports.map(\.path)
+        let data = try CalendarAgreementTests.runPython(
+            [Self.checks.appendingPathComponent("khal_check.py").path, work.path] + paths)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        var listed = 0
+        for export in scenario.exports {
+            let name = (export.path as NSString).lastPathComponent
+            let result = try #require(json[export.path], "\(name)")
+            #expect(result["error"] == nil, "\(name): \(result["error"] ?? "")")
+            let text = try Self.text(export)
+            let uids = Set(CalendarExportTests.lines(text, "UID"))
+            #expect(result["printics_count"] as? Int == uids.count, "\(name)")
+            if let sessions = Self.expectedSessions(for: export, in: scenario) {
+                #expect(result["local"] as? [String] == Self.occurrences(sessions, utc: false), "\(name) local times")
+                #expect(result["utc"] as? [String] == Self.occurrences(sessions, utc: true), "\(name) UTC times")
+                listed += (result["local"] as? [String])?.count ?? 0
+            } else if case .invite(_, _, let seriesId, let occurrence) = export.kind {
+                // A CANCEL: khal shows the cancelled occurrence, or the series' first session.
+                let printed = (result["printics"] as? [String]) ?? []
+                let series = scenario.sessions.values.flatMap { $0 }.filter { $0["seriesId"] as? Int == seriesId }
+                let first = series.compactMap { ($0["originalStart"] ?? $0["start"]) as? String }.min() ?? ""
+                let expected =
+                    occurrence.map { $0.replacingOccurrences(of: "T", with: " ") }
+                    ?? String(first.prefix(16)).replacingOccurrences(of: "T", with: " ")
+                #expect(printed.count == 1 && printed[0].hasPrefix(expected + "|"), "\(name): \(printed)")
+            }
+        }
+        #expect(listed > 100)
+        // After the March switch 19:00 in Ghent is 17:00 UTC; after the October one, 18:00 UTC.
+        let gent = try #require(json[scenario.exports.first { $0.kind == .groupFeed("gent-ouders-intern") }!.path])
+        let utc = (gent["utc"] as? [String]) ?? []
+        #expect(utc.contains("2027-03-16 18:00|2027-03-16 20:00"))
+        #expect(utc.contains("2027-03-31 16:30|2027-03-31 18:30"))
+        #expect(utc.contains("2027-04-13 17:00|2027-04-13 19:00"))
+        #expect(utc.contains("2027-11-23 18:00|2027-11-23 20:00"))
+        #expect(!utc.contains { $0.hasPrefix("2027-11-09") })
+    }
+}
