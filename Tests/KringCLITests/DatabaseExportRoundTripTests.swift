@@ -22,6 +22,8 @@ import Testing
     ]
     static let pseudonyms = ["Stille Eik", "Blauwe Reiger", "Rode Vos", "Groene Mus", "Paarse Kat"]
     static let facilitators = ["An Claes", "Bert Peeters", "Chris Janssens"]
+    /// Facilitators' invite addresses; Chris Janssens has none and so gets no invites.
+    static let facilitatorContacts = ["An Claes": "an@example.org", "Bert Peeters": "bert@example.org"]
 
     /// One exported file and who or what it is for.
     struct Export {
@@ -29,8 +31,8 @@ import Testing
             case groupFeed(String)
             case facilitatorFeed(String)
             case participantFeed(String)
-            /// `recipient` is the participant's pseudonym, or nil for a recipient who is not a participant.
-            case invite(method: String, recipient: String?, seriesId: Int, occurrence: String?)
+            /// `recipient` is the participant's pseudonym, or nil for a facilitator, whose name is `facilitator`.
+            case invite(method: String, recipient: String?, seriesId: Int, occurrence: String?, facilitator: String?)
         }
 
         let path: String
@@ -48,16 +50,19 @@ import Testing
         let enrolments: [String: Set<String>]
         /// Per facilitator: the groups they are assigned in.
         let assignments: [String: Set<String>]
+        /// Per facilitator: the ids of the sessions they are assigned to.
+        let assignedSessions: [String: Set<Int>]
 
         init(
             sandbox: KringSandbox, exports: [Export], sessions: [String: [[String: Any]]],
-            enrolments: [String: Set<String>], assignments: [String: Set<String>]
+            enrolments: [String: Set<String>], assignments: [String: Set<String>], assignedSessions: [String: Set<Int>]
         ) {
             self.sandbox = sandbox
             self.exports = exports
             self.sessions = sessions
             self.enrolments = enrolments
             self.assignments = assignments
+            self.assignedSessions = assignedSessions
         }
     }
 
@@ -113,6 +118,7 @@ import Testing
         for name in facilitators {
             var arguments = ["facilitator", "add", "--name", name, "--languages", "nl,fr,en"]
             if name != "Chris Janssens" { arguments.append("--lead") }
+            if let address = facilitatorContacts[name] { arguments += ["--contact", address] }
             try sandbox.ok(arguments)
         }
         try sandbox.ok(["assign"])
@@ -176,7 +182,8 @@ import Testing
                     path: outbox.appendingPathComponent(name).path,
                     kind: .invite(
                         method: method.uppercased(), recipient: message["participant"] as? String,
-                        seriesId: seriesId, occurrence: message["occurrence"] as? String)))
+                        seriesId: seriesId, occurrence: message["occurrence"] as? String,
+                        facilitator: message["facilitator"] as? String)))
         }
 
         var sessions: [String: [[String: Any]]] = [:]
@@ -190,12 +197,15 @@ import Testing
             }
         }
         var assignments: [String: Set<String>] = [:]
+        var assignedSessions: [String: Set<Int>] = [:]
         for name in facilitators {
             let list = try sandbox.ok(["assignment", "list", "--facilitator", name, "--format", "json"]).array()
             assignments[name] = Set(list.compactMap { $0["group"] as? String })
+            assignedSessions[name] = Set(list.compactMap { $0["sessionId"] as? Int })
         }
         return Scenario(
-            sandbox: sandbox, exports: exports, sessions: sessions, enrolments: enrolments, assignments: assignments)
+            sandbox: sandbox, exports: exports, sessions: sessions, enrolments: enrolments, assignments: assignments,
+            assignedSessions: assignedSessions)
     }
 
     static func scenario() throws -> Scenario { try built.get() }
@@ -227,10 +237,15 @@ import Testing
         case .participantFeed(let pseudonym):
             return scenario.enrolments[pseudonym, default: []].flatMap { scenario.sessions[$0] ?? [] }
         case .facilitatorFeed(let name):
-            return scenario.assignments[name, default: []].flatMap { scenario.sessions[$0] ?? [] }
-        case .invite(let method, _, let seriesId, _):
+            // Only the sessions they are assigned to, not the rest of their groups' series.
+            let own = scenario.assignedSessions[name, default: []]
+            return scenario.sessions.values.flatMap { $0 }.filter { own.contains($0["id"] as! Int) }
+        case .invite(let method, _, let seriesId, _, let facilitator):
             guard method == "REQUEST" else { return nil }
-            return scenario.sessions.values.flatMap { $0 }.filter { $0["seriesId"] as? Int == seriesId }
+            let series = scenario.sessions.values.flatMap { $0 }.filter { $0["seriesId"] as? Int == seriesId }
+            guard let facilitator else { return series }
+            let own = scenario.assignedSessions[facilitator, default: []]
+            return series.filter { own.contains($0["id"] as! Int) }
         }
     }
 
@@ -242,15 +257,23 @@ import Testing
         #expect(
             scenario.exports.count - invites.count == Self.groups.count + Self.facilitators.count
                 + Self.pseudonyms.count)
-        let methods = Set(invites.compactMap { if case .invite(let method, _, _, _) = $0.kind { method } else { nil } })
+        let methods = Set(
+            invites.compactMap { if case .invite(let method, _, _, _, _) = $0.kind { method } else { nil } })
         #expect(methods == ["REQUEST", "CANCEL"])
         // A cancelled occurrence, a withdrawal and a closed group each produced a CANCEL.
-        #expect(invites.contains { if case .invite("CANCEL", _, _, .some) = $0.kind { true } else { false } })
+        #expect(invites.contains { if case .invite("CANCEL", _, _, .some, _) = $0.kind { true } else { false } })
         #expect(
-            invites.contains { if case .invite("CANCEL", "Blauwe Reiger", _, nil) = $0.kind { true } else { false } })
-        #expect(invites.contains { if case .invite("CANCEL", "Paarse Kat", _, nil) = $0.kind { true } else { false } })
+            invites.contains {
+                if case .invite("CANCEL", "Blauwe Reiger", _, nil, nil) = $0.kind { true } else { false }
+            })
+        #expect(
+            invites.contains { if case .invite("CANCEL", "Paarse Kat", _, nil, nil) = $0.kind { true } else { false } })
         #expect(scenario.enrolments["Stille Eik"] == ["gent-ouders-intern", "brugge-partners-intern"])
         #expect(scenario.assignments.values.allSatisfy { !$0.isEmpty })
+        // Facilitators with an address got their own invites; the one without an address got none.
+        let facilitatorRecipients = Set(
+            invites.compactMap { if case .invite(_, _, _, _, let facilitator) = $0.kind { facilitator } else { nil } })
+        #expect(facilitatorRecipients == Set(Self.facilitatorContacts.keys))
     }
 
     @Test func everyFileKeepsPrivacy() throws {
@@ -267,7 +290,7 @@ import Testing
             let own: String?
             switch export.kind {
             case .participantFeed(let pseudonym): own = pseudonym
-            case .invite(_, let recipient, _, _): own = recipient
+            case .invite(_, let recipient, _, _, _): own = recipient
             default: own = nil
             }
             for pseudonym in Self.pseudonyms where pseudonym != own {
@@ -276,6 +299,18 @@ import Testing
             for (pseudonym, address) in Self.contacts where pseudonym != own {
                 #expect(!text.contains(address), "\(name) holds \(pseudonym)'s address")
             }
+            let ownFacilitator: String?
+            switch export.kind {
+            case .facilitatorFeed(let facilitator): ownFacilitator = facilitator
+            case .invite(_, _, _, _, let facilitator): ownFacilitator = facilitator
+            default: ownFacilitator = nil
+            }
+            for (facilitator, address) in Self.facilitatorContacts where facilitator != ownFacilitator {
+                #expect(!text.contains(address), "\(name) holds \(facilitator)'s address")
+            }
+            for facilitator in Self.facilitators {
+                #expect(!text.contains(facilitator), "\(name) names the facilitator \(facilitator)")
+            }
             let attendees = CalendarExportTests.lines(text, "ATTENDEE")
             if export.isFeed {
                 #expect(attendees.isEmpty, "\(name)")
@@ -283,7 +318,9 @@ import Testing
                 let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
                 #expect(events >= 1 && attendees.count == events, "\(name): one ATTENDEE per VEVENT")
                 #expect(Set(attendees).count == 1, "\(name): one recipient")
-                if let own, let address = Self.contacts[own] {
+                if let address = own.flatMap({ Self.contacts[$0] })
+                    ?? ownFacilitator.flatMap({ Self.facilitatorContacts[$0] })
+                {
                     #expect(attendees.allSatisfy { $0.hasSuffix(":mailto:\(address)") }, "\(name)")
                 }
             }
@@ -308,7 +345,7 @@ import Testing
             #expect(
                 file["timezones"] as? [String] == ["Europe/Brussels"] || (file["events"] as? [Any])?.isEmpty == true,
                 "\(name)")
-            if case .invite(let method, _, _, _) = export.kind {
+            if case .invite(let method, _, _, _, _) = export.kind {
                 #expect(file["method"] as? String == method, "\(name)")
             } else {
                 #expect(file["method"] as? String == "PUBLISH", "\(name)")
@@ -391,7 +428,7 @@ import Testing
                 #expect(result["local"] as? [String] == Self.occurrences(sessions, utc: false), "\(name) local times")
                 #expect(result["utc"] as? [String] == Self.occurrences(sessions, utc: true), "\(name) UTC times")
                 listed += (result["local"] as? [String])?.count ?? 0
-            } else if case .invite(_, _, let seriesId, let occurrence) = export.kind {
+            } else if case .invite(_, _, let seriesId, let occurrence, _) = export.kind {
                 // A CANCEL: khal shows the cancelled occurrence, or the series' first session.
                 let printed = (result["printics"] as? [String]) ?? []
                 let series = scenario.sessions.values.flatMap { $0 }.filter { $0["seriesId"] as? Int == seriesId }
