@@ -46,8 +46,10 @@ extension StoreTransaction {
         return stored
     }
 
+    /// Runs on every feed request, so its statement is prepared once per connection and reused.
     public func token(hash: [UInt8]) throws -> TokenRecord? {
-        try fetchOne("SELECT * FROM access_token WHERE token_hash = ?", [Data(hash)], map: Self.token)
+        let statement = try db.cachedStatement(sql: "SELECT * FROM access_token WHERE token_hash = ?")
+        return try Row.fetchOne(statement, arguments: [Data(hash)]).map(Self.token)
     }
 
     public func token(id: Int64) throws -> TokenRecord? {
