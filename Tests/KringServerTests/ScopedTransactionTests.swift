@@ -21,6 +21,9 @@ import Testing
         _ = try facilitator.roster(group: String(world.groupA.id), session: String(world.sessionA.id))
         #expect(harness.kring.transactionsOpened - roster == 1)
 
+        let availability = harness.kring.transactionsOpened
+        _ = try facilitator.setAvailability(facilitator: "An Claes", weekly: ["tu 18:00-22:00"], anyTime: false)
+        #expect(harness.kring.transactionsOpened - availability == 1)
     }
 
     @Test func anErasureInsideAScopedCallStillTruncatesTheLogAfterCommitting() throws {
@@ -34,5 +37,32 @@ import Testing
         let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(size == 0, "the -wal file still holds \(size) bytes after an erasure")
         #expect(!(try harness.kring.store.dump()).contains(world.pseudonymsA[0]))
+    }
+
+    @Test func anotherFacilitatorIsAnsweredLikeAnUnknownOneAndNothingChanges() throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        let an = ScopedKring(kring: harness.kring, caller: .facilitator(world.facilitatorA.id))
+        let before = try harness.kring.store.dump()
+        func refusal(_ body: () throws(KringError) -> Void) -> KringError? {
+            do throws(KringError) { try body() } catch { return error }
+            return nil
+        }
+        for reference in ["Bart Peeters", String(world.facilitatorB.id)] {
+            let other = refusal { () throws(KringError) in
+                _ = try an.blockout(facilitator: reference, from: "2027-02-01", to: "2027-02-03", remove: false)
+            }
+            #expect(other?.kind == .notFound && other?.field == "facilitator")
+            let unknown = refusal { () throws(KringError) in
+                _ = try an.blockout(facilitator: "Niemand", from: "2027-02-01", to: "2027-02-03", remove: false)
+            }
+            #expect(other?.reason == unknown?.reason)
+        }
+        let participant = ScopedKring(kring: harness.kring, caller: .participant(world.participantA.participantId))
+        let forbidden = refusal { () throws(KringError) in
+            _ = try participant.setAvailability(facilitator: "An Claes", weekly: [], anyTime: true)
+        }
+        #expect(forbidden?.isForbidden == true)
+        #expect(try harness.kring.store.dump() == before)
     }
 }

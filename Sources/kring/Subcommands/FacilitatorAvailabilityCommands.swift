@@ -25,7 +25,8 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime)
+            let view = try database.operations().setAvailability(
+                facilitator: facilitator, weekly: weekly, anyTime: anyTime)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -48,7 +49,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().blockout(facilitator: facilitator, from: from, to: to, remove: remove)
+            let view = try database.operations().blockout(facilitator: facilitator, from: from, to: to, remove: remove)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -73,7 +74,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().exclude(
+            let view = try database.operations().exclude(
                 facilitator: facilitator, group: group, participant: participant, remove: remove)
             emit(view, format: output.format, table: Render.planningProfile)
         }
@@ -106,7 +107,7 @@ extension FacilitatorCommand {
             if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups].allSatisfy({ $0 == nil }) {
                 throw KringError.invalid("update", facilitator, "name at least one of the options to change")
             }
-            let view = try database.open().updatePlanning(facilitator: facilitator, changes)
+            let view = try database.operations().updatePlanning(facilitator: facilitator, changes)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -128,7 +129,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().decline(facilitator: facilitator, session: session)
+            let view = try database.operations().decline(facilitator: facilitator, session: session)
             emit(view, format: output.format, table: Render.decline)
         }
     }
