@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringApp", "KringDomain", "KringSecrets",
+                "KringServer", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -87,126 +87,160 @@ public struct ScopedKring: KringOperations {
     // MARK: Groups
 
     public func listGroups() throws(KringError) -> [GroupView] {
-        let groups = try kring.listGroups()
-        guard let visible = try visibleGroups() else { return groups }
-        return groups.filter { visible.contains($0.id) }
+        try consistently { () throws(KringError) in
+            let groups = try kring.listGroups()
+            guard let visible = try visibleGroups() else { return groups }
+            return groups.filter { visible.contains($0.id) }
+        }
     }
 
     public func showGroup(_ reference: String) throws(KringError) -> GroupView {
-        try checkedGroup(reference)
+        try consistently { () throws(KringError) in
+            try checkedGroup(reference)
+        }
     }
 
     public func createGroup(_ changes: GroupChanges) throws(KringError) -> GroupView {
-        try coordinatorOnly()
-        return try kring.createGroup(changes)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.createGroup(changes)
+        }
     }
 
     public func updateGroup(_ reference: String, _ changes: GroupChanges) throws(KringError) -> GroupView {
-        try coordinatorOnly()
-        return try kring.updateGroup(reference, changes)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.updateGroup(reference, changes)
+        }
     }
 
     public func openGroup(_ reference: String) throws(KringError) -> GroupView {
-        try coordinatorOnly()
-        return try kring.openGroup(reference)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.openGroup(reference)
+        }
     }
 
     public func startGroup(_ reference: String) throws(KringError) -> GroupView {
-        try coordinatorOnly()
-        return try kring.startGroup(reference)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.startGroup(reference)
+        }
     }
 
     public func closeGroup(_ reference: String) throws(KringError) -> GroupView {
-        try coordinatorOnly()
-        return try kring.closeGroup(reference)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.closeGroup(reference)
+        }
     }
 
     // MARK: Schedule
 
     public func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
-        try coordinatorOnly()
-        return try kring.addSeries(request)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.addSeries(request)
+        }
     }
 
     public func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
-        let resolved = try reference.map { (reference) throws(KringError) in try checkedGroup(reference) }
-        let sessions = try kring.listSessions(group: resolved.map { String($0.id) }, from: from, to: to)
-        guard let visible = try visibleGroups() else { return sessions }
-        return sessions.filter { visible.contains($0.groupId) }
+        try consistently { () throws(KringError) in
+            let resolved = try reference.map { (reference) throws(KringError) in try checkedGroup(reference) }
+            let sessions = try kring.listSessions(group: resolved.map { String($0.id) }, from: from, to: to)
+            guard let visible = try visibleGroups() else { return sessions }
+            return sessions.filter { visible.contains($0.groupId) }
+        }
     }
 
     public func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
-        try coordinatorOnly()
-        return try kring.moveSession(reference, to: newStart)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.moveSession(reference, to: newStart)
+        }
     }
 
     public func cancelSession(_ reference: String) throws(KringError) -> SessionView {
-        try coordinatorOnly()
-        return try kring.cancelSession(reference)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.cancelSession(reference)
+        }
     }
 
     // MARK: People
 
     public func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
-        try coordinatorOnly()
-        return try kring.enrol(request)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.enrol(request)
+        }
     }
 
     public func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
-        switch caller {
-        case .coordinator:
-            return try kring.listParticipants(group: reference)
-        case .facilitator:
-            // The roster is a facilitator's view of people; a participant listing would show their other groups.
-            throw .forbidden(caller.role)
-        case .participant(let id):
-            if let reference { _ = try checkedGroup(reference) }
-            return try kring.listParticipants(group: nil).filter { $0.id == id }
+        try consistently { () throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try kring.listParticipants(group: reference)
+            case .facilitator:
+                // The roster is a facilitator's view of people; a participant listing would show their other groups.
+                throw .forbidden(caller.role)
+            case .participant(let id):
+                if let reference { _ = try checkedGroup(reference) }
+                return try kring.listParticipants(group: nil).filter { $0.id == id }
+            }
         }
     }
 
     public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
         -> EnrolmentChangeView
     {
-        switch caller {
-        case .coordinator:
-            return try kring.withdraw(reference, group: groupReference, erase: erase)
-        case .facilitator:
-            throw .forbidden(caller.role)
-        case .participant(let id):
-            // Erasure is done by a coordinator, who also handles what the participant asked for around it.
-            if erase { throw .forbidden(caller.role) }
-            let unknown = KringError.notFound(
-                "participant", reference, "no participant has this id or pseudonym; see `kring participant list`")
-            let target = try kring.read { (transaction) throws(KringError) in
-                try? transaction.resolveParticipant(reference)
+        try atomically { () throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try kring.withdraw(reference, group: groupReference, erase: erase)
+            case .facilitator:
+                throw .forbidden(caller.role)
+            case .participant(let id):
+                // Erasure is done by a coordinator, who also handles what the participant asked for around it.
+                if erase { throw .forbidden(caller.role) }
+                let unknown = KringError.notFound(
+                    "participant", reference, "no participant has this id or pseudonym; see `kring participant list`")
+                let target = try kring.read { (transaction) throws(KringError) in
+                    try? transaction.resolveParticipant(reference)
+                }
+                guard target?.id == id else { throw unknown }
+                if let groupReference { _ = try checkedGroup(groupReference) }
+                return try kring.withdraw(String(id), group: groupReference, erase: false)
             }
-            guard target?.id == id else { throw unknown }
-            if let groupReference { _ = try checkedGroup(groupReference) }
-            return try kring.withdraw(String(id), group: groupReference, erase: false)
         }
     }
 
     public func listFacilitators() throws(KringError) -> [FacilitatorView] {
-        switch caller {
-        case .coordinator: return try kring.listFacilitators()
-        case .facilitator(let id): return try kring.listFacilitators().filter { $0.id == id }
-        case .participant: throw .forbidden(caller.role)
+        try consistently { () throws(KringError) in
+            switch caller {
+            case .coordinator: return try kring.listFacilitators()
+            case .facilitator(let id): return try kring.listFacilitators().filter { $0.id == id }
+            case .participant: throw .forbidden(caller.role)
+            }
         }
     }
 
     public func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
-        try coordinatorOnly()
-        return try kring.addFacilitator(request)
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.addFacilitator(request)
+        }
     }
 
     // MARK: Rosters and attendance
 
     public func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView {
-        guard caller.role != .participant else { throw .forbidden(caller.role) }
-        let group = try checkedGroup(reference)
-        if let sessionReference { _ = try checkedSessionGroup(sessionReference) }
-        return try kring.roster(group: String(group.id), session: sessionReference)
+        try consistently { () throws(KringError) in
+            guard caller.role != .participant else { throw .forbidden(caller.role) }
+            let group = try checkedGroup(reference)
+            if let sessionReference { _ = try checkedSessionGroup(sessionReference) }
+            return try kring.roster(group: String(group.id), session: sessionReference)
+        }
     }
 
     public func markAttendance(
@@ -214,27 +248,31 @@ public struct ScopedKring: KringOperations {
     )
         throws(KringError) -> AttendanceView
     {
-        switch caller {
-        case .coordinator:
-            return try kring.markAttendance(
-                session: sessionReference, participant: participantReference, status: status)
-        case .participant:
-            throw .forbidden(caller.role)
-        case .facilitator:
-            let groupId = try checkedSessionGroup(sessionReference)
-            // Someone who was never in this group is "unknown" here, not "enrolled elsewhere": no existence oracle.
-            let unknown = KringError.notFound(
-                "participant", participantReference,
-                "no participant has this id or pseudonym; see `kring participant list`")
-            let inGroup = try kring.read { (transaction) throws(KringError) -> Bool in
-                guard let participant = try? transaction.resolveParticipant(participantReference) else { return false }
-                return try transaction.wrap {
-                    try transaction.enrolment(groupId: groupId, participantId: participant.id!) != nil
+        try atomically { () throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try kring.markAttendance(
+                    session: sessionReference, participant: participantReference, status: status)
+            case .participant:
+                throw .forbidden(caller.role)
+            case .facilitator:
+                let groupId = try checkedSessionGroup(sessionReference)
+                // Someone who was never in this group is "unknown" here, not "enrolled elsewhere": no existence oracle.
+                let unknown = KringError.notFound(
+                    "participant", participantReference,
+                    "no participant has this id or pseudonym; see `kring participant list`")
+                let inGroup = try kring.read { (transaction) throws(KringError) -> Bool in
+                    guard let participant = try? transaction.resolveParticipant(participantReference) else {
+                        return false
+                    }
+                    return try transaction.wrap {
+                        try transaction.enrolment(groupId: groupId, participantId: participant.id!) != nil
+                    }
                 }
+                guard inGroup else { throw unknown }
+                return try kring.markAttendance(
+                    session: sessionReference, participant: participantReference, status: status)
             }
-            guard inGroup else { throw unknown }
-            return try kring.markAttendance(
-                session: sessionReference, participant: participantReference, status: status)
         }
     }
 
@@ -242,14 +280,29 @@ public struct ScopedKring: KringOperations {
 
     /// The caller's own calendar feed; a coordinator token has none.
     public func feed(from provider: any CalendarFeedProvider) throws(KringError) -> String? {
-        switch caller {
-        case .coordinator: nil
-        case .facilitator(let id): try provider.facilitatorFeed(facilitatorId: id)
-        case .participant(let id): try provider.participantFeed(participantId: id)
+        try consistently { () throws(KringError) in
+            switch caller {
+            case .coordinator: nil
+            case .facilitator(let id): try provider.facilitatorFeed(facilitatorId: id)
+            case .participant(let id): try provider.participantFeed(participantId: id)
+            }
         }
     }
 
-    private func coordinatorOnly() throws(KringError) {
+    func coordinatorOnly() throws(KringError) {
         guard caller == .coordinator else { throw .forbidden(caller.role) }
+    }
+
+    // MARK: One transaction
+
+    /// Runs the role check and the change it guards in one write transaction: the operation joins it (see
+    /// `AmbientTransaction`), so nothing (an unassignment, a withdrawal) can slip in between check and change.
+    func atomically<T>(_ body: () throws(KringError) -> T) throws(KringError) -> T {
+        try kring.write { (_) throws(KringError) in try body() }
+    }
+
+    /// Runs the role check and the read it guards on one snapshot.
+    func consistently<T>(_ body: () throws(KringError) -> T) throws(KringError) -> T {
+        try kring.read { (_) throws(KringError) in try body() }
     }
 }

@@ -196,11 +196,19 @@ extension Kring {
             let (session, _) = try transaction.changeableSession(sessionReference, now: now)
             let facilitator = try transaction.resolveFacilitator(reference)
             guard
-                try transaction.wrap({
+                let assignment = try transaction.wrap({
                     try transaction.assignment(sessionId: session.id!, facilitatorId: facilitator.id!)
-                }) != nil
+                })
             else {
                 throw .conflict("facilitator", reference, "is not assigned to session \(session.id!)")
+            }
+            // A pin is the coordinator's promise that this assignment never moves; re-planning around it would be
+            // refused by the checker, so the coordinator decides first.
+            guard !assignment.pinned else {
+                throw .conflict(
+                    "session", sessionReference,
+                    "\(facilitator.displayName) is pinned to this session; a coordinator removes the pin first "
+                        + "(`kring assignment remove`)")
             }
             let loaded = try transaction.loadAssignmentProblem(scope: .everything, now: now)
             let plan: AssignmentPlan

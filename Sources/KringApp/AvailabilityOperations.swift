@@ -35,16 +35,33 @@ public struct FacilitatorPlanningChanges: Sendable, Codable {
     public var timezone: String?
     public var preferredWeekdays: String?
     public var preferredGroups: String?
+    /// A new invite address (stored sealed), or nil to keep the current one.
+    public var contact: String?
+    /// Forget the stored invite address; refused together with `contact`.
+    public var clearContact: Bool?
 
     public init(
         maxPerWeek: String? = nil, maxPerMonth: String? = nil, timezone: String? = nil,
-        preferredWeekdays: String? = nil, preferredGroups: String? = nil
+        preferredWeekdays: String? = nil, preferredGroups: String? = nil, contact: String? = nil,
+        clearContact: Bool? = nil
     ) {
         self.maxPerWeek = maxPerWeek
         self.maxPerMonth = maxPerMonth
         self.timezone = timezone
         self.preferredWeekdays = preferredWeekdays
         self.preferredGroups = preferredGroups
+        self.contact = contact
+        self.clearContact = clearContact
+    }
+
+    /// The change to the invite address these changes ask for.
+    func contactChange() throws(KringError) -> FacilitatorContactChange? {
+        switch (contact, clearContact ?? false) {
+        case (.some, true): throw .invalid("clear-contact", "", "give either --contact or --clear-contact, not both")
+        case (.some(let address), false): .set(address)
+        case (nil, true): .clear
+        case (nil, false): nil
+        }
     }
 }
 
@@ -194,11 +211,11 @@ extension Kring {
     /// `kring facilitator update F --max-per-week N --max-per-month N --timezone Z --prefer-days tu,we
     /// --prefer-groups G,… --contact A|--clear-contact`: planning limits, soft preferences and the invite address,
     /// all in one transaction.
-    public func updatePlanning(
-        facilitator reference: String, _ changes: FacilitatorPlanningChanges,
-        contact: FacilitatorContactChange? = nil
-    ) throws(KringError) -> FacilitatorPlanningView {
+    public func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
+        throws(KringError) -> FacilitatorPlanningView
+    {
         let (sealer, keyFile, now) = (self.sealer, self.keyFile, self.now)
+        let contact = try changes.contactChange()
         let view = try write { (transaction) throws(KringError) in
             var facilitator = try transaction.resolveFacilitator(reference)
             if let contact {

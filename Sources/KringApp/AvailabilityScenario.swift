@@ -159,3 +159,13 @@ extension StoreTransaction {
         }
     }
 }
+
+extension Kring {
+    /// `kring import FILE` from the file's bytes (YAML or JSON), wherever they were read: here, or sent to the
+    /// service by a remote CLI. `file` names the source in errors.
+    public func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
+        let scenario = try Scenario.decode(fileData, file: file)
+        let planning = try ScenarioPlanning.decode(fileData, file: file)
+        return try importScenario(scenario, planning: planning)
+    }
+}

@@ -177,3 +177,17 @@ extension StoreTransaction {
             summary: group.displayTitle, location: group.venue ?? group.onlineURL)
     }
 }
+
+extension Kring {
+    /// `kring calendar export`: exactly one of a group's, a facilitator's or a participant's feed.
+    public func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError)
+        -> String
+    {
+        switch (group, facilitator, participant) {
+        case (let group?, nil, nil): try groupFeed(group: group)
+        case (nil, let facilitator?, nil): try facilitatorFeed(facilitator: facilitator)
+        case (nil, nil, let participant?): try participantFeed(participant: participant)
+        default: throw .invalid("group", group ?? "", "give exactly one of group, facilitator or participant")
+        }
+    }
+}

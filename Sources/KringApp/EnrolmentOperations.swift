@@ -65,10 +65,13 @@ extension Kring {
             try transaction.withdraw(reference, group: groupReference, erase: erase, now: now)
         }
         if erase {
-            do { try store.checkpointAndTruncateLog() } catch {
-                throw KringError(
-                    .environment, field: "db", value: store.path,
-                    reason: "the participant was erased but the log could not be truncated; run the command again")
+            let store = store
+            try afterCommit { () throws(KringError) in
+                do { try store.checkpointAndTruncateLog() } catch {
+                    throw KringError(
+                        .environment, field: "db", value: store.path,
+                        reason: "the participant was erased but the log could not be truncated; run the command again")
+                }
             }
         }
         logger.info("participant withdrawn", metadata: ["withdraw.erased": "\(erase)", "promoted.count": "\(change.promoted.count)"])

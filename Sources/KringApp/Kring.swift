@@ -12,6 +12,7 @@ public final class Kring: Sendable {
     let clock: @Sendable () -> Date
     let busyCalendarParser: any BusyCalendarParser
     let logger: Logger
+    let transactionCounter = TransactionCounter()
 
     init(
         store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date,
@@ -72,29 +73,74 @@ public final class Kring: Sendable {
     }
 
     /// Runs one operation in one write transaction, turning storage failures into a clear environment error.
+    /// Called while a write transaction of this `Kring` is open on this thread, it joins that one (in a
+    /// savepoint, so a failure undoes only its own part) instead of opening another.
     func write<T>(_ body: (StoreTransaction) throws(KringError) -> T) throws(KringError) -> T {
-        do {
-            return try store.write { transaction in
-                do { return try body(transaction) } catch { throw error }
+        if let ambient = joinableAmbient() {
+            guard ambient.writable else {
+                logger.error("write inside a read transaction")
+                throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
             }
-        } catch let error as KringError {
-            throw error
-        } catch {
-            logger.error("write failed", metadata: ["error.type": "\(type(of: error))"])
-            throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
+            return try storing {
+                try ambient.transaction.savepoint { transaction in
+                    do { return try body(transaction) } catch { throw error }
+                }
+            }
         }
+        transactionCounter.increment()
+        var opened: AmbientTransaction?
+        let result = try storing {
+            try store.write { transaction in
+                let ambient = AmbientTransaction(transaction: transaction, store: store, writable: true)
+                opened = ambient
+                return try AmbientTransaction.$current.withValue(ambient) {
+                    do { return try body(transaction) } catch { throw error }
+                }
+            }
+        }
+        for work in opened?.afterCommit ?? [] { try work() }
+        return result
     }
 
+    /// Runs one operation on a consistent snapshot; inside an open transaction of this `Kring` it reads that one.
     func read<T>(_ body: (StoreTransaction) throws(KringError) -> T) throws(KringError) -> T {
+        if let ambient = joinableAmbient() {
+            do { return try body(ambient.transaction) } catch { throw error }
+        }
+        transactionCounter.increment()
         do {
             return try store.read { transaction in
-                do { return try body(transaction) } catch { throw error }
+                let ambient = AmbientTransaction(transaction: transaction, store: store, writable: false)
+                return try AmbientTransaction.$current.withValue(ambient) {
+                    do { return try body(transaction) } catch { throw error }
+                }
             }
         } catch let error as KringError {
             throw error
         } catch {
             logger.error("read failed", metadata: ["error.type": "\(type(of: error))"])
             throw KringError(.environment, field: "db", value: store.path, reason: "the database could not be read")
+        }
+    }
+
+    /// Runs `work` once the outermost transaction has committed, or now when none is open: a WAL checkpoint
+    /// cannot run inside a transaction, and must not run before the erasure it makes final is stored.
+    func afterCommit(_ work: @escaping () throws(KringError) -> Void) throws(KringError) {
+        if let ambient = joinableAmbient() { ambient.deferUntilCommitted(work) } else { try work() }
+    }
+
+    /// How many transactions this `Kring` has opened; joined ones do not count. For tests.
+    public var transactionsOpened: Int { transactionCounter.value }
+
+    private func joinableAmbient() -> AmbientTransaction? {
+        guard let ambient = AmbientTransaction.current, ambient.store == ObjectIdentifier(store) else { return nil }
+        return ambient
+    }
+
+    private func storing<T>(_ body: () throws -> T) throws(KringError) -> T {
+        do { return try body() } catch let error as KringError { throw error } catch {
+            logger.error("write failed", metadata: ["error.type": "\(type(of: error))"])
+            throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
         }
     }
 

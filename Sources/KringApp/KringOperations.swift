@@ -1,3 +1,4 @@
+import Foundation
 import KringDomain
 
 /// The user actions the CLI can run either on a local database (`Kring`) or through the service (the CLI's remote
@@ -28,6 +29,38 @@ public protocol KringOperations: Sendable {
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView
     func markAttendance(session sessionReference: String, participant participantReference: String, status: String)
         throws(KringError) -> AttendanceView
+
+    // A facilitator's own planning: coordinators for anyone, a facilitator for themself.
+    func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    func importBusyTimes(facilitator reference: String, icsData: Data, source: String, from: String?, to: String?)
+        throws(KringError) -> BusyImportView
+    func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
+        throws(KringError) -> FacilitatorPlanningView
+    func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
+        throws(KringError) -> FacilitatorPlanningView
+    func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView
+
+    func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView
+    func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
+        throws(KringError) -> SessionStaffingView
+    func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
+        -> SessionStaffingView
+    func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView]
+    func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView
+    func decline(facilitator reference: String, session sessionReference: String) throws(KringError) -> DeclineView
+
+    func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView
+    func listTokens() throws(KringError) -> [TokenView]
+    func revokeToken(_ reference: String) throws(KringError) -> TokenView
+
+    func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry
+    func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry]
+    func listInvites() throws(KringError) -> [InviteView]
+    func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView
+    func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError) -> String
 }
 
 /// A local database answers everything: whoever holds the file and the key is the coordinator.

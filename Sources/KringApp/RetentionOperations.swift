@@ -25,7 +25,8 @@ extension Kring {
             try transaction.wrap { for id in stillDue { try transaction.deleteParticipant(id: id) } }
             return stillDue.count
         }
-        try storage { try store.checkpointAndTruncateLog() }
+        let store = store
+        try afterCommit { () throws(KringError) in try self.storage { try store.checkpointAndTruncateLog() } }
         logger.info("retention purge", metadata: ["purged.count": "\(erased)"])
         return erased
     }

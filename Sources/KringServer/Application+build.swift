@@ -158,6 +158,8 @@ public func buildRouter(
                     contact: body.contact))
         }
     }
+    addPlanningRoutes(to: api, service: service)
+    addAdministrationRoutes(to: api, service: service)
     return router
 }
 
@@ -211,6 +213,12 @@ struct Service: Sendable {
             throw APIError.unauthorized
         }
         return ScopedKring(kring: kring, caller: caller)
+    }
+
+    /// A raw body (a calendar file, a scenario) up to `limit` bytes; beyond it the caller gets 413. Only the routes
+    /// that take files pass a limit above the JSON one.
+    func collect(_ request: Request, upTo limit: Int) async throws -> Data {
+        Data(try await request.body.collect(upTo: limit).readableBytesView)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: KringRequestContext) async throws -> T {

@@ -44,3 +44,16 @@ extension StoreTransaction {
         return try String.fetchOne(db, sql: "PRAGMA \(name)")
     }
 }
+
+extension StoreTransaction {
+    /// Runs `body` inside a savepoint of this transaction: if it throws, its changes are undone and the
+    /// surrounding transaction carries on without them, as a transaction of its own would have been.
+    public func savepoint<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body(self)
+            return .commit
+        }
+        return result!
+    }
+}

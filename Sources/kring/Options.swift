@@ -15,7 +15,9 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "Send the command to a running `kring serve` at this URL (default: $KRING_SERVER); the token is $KRING_TOKEN.")
+        help:
+            "Send the command to a running `kring serve` at this URL (default: $KRING_SERVER); the token is $KRING_TOKEN."
+    )
     var server: String?
 
     /// Calendar files are parsed in a child `kring _parse-busy`, so a hostile file cannot crash or hang this one.
@@ -25,13 +27,21 @@ struct DatabaseOptions: ParsableArguments {
         return configuration
     }
 
-    /// A local database; commands that have no remote form refuse to run against a server rather than
-    /// silently using some local file.
-    func open() throws(KringError) -> Kring {
-        if let remote = try RemoteKring.configured(serverFlag: server) {
-            throw .invalid("server", remote.baseURL.absoluteString, "this command runs only on the server's machine")
+    /// The local configuration for a command that has no remote form: with `--server`/`KRING_SERVER` set it
+    /// refuses, saying why, rather than silently using some local file.
+    func localConfiguration(because reason: String) throws(KringError) -> KringConfiguration {
+        if let text = server ?? ProcessInfo.processInfo.environment["KRING_SERVER"], !text.isEmpty {
+            throw .invalid(
+                "server", text,
+                "this command runs only on the server's machine, because \(reason); run it there without --server "
+                    + "or KRING_SERVER")
         }
-        return try Kring.open(configuration: configuration())
+        return try configuration()
+    }
+
+    /// The local database for a command that has no remote form (see `localConfiguration`).
+    func local(because reason: String) throws(KringError) -> Kring {
+        try Kring.open(configuration: localConfiguration(because: reason))
     }
 
     /// The local database, or the service when `--server`/`KRING_SERVER` is set: the same command either way.

@@ -88,6 +88,96 @@ struct RemoteKring: KringOperations {
             RequestBodies.Attendance(session: sessionReference, participant: participantReference, status: status))
     }
 
+    func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        try send(
+            "POST", ["facilitators", reference, "availability"],
+            RequestBodies.Availability(weekly: weekly, anyTime: anyTime))
+    }
+    func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        if remove {
+            return try exchange(
+                "DELETE", ["facilitators", reference, "blockouts"], query: ["from": from, "to": to], body: nil)
+        }
+        return try send("POST", ["facilitators", reference, "blockouts"], RequestBodies.Blockout(from: from, to: to))
+    }
+    func importBusyTimes(facilitator reference: String, icsData: Data, source: String, from: String?, to: String?)
+        throws(KringError) -> BusyImportView
+    {
+        try exchange(
+            "PUT", ["facilitators", reference, "busy"], query: ["from": from, "to": to, "source": source],
+            body: icsData, contentType: "text/calendar")
+    }
+    func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        try send(
+            "POST", ["facilitators", reference, "exclusions"],
+            RequestBodies.Exclusion(group: group, participant: participant, remove: remove))
+    }
+    func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        try send("PATCH", ["facilitators", reference], changes)
+    }
+    func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
+        try send("POST", ["keep-apart"], RequestBodies.KeepApart(first: first, second: second))
+    }
+
+    func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
+        try send("POST", ["assign"], RequestBodies.Assign(request))
+    }
+    func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
+        throws(KringError) -> SessionStaffingView
+    {
+        try send(
+            "POST", ["assignments"],
+            RequestBodies.Assignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead))
+    }
+    func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
+        -> SessionStaffingView
+    {
+        try exchange(
+            "DELETE", ["assignments"], query: ["session": sessionReference, "facilitator": reference], body: nil)
+    }
+    func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView] {
+        try get("assignments", query: ["facilitator": facilitator, "group": group])
+    }
+    func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView {
+        let unchanged = [changes.continuity, changes.fairness, changes.preference, changes.stability]
+            .allSatisfy { $0 == nil }
+        if unchanged && changes.travelBufferMinutes == nil { return try get("assignment-settings") }
+        return try send("PATCH", ["assignment-settings"], changes)
+    }
+    func decline(facilitator reference: String, session sessionReference: String) throws(KringError) -> DeclineView {
+        try send("POST", ["facilitators", reference, "decline"], RequestBodies.Decline(session: sessionReference))
+    }
+
+    func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
+        try send("POST", ["tokens"], RequestBodies.Token(request))
+    }
+    func listTokens() throws(KringError) -> [TokenView] { try get("tokens") }
+    func revokeToken(_ reference: String) throws(KringError) -> TokenView { try post(["tokens", reference, "revoke"]) }
+
+    func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
+        try send("PUT", ["config", key], RequestBodies.ConfigValue(value: value))
+    }
+    func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] { try get("config", query: ["key": key]) }
+    func listInvites() throws(KringError) -> [InviteView] { try get("invites") }
+    func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
+        try exchange(
+            "POST", ["import"], query: ["file": file], body: fileData, contentType: "application/octet-stream")
+    }
+    func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError) -> String {
+        let data = try exchangeRaw(
+            "GET", ["calendar"], query: ["group": group, "facilitator": facilitator, "participant": participant],
+            body: nil, contentType: nil, accept: "text/calendar")
+        return String(decoding: data, as: UTF8.self)
+    }
+
     // MARK: HTTP
 
     private func get<T: Decodable>(_ path: String..., query: [String: String?] = [:]) throws(KringError) -> T {
@@ -111,9 +201,23 @@ struct RemoteKring: KringOperations {
     private static let unreserved = CharacterSet(
         charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
-    private func exchange<T: Decodable>(_ method: String, _ path: [String], query: [String: String?], body: Data?)
-        throws(KringError) -> T
-    {
+    private func exchange<T: Decodable>(
+        _ method: String, _ path: [String], query: [String: String?], body: Data?,
+        contentType: String = "application/json"
+    ) throws(KringError) -> T {
+        let data = try exchangeRaw(
+            method, path, query: query, body: body, contentType: contentType, accept: "application/json")
+        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+            throw KringError(
+                .environment, field: "server", value: baseURL.absoluteString,
+                reason: "answered in a form this kring does not understand; are both the same version?")
+        }
+    }
+
+    private func exchangeRaw(
+        _ method: String, _ path: [String], query: [String: String?], body: Data?, contentType: String?,
+        accept: String
+    ) throws(KringError) -> Data {
         var text =
             baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         text +=
@@ -130,19 +234,13 @@ struct RemoteKring: KringOperations {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 120)
         request.httpMethod = method
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue(accept, forHTTPHeaderField: "Accept")
         if let body {
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, status) = try Self.perform(request, server: baseURL.absoluteString)
-        if (200..<300).contains(status) {
-            do { return try JSONDecoder().decode(T.self, from: data) } catch {
-                throw KringError(
-                    .environment, field: "server", value: baseURL.absoluteString,
-                    reason: "answered in a form this kring does not understand; are both the same version?")
-            }
-        }
+        if (200..<300).contains(status) { return data }
         throw Self.error(status: status, body: data, server: baseURL.absoluteString)
     }
 

@@ -28,7 +28,7 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let view = try database.open().assign(
+        let view = try database.operations().assign(
             AssignRequest(group: group, from: from, to: to, dryRun: dryRun, explain: explain))
         emit(view, format: output.format, table: Render.assignRun)
     }
@@ -61,7 +61,7 @@ struct AssignmentCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().setAssignment(
+            let view = try database.operations().setAssignment(
                 session: session, facilitator: facilitator, pin: pin, lead: lead)
             emit(view, format: output.format, table: Render.staffingLine)
         }
@@ -77,7 +77,7 @@ struct AssignmentCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().removeAssignment(session: session, facilitator: facilitator)
+            let view = try database.operations().removeAssignment(session: session, facilitator: facilitator)
             emit(view, format: output.format, table: Render.staffingLine)
         }
     }
@@ -98,7 +98,7 @@ struct AssignmentCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().listAssignments(facilitator: facilitator, group: group)
+            let view = try database.operations().listAssignments(facilitator: facilitator, group: group)
             emit(view, format: output.format, table: Render.assignments)
         }
     }
@@ -125,7 +125,7 @@ struct AssignmentCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().assignmentSettings(
+            let view = try database.operations().assignmentSettings(
                 AssignmentSettingsChanges(
                     travelBufferMinutes: travelBuffer, continuity: continuity, fairness: fairness,
                     preference: preference, stability: stability))

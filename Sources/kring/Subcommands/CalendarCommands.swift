@@ -37,15 +37,8 @@ struct CalendarCommand: ParsableCommand {
         }
 
         func run() throws {
-            let kring = try database.open()
-            let text: String
-            if let group {
-                text = try kring.groupFeed(group: group)
-            } else if let facilitator {
-                text = try kring.facilitatorFeed(facilitator: facilitator)
-            } else {
-                text = try kring.participantFeed(participant: participant!)
-            }
+            let text = try database.operations().exportCalendar(
+                group: group, facilitator: facilitator, participant: participant)
             if let out {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
@@ -79,7 +72,7 @@ struct FacilitatorBusyCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let kring = try database.open()
+        let operations = try database.operations()
         let data: Data
         do {
             // Read at most one byte more than the importer accepts, so a huge file is refused without loading it.
@@ -89,7 +82,8 @@ struct FacilitatorBusyCommand: ParsableCommand {
         } catch {
             throw KringError.invalid("ics", ics, "cannot be read")
         }
-        let view = try kring.importBusyTimes(facilitator: facilitator, icsData: data, source: ics, from: from, to: to)
+        let view = try operations.importBusyTimes(
+            facilitator: facilitator, icsData: data, source: ics, from: from, to: to)
         emit(view, format: output.format) { view in
             "\(view.facilitator): \(view.intervals) busy interval(s) stored for \(view.from) to \(view.to)"
         }

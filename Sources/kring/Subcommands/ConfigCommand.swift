@@ -27,7 +27,7 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let entry = try database.open().setConfig(key, value)
+            let entry = try database.operations().setConfig(key, value)
             emit(entry, format: output.format) { "\($0.key) = \($0.value ?? "")" }
         }
     }
@@ -39,7 +39,7 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let entries = try database.open().getConfig(key)
+            let entries = try database.operations().getConfig(key)
             if key != nil, output.format == .table {
                 print(entries.first?.value ?? "(not set)")
                 return
@@ -66,7 +66,7 @@ struct InvitesCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let invites = try database.open().listInvites()
+            let invites = try database.operations().listInvites()
             emit(invites, format: output.format) { invites in
                 if invites.isEmpty { return "No pending invites." }
                 return invites.map { invite in
@@ -96,8 +96,9 @@ struct InvitesCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().exportInvites(
-                to: out, group: group, participant: participant, facilitator: facilitator)
+            let view = try database.local(
+                because: "it writes files holding participants' addresses, which never leave the server"
+            ).exportInvites(to: out, group: group, participant: participant, facilitator: facilitator)
             emit(view, format: output.format) { view in
                 ([ "\(view.files.count) invite(s) written to \(view.directory)"] + view.files.map(\.file))
                     .joined(separator: "\n")

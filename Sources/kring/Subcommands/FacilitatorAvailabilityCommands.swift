@@ -25,7 +25,8 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime)
+            let view = try database.operations().setAvailability(
+                facilitator: facilitator, weekly: weekly, anyTime: anyTime)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -48,7 +49,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().blockout(facilitator: facilitator, from: from, to: to, remove: remove)
+            let view = try database.operations().blockout(facilitator: facilitator, from: from, to: to, remove: remove)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -73,7 +74,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().exclude(
+            let view = try database.operations().exclude(
                 facilitator: facilitator, group: group, participant: participant, remove: remove)
             emit(view, format: output.format, table: Render.planningProfile)
         }
@@ -105,18 +106,13 @@ extension FacilitatorCommand {
         func run() throws {
             let changes = FacilitatorPlanningChanges(
                 maxPerWeek: maxPerWeek, maxPerMonth: maxPerMonth, timezone: timezone, preferredWeekdays: preferDays,
-                preferredGroups: preferGroups)
+                preferredGroups: preferGroups, contact: contact, clearContact: clearContact ? true : nil)
             if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups, contact].allSatisfy({ $0 == nil }),
                 !clearContact
             {
                 throw KringError.invalid("update", facilitator, "name at least one of the options to change")
             }
-            if contact != nil, clearContact {
-                throw KringError.invalid("clear-contact", "", "give either --contact or --clear-contact, not both")
-            }
-            let contactChange: FacilitatorContactChange? =
-                clearContact ? .clear : contact.map(FacilitatorContactChange.set)
-            let view = try database.open().updatePlanning(facilitator: facilitator, changes, contact: contactChange)
+            let view = try database.operations().updatePlanning(facilitator: facilitator, changes)
             emit(view, format: output.format, table: Render.planningProfile)
         }
     }
@@ -138,7 +134,7 @@ extension FacilitatorCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().decline(facilitator: facilitator, session: session)
+            let view = try database.operations().decline(facilitator: facilitator, session: session)
             emit(view, format: output.format, table: Render.decline)
         }
     }

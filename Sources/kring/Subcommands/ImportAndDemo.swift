@@ -17,9 +17,7 @@ struct ImportCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw KringError.notFound("file", file, "cannot be read")
         }
-        let scenario = try Scenario.decode(data, file: file)
-        let planning = try ScenarioPlanning.decode(data, file: file)
-        let view = try database.open().importScenario(scenario, planning: planning)
+        let view = try database.operations().importScenario(fileData: data, file: file)
         emit(view, format: output.format) { view in
             "imported \(view.groups.count) groups, \(view.sessions) sessions, \(view.participants) participants, "
                 + "\(view.facilitators) facilitators\n" + Render.groups(view.groups)

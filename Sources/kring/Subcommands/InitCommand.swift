@@ -15,7 +15,8 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let view = try Kring.initialise(configuration: database.configuration())
+        let view = try Kring.initialise(
+            configuration: database.localConfiguration(because: "it creates the database and its key on this machine"))
         emit(view, format: output.format) { view in
             [
                 "database: \(view.database) (\(view.databaseCreated ? "created" : "already there"))",

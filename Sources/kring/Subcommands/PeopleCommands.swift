@@ -77,7 +77,7 @@ struct ParticipantCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().keepApart(first, second)
+            let view = try database.operations().keepApart(first, second)
             emit(view, format: output.format) { view in
                 var text = "\(view.participants[0]) and \(view.participants[1]) are kept apart"
                     + (view.created ? "" : " (already marked)")

@@ -47,7 +47,7 @@ struct TokenCommand: ParsableCommand {
                 } else {
                     TokenRequest(role: .participant, subject: participant, expires: expires)
                 }
-            let issued = try database.open().issueToken(request)
+            let issued = try database.operations().issueToken(request)
             emit(issued, format: output.format) { issued in
                 """
                 \(issued.token)
@@ -66,7 +66,7 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.open().listTokens(), format: output.format) { tokens in
+            emit(try database.operations().listTokens(), format: output.format) { tokens in
                 var table = TableText("ID", "ROLE", "SUBJECT", "CREATED", "EXPIRES", "STATE")
                 for token in tokens {
                     table.add(
@@ -87,7 +87,7 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.open().revokeToken(token)
+            let view = try database.operations().revokeToken(token)
             emit(view, format: output.format) { "token \($0.id): \(TokenCommand.describe($0))" }
         }
     }

@@ -1,0 +1,168 @@
+import Foundation
+import KringDomain
+import KringSolver
+import KringStorage
+
+/// Planning as one caller may do it: a facilitator manages their own availability, blockouts and calendar import,
+/// reads their own assignments and declines their own sessions; coordinators do all of it for anyone; participants
+/// none of it. Another facilitator's id fails exactly like an unknown one.
+extension ScopedKring {
+    /// The facilitator a self-service action is about, as the operation should name them: coordinators may name
+    /// anyone; a facilitator only themself.
+    func checkedSelf(_ reference: String) throws(KringError) -> String {
+        switch caller {
+        case .coordinator: return reference
+        case .participant: throw .forbidden(caller.role)
+        case .facilitator(let id):
+            let found = try kring.read { (transaction) throws(KringError) in
+                try? transaction.resolveFacilitator(reference)
+            }
+            guard found?.id == id else {
+                throw .notFound(
+                    "facilitator", reference, "no facilitator has this id or name; see `kring facilitator list`")
+            }
+            return reference
+        }
+    }
+
+    /// A facilitator sees their own profile without the coordinator's notes on conflicts of interest: which
+    /// participants they know says who is enrolled, and is the coordinator's to hold.
+    func ownView(_ view: FacilitatorPlanningView) throws(KringError) -> FacilitatorPlanningView {
+        guard case .facilitator = caller else { return view }
+        let visible = Set(try listGroups().map(\.name))
+        return FacilitatorPlanningView(
+            id: view.id, name: view.name, timezone: view.timezone, weekly: view.weekly, maxPerWeek: view.maxPerWeek,
+            maxPerMonth: view.maxPerMonth, blockouts: view.blockouts, busyTimes: view.busyTimes, excludedGroups: [],
+            excludedParticipants: [], preferredGroups: view.preferredGroups.filter(visible.contains),
+            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact)
+    }
+
+    public func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        try atomically { () throws(KringError) in
+            let facilitator = try checkedSelf(reference)
+            return try ownView(kring.setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime))
+        }
+    }
+
+    public func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        try atomically { () throws(KringError) in
+            let facilitator = try checkedSelf(reference)
+            return try ownView(kring.blockout(facilitator: facilitator, from: from, to: to, remove: remove))
+        }
+    }
+
+    public func importBusyTimes(
+        facilitator reference: String, icsData: Data, source: String, from: String?, to: String?
+    ) throws(KringError) -> BusyImportView {
+        // Parsing the untrusted file may take seconds (a child process with its own limits), so it must not hold the
+        // write lock. The check is about identity only: a facilitator's own id, which cannot come to name anyone
+        // else meanwhile, is what the import gets.
+        let facilitator: String
+        switch caller {
+        case .facilitator(let id):
+            _ = try checkedSelf(reference)
+            facilitator = String(id)
+        default:
+            facilitator = try checkedSelf(reference)
+        }
+        return try kring.importBusyTimes(
+            facilitator: facilitator, icsData: icsData, source: source, from: from, to: to)
+    }
+
+    public func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.exclude(facilitator: reference, group: group, participant: participant, remove: remove)
+        }
+    }
+
+    public func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.updatePlanning(facilitator: reference, changes)
+        }
+    }
+
+    // MARK: Assignments
+
+    public func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.assign(request)
+        }
+    }
+
+    public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
+        throws(KringError) -> SessionStaffingView
+    {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.setAssignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead)
+        }
+    }
+
+    public func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
+        -> SessionStaffingView
+    {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.removeAssignment(session: sessionReference, facilitator: reference)
+        }
+    }
+
+    /// A facilitator reads only their own assignments (naming anyone else fails like an unknown facilitator).
+    public func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView] {
+        try consistently { () throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try kring.listAssignments(facilitator: facilitator, group: group)
+            case .participant:
+                throw .forbidden(caller.role)
+            case .facilitator(let id):
+                if let facilitator { _ = try checkedSelf(facilitator) }
+                if let group { _ = try checkedGroup(group) }
+                return try kring.listAssignments(facilitator: String(id), group: group)
+            }
+        }
+    }
+
+    public func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView {
+        try atomically { () throws(KringError) in
+            try coordinatorOnly()
+            return try kring.assignmentSettings(changes)
+        }
+    }
+
+    /// A facilitator declines only their own sessions. They learn who took the slot over, but not what moved
+    /// elsewhere or why other facilitators could not take it: those are other people's constraints.
+    public func decline(facilitator reference: String, session sessionReference: String) throws(KringError)
+        -> DeclineView
+    {
+        try atomically { () throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try kring.decline(facilitator: reference, session: sessionReference)
+            case .participant:
+                throw .forbidden(caller.role)
+            case .facilitator:
+                let facilitator = try checkedSelf(reference)
+                _ = try checkedSessionGroup(sessionReference)
+                let view = try kring.decline(facilitator: facilitator, session: sessionReference)
+                return DeclineView(
+                    sessionId: view.sessionId, facilitatorId: view.facilitatorId, facilitator: view.facilitator,
+                    session: view.session, changes: view.changes.filter { $0.sessionId == view.sessionId },
+                    unfilled: [],
+                    plan: AssignmentPlan(
+                        sessions: [], score: view.plan.score, unfilled: [], preexistingIssues: [], justifications: []))
+            }
+        }
+    }
+}
