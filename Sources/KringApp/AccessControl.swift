@@ -210,7 +210,8 @@ public struct ScopedKring: KringOperations {
                 }
                 guard target?.id == id else { throw unknown }
                 if let groupReference { _ = try checkedGroup(groupReference) }
-                return try kring.withdraw(String(id), group: groupReference, erase: false)
+                // Who moved up from the waitlist is the coordinator's to know: a participant sees only themself.
+                return try kring.withdraw(String(id), group: groupReference, erase: false).withoutPromotions()
             }
         }
     }

@@ -172,6 +172,8 @@ extension StoreTransaction {
         if Int64(name.trimmingCharacters(in: .whitespaces)) != nil {
             throw .invalid("name", name, "must contain a letter, so it is never mistaken for an id")
         }
+        // Checked before the default minimum is worked out from it, so a huge number is an error, not an overflow.
+        _ = try TextRules.checked(capacity, field: "capacity", in: SupportGroup.capacityRange)
         let group = try SupportGroup(
             internalName: name, publicTitle: changes.title, audience: try Audience.parse(audienceText, field: "audience"),
             language: try Language.parse(languageText, field: "language"), capacity: capacity,

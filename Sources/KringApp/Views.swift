@@ -71,8 +71,15 @@ public struct EnrolmentView: Codable, Sendable, Equatable {
 /// What an enrolment or withdrawal changed: the participant's own enrolments and anyone promoted as a result.
 public struct EnrolmentChangeView: Codable, Sendable {
     public let changed: [EnrolmentView]
-    public let promoted: [EnrolmentView]
+    public internal(set) var promoted: [EnrolmentView]
     public let erased: Bool
+
+    /// The same change without the people promoted from the waitlist, for a caller who may see only themself.
+    func withoutPromotions() -> EnrolmentChangeView {
+        var view = self
+        view.promoted = []
+        return view
+    }
 }
 
 /// A participant without any contact data; coordinators see whether a contact exists, never the address here.

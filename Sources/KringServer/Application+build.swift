@@ -35,16 +35,20 @@ public func buildRouter(
         limiter: FailureLimiter(
             perAddress: configuration.failuresPerAddress, overall: configuration.failuresOverall,
             window: configuration.failureWindow),
-        feedCache: FeedCache(lifetime: configuration.feedCacheLifetime))
+        feedCache: FeedCache(lifetime: configuration.feedCacheLifetime),
+        trustedProxies: Set(configuration.trustedProxies))
     let router = Router(context: KringRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: PrivateHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
 
     router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
+    router.head("/health") { _, _ in JSONResponse.make(["status": "ok"]).withoutBody() }
     router.get("/feeds/{token}.ics") { request, context in try await service.feed(request, context) }
+    // Some subscribers ask with HEAD whether a feed changed; they get the same status and headers, no body.
+    router.head("/feeds/{token}.ics") { request, context in try await service.feed(request, context).withoutBody() }
 
-    let api = router.group("/api")
+    let api = router.group("/api").add(middleware: AuthenticationMiddleware(service: service))
     api.get("/groups") { request, context in
         try await service.call(request, context) { scope, _ throws(KringError) in try scope.listGroups() }
     }
@@ -178,6 +182,15 @@ extension KringRequestContext {
     }
 }
 
+extension Response {
+    /// The answer to HEAD: the status and headers of GET, including the length the body would have, and no body.
+    func withoutBody() -> Response {
+        var headers = self.headers
+        if let length = body.contentLength, headers[.contentLength] == nil { headers[.contentLength] = String(length) }
+        return Response(status: status, headers: headers, body: .init())
+    }
+}
+
 /// What the routes share: the application, the feed source, the token guard.
 struct Service: Sendable {
     let kring: Kring
@@ -185,6 +198,7 @@ struct Service: Sendable {
     let bodyLimit: Int
     let limiter: FailureLimiter
     let feedCache: FeedCache
+    let trustedProxies: Set<String>
 
     /// Authenticates the bearer token, then runs the operation off the event loop as that caller.
     func call<T: Encodable & Sendable>(
@@ -197,19 +211,36 @@ struct Service: Sendable {
         return JSONResponse.make(value, status: status)
     }
 
+    /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
+    /// client it names last in `X-Forwarded-For` (the entry that proxy added itself; earlier ones are the client's
+    /// word). Only the in-memory limiter sees it.
+    func client(_ request: Request, _ context: KringRequestContext) -> String {
+        guard trustedProxies.contains(context.peer), let forwarded = request.headers[.xForwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return context.peer }
+        return last
+    }
+
+    /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110 §11.1).
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
     func authenticate(_ request: Request, _ context: KringRequestContext) async throws -> ScopedKring {
-        if limiter.isLimited(context.peer) { throw APIError.rateLimited }
-        var token: String?
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        }
+        if let scope = context.scope { return scope }
+        let client = client(request, context)
+        if limiter.isLimited(client) { throw APIError.rateLimited }
+        let token = Self.bearerToken(request)
         let kring = kring
         let caller: Caller? =
             if let token {
                 try await Blocking.run { () throws(KringError) -> Caller? in try kring.authenticate(token: token) }
             } else { nil }
         guard let caller else {
-            limiter.recordFailure(context.peer)
+            if limiter.recordFailure(client) { throw APIError.rateLimited }
             throw APIError.unauthorized
         }
         return ScopedKring(kring: kring, caller: caller)
@@ -222,6 +253,15 @@ struct Service: Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: KringRequestContext) async throws -> T {
+        // A body declared as something else is refused before it is read; no declaration is taken as JSON.
+        if let declared = request.headers[.contentType] {
+            let mediaType = declared.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
+                throw APIError(
+                    .unsupportedMediaType, kind: "invalid_input", field: "Content-Type",
+                    message: "Content-Type '\(String(declared.prefix(80)))': the body must be application/json")
+            }
+        }
         let buffer = try await request.body.collect(upTo: bodyLimit)
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
@@ -235,7 +275,8 @@ struct Service: Sendable {
 
     /// `GET /feeds/{token}.ics`: the holder's calendar, with an ETag so subscribed clients poll cheaply.
     func feed(_ request: Request, _ context: KringRequestContext) async throws -> Response {
-        if limiter.isLimited(context.peer) { throw APIError.rateLimited }
+        let client = client(request, context)
+        if limiter.isLimited(client) { throw APIError.rateLimited }
         let token = context.parameters.get("token") ?? ""
         let (kring, feeds, cache) = (kring, feeds, feedCache)
         // The token is checked on every request, so a revoked one fails at once; only the rendered body is reused.
@@ -250,7 +291,7 @@ struct Service: Sendable {
             return feed
         }
         guard let rendered else {
-            limiter.recordFailure(context.peer)
+            if limiter.recordFailure(client) { throw APIError.rateLimited }
             throw APIError.feedNotFound
         }
         let (bytes, tag) = (rendered.bytes, rendered.tag)

@@ -1,4 +1,5 @@
 import Hummingbird
+import KringApp
 import NIOCore
 
 /// The per-request context: Hummingbird's core storage, the body limit, and the peer address, which only the
@@ -7,6 +8,8 @@ public struct KringRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     let peer: String
     let bodyLimit: Int
+    /// The caller, once `AuthenticationMiddleware` has checked the token (before any body is read).
+    var scope: ScopedKring?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

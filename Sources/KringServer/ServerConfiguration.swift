@@ -16,12 +16,17 @@ public struct ServerConfiguration: Sendable {
     /// How long a rendered feed is reused for the same person. Calendar apps poll hourly at most, so a few
     /// seconds of staleness costs nothing and keeps a burst of subscribers from re-rendering the same text.
     public var feedCacheLifetime: Duration
+    /// Addresses of reverse proxies in front of the service (e.g. 127.0.0.1 for a local nginx): for requests from
+    /// them the failure limits count the client named last in `X-Forwarded-For`, so one guesser behind the proxy
+    /// does not lock out everyone else. Empty (the default): the header is ignored, so no client can choose it.
+    public var trustedProxies: [String]
     /// Called once the socket is bound, with the host and the actual port.
     public var onRunning: @Sendable (_ host: String, _ port: Int) async -> Void
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 64 * 1024, failuresPerAddress: Int = 30,
         failuresOverall: Int = 600, failureWindow: Duration = .seconds(60), feedCacheLifetime: Duration = .seconds(5),
+        trustedProxies: [String] = [],
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.host = host
@@ -31,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.failuresOverall = failuresOverall
         self.failureWindow = failureWindow
         self.feedCacheLifetime = feedCacheLifetime
+        self.trustedProxies = trustedProxies
         self.onRunning = onRunning
     }
 }

@@ -24,11 +24,22 @@ struct RemoteKring: KringOperations {
         else {
             throw .invalid("server", text, "must be a URL such as https://kring.example.org")
         }
+        // The token travels in every request: in clear text only to this machine (the service itself, or a tunnel).
+        if scheme == "http", let host = url.host, !isLoopback(host) {
+            throw .invalid(
+                "server", text,
+                "plain http would send your token unencrypted; use https:// (the service sits behind a TLS proxy)")
+        }
         guard let token = environment["KRING_TOKEN"], !token.isEmpty else {
             throw KringError(
                 .environment, field: "KRING_TOKEN", value: "", reason: "set it to the token a coordinator issued you")
         }
         return RemoteKring(baseURL: url, token: token)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     // MARK: Operations

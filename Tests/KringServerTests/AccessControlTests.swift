@@ -107,11 +107,19 @@ import Testing
         for other in world.pseudonymsB + ["Blauwe Reiger", "avond-b", "An Claes", "Bart Peeters"] {
             #expect(!participantView.contains(other), "participant sees \(other)")
         }
-        // A participant may withdraw themself, and then no longer sees the group.
+        // A participant may withdraw themself, and then no longer sees the group; whoever takes the freed seat
+        // from the waitlist stays the coordinator's to know.
+        _ = try harness.kring.updateGroup("avond-a", GroupChanges(capacity: 2, minimum: 1))
+        let waiting = try harness.kring.enrol(
+            EnrolmentRequest(group: "avond-a", pseudonym: "Warme Heide", relation: "parent"))
+        #expect(waiting.state == .waitlisted)
         let withdrawn = try await harness.request(
             "POST", "/api/participants/\(world.participantA.participantId)/withdraw", token: participant,
             json: ["group": "avond-a"])
         #expect(withdrawn.status == 200, "\(withdrawn.text)")
+        #expect(!withdrawn.text.contains("Warme Heide"), "\(withdrawn.text)")
+        let promoted = try harness.kring.listParticipants(group: "avond-a").first { $0.pseudonym == "Warme Heide" }
+        #expect(promoted?.enrolments.first?.state == .enrolled, "the seat still went to the head of the waitlist")
         let after = try await harness.request("GET", "/api/groups/avond-a", token: participant)
         #expect(after.status == 404)
         await harness.stop()

@@ -5,6 +5,12 @@ import KringDomain
 import KringServer
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `kring serve`: the HTTP service over this database, until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,10 +32,19 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("feed-cache"),
         help: "Seconds a rendered feed is reused for the same token holder (0 renders every request).")
     var feedCacheSeconds = 5
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "The address of a reverse proxy in front (repeatable); failure limits then count the client it names in "
+                + "X-Forwarded-For.", valueName: "address"))
+    var trustedProxies: [String] = []
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        for address in trustedProxies where !Self.isIPAddress(address) {
+            throw ValidationError("--trusted-proxy '\(address)' must be an IP address, such as 127.0.0.1")
+        }
         guard (0...3_600).contains(feedCacheSeconds) else {
             throw ValidationError("--feed-cache must be between 0 and 3600 seconds, not \(feedCacheSeconds)")
         }
@@ -40,14 +55,24 @@ struct ServeCommand: AsyncParsableCommand {
             ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var logger = Logger(label: "kring.server") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = level
-        let kring = try Kring.open(configuration: database.configuration(), logger: logger)
+        let kring = try Kring.open(
+            configuration: database.localConfiguration(because: "it is the service that owns the database"),
+            logger: logger)
         let configuration = ServerConfiguration(
-            host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds)
+            host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds), trustedProxies: trustedProxies
         ) { host, port in
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
         }
         try await runServer(
             kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring))
+    }
+
+    /// Whether `text` is an IPv4 or IPv6 address as the peer of a connection is written (no host names: a proxy's
+    /// address must not depend on DNS).
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import KringApp
+import KringServer
+import Testing
+
+/// What a second review found at the edges of the service: one guesser locking everyone out, bodies read before the
+/// token, HEAD, the bearer scheme's case, bodies declared as something other than JSON.
+@Suite struct HardeningTests {
+    @Test func overallGuessingMeets429ButAValidTokenIsStillServed() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        // Generous per address, tight overall: the overall limit alone is under test.
+        try await harness.start {
+            $0.failuresPerAddress = 5_000; $0.failuresOverall = 20
+        }
+        let token = try harness.token(.participant, "Stille Eik")
+        var statuses: [Int] = []
+        for _ in 1...40 { statuses.append(try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics").status) }
+        #expect(Array(statuses.prefix(20)) == Array(repeating: 404, count: 20))
+        #expect(Array(statuses.suffix(20)) == Array(repeating: 429, count: 20))
+        // Everyone else keeps their calendar and the API.
+        #expect(try await harness.request("GET", "/feeds/\(token).ics").status == 200)
+        #expect(try await harness.request("GET", "/api/groups", token: token).status == 200)
+        #expect(try await harness.request("GET", "/api/groups", token: FeedTests.randomToken()).status == 429)
+        await harness.stop()
+        harness.expectCleanLogs(secrets: [token])
+    }
+
+    @Test func behindATrustedProxyTheForwardedClientIsLimitedNotEveryone() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start {
+            $0.failuresPerAddress = 10; $0.trustedProxies = ["127.0.0.1"]
+        }
+        let token = try harness.token(.participant, "Stille Eik")
+        let guesser = ["X-Forwarded-For": "192.0.2.1, 203.0.113.7"]
+        let neighbour = ["X-Forwarded-For": "198.51.100.9"]
+        var statuses: [Int] = []
+        for _ in 1...15 {
+            statuses.append(
+                try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics", headers: guesser).status)
+        }
+        #expect(statuses.filter { $0 == 429 }.count == 5, "\(statuses)")
+        // The guesser's own valid token waits too: a limited address learns nothing, not even a right guess.
+        #expect(try await harness.request("GET", "/feeds/\(token).ics", headers: guesser).status == 429)
+        // Another client behind the same proxy is untouched, with a right token or a wrong one.
+        #expect(try await harness.request("GET", "/feeds/\(token).ics", headers: neighbour).status == 200)
+        let wrong = try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics", headers: neighbour)
+        #expect(wrong.status == 404)
+        await harness.stop()
+    }
+
+    @Test func withoutATrustedProxyTheForwardedHeaderIsIgnored() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start { $0.failuresPerAddress = 10 }
+        var statuses: [Int] = []
+        for attempt in 1...15 {
+            // A guesser who makes up a new address each time is still one peer.
+            let forged = ["X-Forwarded-For": "203.0.113.\(attempt)"]
+            statuses.append(
+                try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics", headers: forged).status)
+        }
+        #expect(statuses.filter { $0 == 429 }.count == 5, "\(statuses)")
+        await harness.stop()
+    }
+
+    @Test func theTokenIsCheckedBeforeTheBodyIsRead() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        // Far over the JSON body limit: without a token the answer is 401, so nothing was collected first.
+        let large = Data(repeating: UInt8(ascii: " "), count: 1_000_000)
+        let anonymous = try await harness.request(
+            "POST", "/api/groups", raw: large, headers: ["Content-Type": "application/json"])
+        #expect(anonymous.status == 401, "\(anonymous.text)")
+        let coordinator = try harness.token(.coordinator)
+        let authorised = try await harness.request(
+            "POST", "/api/groups", token: coordinator, raw: large, headers: ["Content-Type": "application/json"])
+        #expect(authorised.status == 413)
+        await harness.stop()
+    }
+
+    @Test func headLowercaseBearerAndDeclaredMediaTypes() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let token = try harness.token(.participant, "Stille Eik")
+        let get = try await harness.request("GET", "/feeds/\(token).ics")
+        let head = try await harness.request("HEAD", "/feeds/\(token).ics")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.header("ETag") == get.header("ETag"))
+        #expect(head.header("Cache-Control") == "no-store")
+        #expect(try await harness.request("HEAD", "/feeds/\(FeedTests.randomToken()).ics").status == 404)
+        #expect(try await harness.request("HEAD", "/health").status == 200)
+
+        let lower = try await harness.request("GET", "/api/groups", headers: ["Authorization": "bearer \(token)"])
+        #expect(lower.status == 200, "\(lower.text)")
+
+        let coordinator = try harness.token(.coordinator)
+        let body = Data(#"{"name":"x-groep","audience":"partners","language":"nl","capacity":8}"#.utf8)
+        let plain = try await harness.request(
+            "POST", "/api/groups", token: coordinator, raw: body, headers: ["Content-Type": "text/plain"])
+        #expect(plain.status == 415)
+        #expect(plain.text.contains("Content-Type"), "\(plain.text)")
+        #expect(try harness.kring.listGroups().allSatisfy { $0.name != "x-groep" })
+        let json = try await harness.request(
+            "POST", "/api/groups", token: coordinator, raw: body,
+            headers: ["Content-Type": "application/json; charset=utf-8"])
+        #expect(json.status == 201, "\(json.text)")
+        await harness.stop()
+    }
+
+    @Test func aHugeCapacityIsABadRequestNotACrash() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let coordinator = try harness.token(.coordinator)
+        let reply = try await harness.request(
+            "POST", "/api/groups", token: coordinator,
+            raw: Data(#"{"name":"x","audience":"partners","language":"nl","capacity":9223372036854775807}"#.utf8),
+            headers: ["Content-Type": "application/json"])
+        #expect(reply.status == 400)
+        #expect(reply.text.contains("capacity"))
+        #expect(try await harness.request("GET", "/health").status == 200)
+        await harness.stop()
+    }
+}
