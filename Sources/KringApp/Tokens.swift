@@ -16,11 +16,14 @@ public struct TokenRequest: Sendable, Codable {
     public var subject: String?
     /// The last day the token works (YYYY-MM-DD, Europe/Brussels); nil never expires.
     public var expires: String?
+    /// A token for the holder's calendar feed only, refused by the API: what a calendar app should be given.
+    public var feedOnly: Bool?
 
-    public init(role: Role, subject: String? = nil, expires: String? = nil) {
+    public init(role: Role, subject: String? = nil, expires: String? = nil, feedOnly: Bool? = nil) {
         self.role = role
         self.subject = subject
         self.expires = expires
+        self.feedOnly = feedOnly
     }
 }
 
@@ -34,6 +37,8 @@ public struct TokenView: Codable, Sendable, Equatable {
     public let expires: String?
     /// `active`, `expired` or `revoked`.
     public let state: String
+    /// Whether it opens only the holder's feed.
+    public let feedOnly: Bool
 }
 
 /// The one moment a token's text exists outside its holder: right after issuing.
@@ -95,6 +100,9 @@ extension Kring {
                 if let subject = request.subject {
                     throw .invalid("subject", subject, "a coordinator token belongs to no one in particular")
                 }
+                if request.feedOnly == true {
+                    throw .invalid("feed-only", "coordinator", "a coordinator has no feed; feed-only tokens are for people")
+                }
             case .facilitator:
                 guard let subject = request.subject else {
                     throw .invalid("facilitator", "", "name the facilitator the token is for")
@@ -109,7 +117,7 @@ extension Kring {
             let expiresAt = try request.expires.map { (text) throws(KringError) in try Self.expiry(text, now: now) }
             let record = TokenRecord(
                 hash: TokenText.hash(text), role: request.role.rawValue, facilitatorId: facilitatorId,
-                participantId: participantId, createdAt: now, expiresAt: expiresAt)
+                participantId: participantId, createdAt: now, expiresAt: expiresAt, feedOnly: request.feedOnly ?? false)
             return Self.view(of: try transaction.wrap { try transaction.insert(record) }, now: now)
         }
         logger.info("token issued", metadata: ["token.id": "\(view.id)", "token.role": "\(view.role.rawValue)"])
@@ -139,9 +147,14 @@ extension Kring {
         return view
     }
 
-    /// The caller a token speaks for, or nil when it is malformed, unknown, expired or revoked; the caller
-    /// cannot tell which (privacy rule 5).
-    public func authenticate(token text: String) throws(KringError) -> Caller? {
+    /// What a token is presented for: the API, or the holder's calendar feed.
+    public enum TokenUse: Sendable {
+        case api, feed
+    }
+
+    /// The caller a token speaks for, or nil when it is malformed, unknown, expired, revoked, or feed-only and
+    /// presented to the API; the caller cannot tell which (privacy rule 5).
+    public func authenticate(token text: String, for use: TokenUse) throws(KringError) -> Caller? {
         guard TokenText.isWellFormed(text) else { return nil }
         let hash = TokenText.hash(text)
         guard
@@ -151,6 +164,7 @@ extension Kring {
         else { return nil }
         if record.revokedAt != nil { return nil }
         if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
+        if record.feedOnly, use != .feed { return nil }
         switch Role(rawValue: record.role) {
         case .coordinator: return .coordinator
         case .facilitator: return record.facilitatorId.map(Caller.facilitator)
@@ -181,6 +195,6 @@ extension Kring {
         return TokenView(
             id: record.id!, role: Role(rawValue: record.role) ?? .participant,
             subjectId: record.facilitatorId ?? record.participantId, created: formatter.string(from: record.createdAt),
-            expires: record.expiresAt.map(formatter.string(from:)), state: state)
+            expires: record.expiresAt.map(formatter.string(from:)), state: state, feedOnly: record.feedOnly)
     }
 }

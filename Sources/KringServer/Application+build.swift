@@ -237,7 +237,7 @@ struct Service: Sendable {
         let kring = kring
         let caller: Caller? =
             if let token {
-                try await Blocking.run { () throws(KringError) -> Caller? in try kring.authenticate(token: token) }
+                try await Blocking.run { () throws(KringError) -> Caller? in try kring.authenticate(token: token, for: .api) }
             } else { nil }
         guard let caller else {
             if limiter.recordFailure(client) { throw APIError.rateLimited }
@@ -281,7 +281,7 @@ struct Service: Sendable {
         let (kring, feeds, cache) = (kring, feeds, feedCache)
         // The token is checked on every request, so a revoked one fails at once; only the rendered body is reused.
         let rendered = try await Blocking.run { () throws(KringError) -> RenderedFeed? in
-            guard let caller = try kring.authenticate(token: token) else { return nil }
+            guard let caller = try kring.authenticate(token: token, for: .feed) else { return nil }
             if let cached = cache.get(caller) { return cached }
             guard let body = try ScopedKring(kring: kring, caller: caller).feed(from: feeds) else { return nil }
             let bytes = Data(body.utf8)

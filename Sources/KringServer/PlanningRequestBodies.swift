@@ -80,11 +80,13 @@ extension RequestBodies {
 
     public struct Token: Codable, Sendable {
         public var role, subject, expires: String?
+        public var feedOnly: Bool?
 
         public init(_ request: TokenRequest) {
             role = request.role.rawValue
             subject = request.subject
             expires = request.expires
+            feedOnly = request.feedOnly
         }
 
         func request() throws(KringError) -> TokenRequest {
@@ -92,7 +94,7 @@ extension RequestBodies {
             guard let role = Role(rawValue: text) else {
                 throw .invalid("role", text, "is one of coordinator, facilitator, participant")
             }
-            return TokenRequest(role: role, subject: subject, expires: expires)
+            return TokenRequest(role: role, subject: subject, expires: expires, feedOnly: feedOnly)
         }
     }
 

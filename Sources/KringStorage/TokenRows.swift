@@ -13,10 +13,12 @@ public struct TokenRecord: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date?
     public var revokedAt: Date?
+    /// Opens the holder's feed and nothing else.
+    public var feedOnly: Bool
 
     public init(
         id: Int64? = nil, hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date,
-        expiresAt: Date?, revokedAt: Date? = nil
+        expiresAt: Date?, revokedAt: Date? = nil, feedOnly: Bool = false
     ) {
         self.id = id
         self.hash = hash
@@ -26,6 +28,7 @@ public struct TokenRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
+        self.feedOnly = feedOnly
     }
 }
 
@@ -34,12 +37,12 @@ extension StoreTransaction {
         try db.execute(
             sql: """
                 INSERT INTO access_token
-                    (token_hash, role, facilitator_id, participant_id, created_at, expires_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (token_hash, role, facilitator_id, participant_id, created_at, expires_at, revoked_at, feed_only)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 Data(token.hash), token.role, token.facilitatorId, token.participantId, token.createdAt.storedSeconds,
-                token.expiresAt?.storedSeconds, token.revokedAt?.storedSeconds,
+                token.expiresAt?.storedSeconds, token.revokedAt?.storedSeconds, token.feedOnly,
             ])
         var stored = token
         stored.id = db.lastInsertedRowID
@@ -73,6 +76,7 @@ extension StoreTransaction {
         return TokenRecord(
             id: row["id"], hash: [UInt8](hash), role: row["role"], facilitatorId: row["facilitator_id"],
             participantId: row["participant_id"], createdAt: Date(storedSeconds: row["created_at"]),
-            expiresAt: expires.map(Date.init(storedSeconds:)), revokedAt: revoked.map(Date.init(storedSeconds:)))
+            expiresAt: expires.map(Date.init(storedSeconds:)), revokedAt: revoked.map(Date.init(storedSeconds:)),
+            feedOnly: row["feed_only"])
     }
 }

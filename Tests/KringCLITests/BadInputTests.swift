@@ -49,6 +49,7 @@ import Testing
         Case(arguments: ["group", "update", "gent-partners", "--capacity", "1"], mentions: ["capacity", "1"]),
         Case(arguments: group(capacity: "0"), mentions: ["capacity", "0"]),
         Case(arguments: group(capacity: "500"), mentions: ["capacity", "500"]),
+        Case(arguments: ["token", "issue", "--coordinator", "--feed-only"], mentions: ["feed-only", "coordinator"]),
         // The largest Int64: once crashed the process while working out the default minimum.
         Case(arguments: group(capacity: "9223372036854775807"), mentions: ["capacity", "9223372036854775807"]),
         Case(

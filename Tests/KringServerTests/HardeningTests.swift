@@ -1,5 +1,6 @@
 import Foundation
 import KringApp
+import KringDomain
 import KringServer
 import Testing
 
@@ -125,5 +126,46 @@ import Testing
         #expect(reply.text.contains("capacity"))
         #expect(try await harness.request("GET", "/health").status == 200)
         await harness.stop()
+    }
+}
+
+/// A calendar app gets a token that opens the feed and nothing else.
+@Suite struct FeedOnlyTokenTests {
+    @Test func aFeedOnlyTokenOpensTheFeedAndNoRouteOfTheAPI() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let participant = try harness.kring.issueToken(
+            TokenRequest(role: .participant, subject: "Stille Eik", feedOnly: true))
+        let facilitator = try harness.kring.issueToken(
+            TokenRequest(role: .facilitator, subject: "An Claes", feedOnly: true))
+        #expect(participant.details.feedOnly && facilitator.details.feedOnly)
+        for issued in [participant, facilitator] {
+            let feed = try await harness.request("GET", "/feeds/\(issued.token).ics")
+            #expect(feed.status == 200)
+            #expect(feed.text.hasPrefix("BEGIN:VCALENDAR"))
+            for path in ["/api/groups", "/api/sessions", "/api/groups/avond-a/roster", "/api/assignments"] {
+                let reply = try await harness.request("GET", path, token: issued.token)
+                #expect(reply.status == 401, "\(path): \(reply.status)")
+            }
+        }
+        // Above all, a participant's calendar URL cannot withdraw them.
+        let withdraw = try await harness.request(
+            "POST", "/api/participants/\(world.participantA.participantId)/withdraw", token: participant.token,
+            json: ["group": "avond-a"])
+        #expect(withdraw.status == 401)
+        #expect(try harness.kring.listParticipants(group: "avond-a").contains { $0.pseudonym == "Stille Eik" })
+        // The same holder's ordinary token still works on both.
+        let full = try harness.token(.participant, "Stille Eik")
+        #expect(try await harness.request("GET", "/api/groups", token: full).status == 200)
+        #expect(try await harness.request("GET", "/feeds/\(full).ics").status == 200)
+        // A coordinator has no feed, so no feed-only token either; nothing is stored for the refusal.
+        let before = try harness.kring.listTokens().count
+        #expect(throws: KringError.self) {
+            try harness.kring.issueToken(TokenRequest(role: .coordinator, feedOnly: true))
+        }
+        #expect(try harness.kring.listTokens().count == before)
+        await harness.stop()
+        harness.expectCleanLogs(secrets: [participant.token, facilitator.token, full])
     }
 }

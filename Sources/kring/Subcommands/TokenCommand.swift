@@ -16,11 +16,12 @@ struct TokenCommand: ParsableCommand {
             discussion: """
                 A facilitator's token reads the rosters and records attendance of the groups they are assigned to,
                 and reads their feed; a participant's token reads their own groups and sessions, their feed, and
-                withdraws them. The feed is https://HOST/feeds/TOKEN.ics.
+                withdraws them. The feed is https://HOST/feeds/TOKEN.ics. Give a calendar app a --feed-only token:
+                its URL ends up in the app, its cloud sync and proxy logs, and then opens nothing but the feed.
 
                 Examples:
                   kring token issue --facilitator "An Claes" --expires 2027-06-30
-                  kring token issue --participant "Stille Eik"
+                  kring token issue --participant "Stille Eik" --feed-only
                   kring token issue --coordinator
                 """
         )
@@ -28,6 +29,7 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "A facilitator's token (id or name).") var facilitator: String?
         @Option(help: "A participant's token (id or pseudonym).") var participant: String?
         @Option(help: "The last day the token works, YYYY-MM-DD (default: until revoked).") var expires: String?
+        @Flag(help: "Only for the holder's calendar feed; the API refuses it.") var feedOnly = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
@@ -41,11 +43,11 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             let request: TokenRequest =
                 if coordinator {
-                    TokenRequest(role: .coordinator, expires: expires)
+                    TokenRequest(role: .coordinator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else if let facilitator {
-                    TokenRequest(role: .facilitator, subject: facilitator, expires: expires)
+                    TokenRequest(role: .facilitator, subject: facilitator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else {
-                    TokenRequest(role: .participant, subject: participant, expires: expires)
+                    TokenRequest(role: .participant, subject: participant, expires: expires, feedOnly: feedOnly ? true : nil)
                 }
             let issued = try database.operations().issueToken(request)
             emit(issued, format: output.format) { issued in
@@ -67,11 +69,11 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             emit(try database.operations().listTokens(), format: output.format) { tokens in
-                var table = TableText("ID", "ROLE", "SUBJECT", "CREATED", "EXPIRES", "STATE")
+                var table = TableText("ID", "ROLE", "SUBJECT", "OPENS", "CREATED", "EXPIRES", "STATE")
                 for token in tokens {
                     table.add(
-                        String(token.id), token.role.rawValue, token.subjectId.map(String.init) ?? "-", token.created,
-                        token.expires ?? "-", token.state)
+                        String(token.id), token.role.rawValue, token.subjectId.map(String.init) ?? "-",
+                        token.feedOnly ? "feed" : "api+feed", token.created, token.expires ?? "-", token.state)
                 }
                 return table.rendered
             }
@@ -95,6 +97,7 @@ struct TokenCommand: ParsableCommand {
     static func describe(_ token: TokenView) -> String {
         var text = token.role.rawValue
         if let subject = token.subjectId { text += " \(subject)" }
+        if token.feedOnly { text += ", feed only" }
         text += ", " + (token.expires.map { "expires \($0)" } ?? "no expiry") + ", \(token.state)"
         return text
     }
