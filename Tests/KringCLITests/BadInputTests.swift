@@ -50,6 +50,7 @@ import Testing
         Case(arguments: group(capacity: "0"), mentions: ["capacity", "0"]),
         Case(arguments: group(capacity: "500"), mentions: ["capacity", "500"]),
         Case(arguments: ["token", "issue", "--coordinator", "--feed-only"], mentions: ["feed-only", "coordinator"]),
+        Case(arguments: ["token", "issue", "--coordinator", "--expires", "9999-12-31"], mentions: ["expires", "9999-12-31"]),
         // The largest Int64: once crashed the process while working out the default minimum.
         Case(arguments: group(capacity: "9223372036854775807"), mentions: ["capacity", "9223372036854775807"]),
         Case(

@@ -30,6 +30,10 @@ import Testing
     }
 
     @Test func impossibleDateSaysSo() {
+        // The last day of year 9999 once came back as "10000-01-01 must be written as YYYY-MM-DD".
+        #expect(throws: KringError.invalid("expires", "9999-12-31", "must be in the years 1900 to 2199")) {
+            _ = try LocalDate.parse("9999-12-31", field: "expires")
+        }
         #expect(throws: KringError.invalid("date", "2027-02-29", "there is no such date in the calendar")) {
             _ = try LocalDate.parse("2027-02-29", field: "date")
         }

@@ -35,8 +35,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         guard let date = LocalDate(year: year, month: month, day: day) else {
             throw .invalid(field, text, "there is no such date in the calendar")
         }
+        // A day after it must still be a date Kring can write, and no group plans further ahead than this.
+        guard supportedYears.contains(year) else {
+            throw .invalid(
+                field, text, "must be in the years \(supportedYears.lowerBound) to \(supportedYears.upperBound)")
+        }
         return date
     }
+
+    /// The years a date given to Kring may fall in.
+    public static let supportedYears = 1900...2199
 
     public var iso: String {
         "\(DigitText.fourDigits(year))-\(DigitText.twoDigits(month))-\(DigitText.twoDigits(day))"
