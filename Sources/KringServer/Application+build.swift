@@ -252,7 +252,7 @@ struct Service: Sendable {
         Data(try await request.body.collect(upTo: limit).readableBytesView)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: KringRequestContext) async throws -> T {
+    func decode<T: Codable>(_ type: T.Type, _ request: Request, _ context: KringRequestContext) async throws -> T {
         // A body declared as something else is refused before it is read; no declaration is taken as JSON.
         if let declared = request.headers[.contentType] {
             let mediaType = declared.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
@@ -263,14 +263,31 @@ struct Service: Sendable {
             }
         }
         let buffer = try await request.body.collect(upTo: bodyLimit)
+        let data = Data(buffer.readableBytesView)
+        let value: T
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+            value = try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.last?.stringValue ?? ""
             throw APIError(.badRequest, kind: "invalid_input", field: field, message: "\(field) has the wrong type")
         } catch {
             throw APIError(.badRequest, kind: "invalid_input", message: "the body must be a JSON object")
         }
+        if let unknown = Self.unknownField(in: data, decodedAs: value) {
+            throw APIError(
+                .badRequest, kind: "invalid_input", field: unknown,
+                message: "'\(String(unknown.prefix(80)))' is not a field of this request; nothing was changed")
+        }
+        return value
+    }
+
+    /// The first top-level key of the body that the request type does not know (a typo such as `maxPerweek` would
+    /// otherwise be ignored and answered 200): keys that survive decoding come back when the value is encoded.
+    static func unknownField<T: Encodable>(in data: Data, decodedAs value: T) -> String? {
+        guard let sent = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let known = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value))) as? [String: Any]
+        else { return nil }
+        return sent.filter { !($0.value is NSNull) && known[$0.key] == nil }.keys.sorted().first
     }
 
     /// `GET /feeds/{token}.ics`: the holder's calendar, with an ETag so subscribed clients poll cheaply.

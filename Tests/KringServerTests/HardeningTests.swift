@@ -2,6 +2,7 @@ import Foundation
 import KringApp
 import KringDomain
 import KringServer
+import KringStorage
 import Testing
 
 /// What a second review found at the edges of the service: one guesser locking everyone out, bodies read before the
@@ -110,6 +111,27 @@ import Testing
             "POST", "/api/groups", token: coordinator, raw: body,
             headers: ["Content-Type": "application/json; charset=utf-8"])
         #expect(json.status == 201, "\(json.text)")
+        await harness.stop()
+    }
+
+    @Test func anUnknownFieldIsRefusedNamingItAndChangesNothing() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let coordinator = try harness.token(.coordinator)
+        let before = try harness.kring.store.dump()
+        let typo = try await harness.request(
+            "PATCH", "/api/assignment-settings", token: coordinator, json: ["travelBufferMinutes": 45, "fairnes": 3])
+        #expect(typo.status == 400)
+        #expect(typo.text.contains("\"field\":\"fairnes\""), "\(typo.text)")
+        #expect(try harness.kring.store.dump() == before)
+        let right = try await harness.request(
+            "PATCH", "/api/assignment-settings", token: coordinator, json: ["travelBufferMinutes": 45, "fairness": 3])
+        #expect(right.status == 200, "\(right.text)")
+        // null stands for "not given", as in every other body.
+        let explicitNull = try await harness.request(
+            "PATCH", "/api/facilitators/An%20Claes", token: coordinator, json: ["maxPerWeek": "2", "timezone": NSNull()])
+        #expect(explicitNull.status == 200, "\(explicitNull.text)")
         await harness.stop()
     }
 
