@@ -16,7 +16,15 @@ extension Kring {
     /// `kring config set KEY VALUE`: validated before anything is written; a refusal leaves the database unchanged.
     public func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
         let checked = try Self.checkedConfigValue(key, value)
-        try write { (transaction) throws(KringError) in try transaction.wrap { try transaction.setSetting(key, checked) } }
+        try write { (transaction) throws(KringError) in
+            var settings: [String: String] = [:]
+            for other in Self.configKeys {
+                settings[other] = try transaction.wrap { try transaction.setting(other) }
+            }
+            settings[key] = checked
+            try Self.checkUIDsRevealNoOrganisation(settings, changed: key, raw: value)
+            try transaction.wrap { try transaction.setSetting(key, checked) }
+        }
         logger.info("setting changed", metadata: ["setting.key": "\(key)"])
         return ConfigEntry(key: key, value: checked)
     }
@@ -65,6 +73,35 @@ extension Kring {
             return String(days)
         default:
             throw unknownConfigKey(key)
+        }
+    }
+
+    /// UIDs appear in every feed, where no ORGANIZER does, so their domain must not name the organisation
+    /// (privacy rule 7): not the organizer address's domain (or one above or below it), nor a word of its name.
+    static func checkUIDsRevealNoOrganisation(
+        _ settings: [String: String], changed key: String, raw: String
+    ) throws(KringError) {
+        guard let uidDomain = settings["uid-domain"], key == "uid-domain" || key == "organizer" || key == "organisation-name"
+        else { return }
+        let advice = "UIDs must not name the organisation; keep the default kring.invalid or use a neutral domain"
+        if let organizer = settings["organizer"], let at = organizer.lastIndex(of: "@") {
+            let mailDomain = organizer[organizer.index(after: at)...].lowercased()
+            if uidDomain == mailDomain || uidDomain.hasSuffix("." + mailDomain) || mailDomain.hasSuffix("." + uidDomain) {
+                throw .invalid(key, raw, "uid-domain \(uidDomain) is the organizer's mail domain; \(advice)")
+            }
+        }
+        if let name = settings["organisation-name"] {
+            let words = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+                .filter { $0.count >= 4 }
+            let labels = Set(uidDomain.split(separator: ".").flatMap { $0.split(separator: "-") }.map(String.init))
+            let compact = uidDomain.replacingOccurrences(of: "-", with: "")
+            let squashedName = words.joined()
+            let found: String? =
+                words.first(where: labels.contains)
+                ?? (squashedName.count >= 4 && compact.contains(squashedName) ? squashedName : nil)
+            if let word = found {
+                throw .invalid(key, raw, "uid-domain \(uidDomain) contains '\(word)' from the organisation's name; \(advice)")
+            }
         }
     }
 

@@ -8,11 +8,11 @@ import Testing
         try sandbox.ok(["init"])
         try sandbox.ok(["config", "set", "organizer", "mailto:groepen@example.org"])
         try sandbox.ok(["config", "set", "organisation-name", "Kring Gent"])
-        try sandbox.ok(["config", "set", "uid-domain", "Kring.Example.org"])
+        try sandbox.ok(["config", "set", "uid-domain", "Agenda.Example.net"])
         try sandbox.ok(["config", "set", "default-language", "fr"])
         try sandbox.ok(["config", "set", "retention-days", "400"])
         #expect(try sandbox.ok(["config", "get", "organizer"]).stdout == "groepen@example.org\n")
-        #expect(try sandbox.ok(["config", "get", "uid-domain"]).stdout == "kring.example.org\n")
+        #expect(try sandbox.ok(["config", "get", "uid-domain"]).stdout == "agenda.example.net\n")
         let all = try sandbox.ok(["config", "get", "--format", "json"]).array()
         let values = Dictionary(uniqueKeysWithValues: all.map { ($0["key"] as! String, $0["value"] as? String) })
         #expect(values["organisation-name"] == "Kring Gent")
@@ -24,6 +24,9 @@ import Testing
             ("organizer", "not-an-address"), ("organizer", "a@b"), ("uid-domain", "bad host"),
             ("default-language", "de"), ("retention-days", "29"), ("retention-days", "3651"),
             ("retention-days", "soon"), ("colour", "blue"), ("organisation-name", ""),
+            // UIDs travel in every feed: their domain must not name the organisation (its mail domain or name).
+            ("uid-domain", "kring.example.org"), ("uid-domain", "example.org"), ("uid-domain", "gent.example.net"),
+            ("organizer", "groepen@agenda.example.net"), ("organisation-name", "Agenda Oost"),
         ]
         for (key, value) in refused {
             let run = try sandbox.run(["config", "set", key, value])

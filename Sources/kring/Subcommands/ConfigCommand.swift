@@ -10,7 +10,8 @@ struct ConfigCommand: ParsableCommand {
         abstract: "Show or change the organisation's settings.",
         discussion: """
             Keys: organisation-name, organizer (the role e-mail address invites come from), uid-domain (host name
-            used in new calendar UIDs), default-language (nl, fr or en), retention-days (30 to 3650).
+            used in new calendar UIDs; it shows in every feed, so it may not be the organizer's mail domain nor hold a
+            word of the organisation's name: keep kring.invalid or pick a neutral one), default-language (nl, fr or en), retention-days (30 to 3650).
 
             Examples:
               kring config set organizer groepen@example.org
