@@ -44,6 +44,7 @@ import Testing
                 ["session": "\(world.sessionA.id)", "participant": "\(otherPerson)", "status": "excused"]
             ),
             ("POST", "/api/facilitators", ["name": "Nieuw", "languages": "nl"]),
+            ("POST", "/api/groups", ["name": "nieuw", "audience": "partners", "language": "nl", "capacity": 8]),
         ]
         for (token, role) in [(facilitator, "facilitator"), (participant, "participant")] {
             for (method, path, body) in requests {
@@ -54,6 +55,16 @@ import Testing
                 #expect(error?["kind"] != nil)
             }
         }
+        // A participant may not list the facilitators; no one may export a calendar without saying whose.
+        let facilitators = try await harness.request("GET", "/api/facilitators", token: participant)
+        #expect([403, 404].contains(facilitators.status), "\(facilitators.status)")
+        #expect(!facilitators.text.contains("An Claes"))
+        for token in [facilitator, participant] {
+            let calendar = try await harness.request("GET", "/api/calendar", token: token)
+            #expect((400..<500).contains(calendar.status), "\(calendar.status)")
+            #expect(!calendar.text.contains("BEGIN:VCALENDAR"))
+        }
+        #expect(try harness.kring.listGroups().allSatisfy { $0.name != "nieuw" })
         // An object out of scope looks exactly like one that does not exist.
         let hidden = try await harness.request("GET", "/api/groups/\(b)", token: facilitator)
         let absent = try await harness.request("GET", "/api/groups/99999", token: facilitator)
