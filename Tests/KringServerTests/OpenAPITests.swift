@@ -44,7 +44,7 @@ import Yams
     }
 
     /// A bounded schemathesis run against the live server when the Makefile's venv provides it (`KRING_PYTHON`):
-    /// no 5xx for anything it generates.
+    /// no 5xx for anything it generates, and every answer matches the document: its schema, content type and headers.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KRING_PYTHON"] != nil))
     func schemathesisFindsNoServerError() async throws {
         let python = ProcessInfo.processInfo.environment["KRING_PYTHON"]!
@@ -64,7 +64,7 @@ import Yams
         run.executableURL = URL(fileURLWithPath: python)
         run.arguments = [
             "-m", "schemathesis.cli", "run", Self.documentURL.path, "--url", harness.base, "--checks",
-            "not_a_server_error", "--max-examples", "15", "-H", "Authorization: Bearer \(token)",
+            "not_a_server_error,response_schema_conformance,content_type_conformance,response_headers_conformance", "--max-examples", "15", "-H", "Authorization: Bearer \(token)",
             // Revoking its own token would leave the rest of the run to bounce off 401; revocation is tested apart.
             "--exclude-operation-id", "revokeToken",
         ]
