@@ -270,7 +270,7 @@ import Testing
         Set(text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
     }
 
-    /// `check_export.py expand` over two years that hold both 2027 DST switches (and 2028's).
+    /// `check_export.py expand-each` over two years that hold both 2027 DST switches (and 2028's).
     static let expansionWindow = (start: "2026-12-01T00:00:00Z", end: "2028-12-01T00:00:00Z")
 
     // MARK: the tests
@@ -408,7 +408,7 @@ import Testing
         #expect(expanded.filter(\.isFeed).count == scenario.exports.filter(\.isFeed).count)
         let data = try CalendarAgreementTests.runPython(
             [
-                Self.checks.appendingPathComponent("check_export.py").path, "expand", Self.expansionWindow.start,
+                Self.checks.appendingPathComponent("check_export.py").path, "expand-each", Self.expansionWindow.start,
                 Self.expansionWindow.end,
             ] + expanded.map(\.path))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])

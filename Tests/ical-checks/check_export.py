@@ -2,7 +2,8 @@
 
 Usage:
   check_export.py parse FILE...              -> JSON: per file, the calendar as icalendar 7.x reads it
-  check_export.py expand START END FILE...   -> JSON: per file, its occurrences between two ISO 8601 UTC instants
+  check_export.py expand FILE START END      -> JSON: FILE's occurrences between two ISO 8601 UTC instants
+  check_export.py expand-each START END FILE... -> JSON: the same per file, for many files in one interpreter
 
 `parse` prints its JSON in every case and exits 1 when any file has a parse error or warning (icalendar parses
 leniently and only lists errors on each component; the exit status makes them impossible to overlook). `expand`
@@ -125,7 +126,10 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "parse":
         result = {path: describe(path) for path in argv[2:]}
         failed = any(file["errors"] or file["warnings"] for file in result.values())
-    elif len(argv) >= 5 and argv[1] == "expand":
+    elif len(argv) == 5 and argv[1] == "expand":
+        result = expand(argv[2], instant(argv[3]), instant(argv[4]))
+        failed = False
+    elif len(argv) >= 5 and argv[1] == "expand-each":
         begin, finish = instant(argv[2]), instant(argv[3])
         result = {path: expand(path, begin, finish) for path in argv[4:]}
         failed = False
