@@ -17,16 +17,29 @@ public struct FeedExporter: Sendable {
         self.now = now
     }
 
+    /// The zone of the VTIMEZONE an empty feed carries: the default zone of every group.
+    static let emptyFeedTimeZone = "Europe/Brussels"
+
     /// A subscribable feed: METHOD:PUBLISH, one master VEVENT per series plus one override per moved occurrence.
+    /// A feed with no series (a withdrawn participant, a facilitator not yet assigned) still holds one component,
+    /// as RFC 5545 requires of a VCALENDAR: the VTIMEZONE of `emptyFeedTimeZone` for the current year.
     /// - Parameters:
     ///   - name: the calendar's display name; nil uses the neutral name of `language`.
     ///   - refreshInterval: seconds between refreshes suggested to clients (at least 60).
     public func publishFeed(
         name: String? = nil, language: CalendarLanguage, series: [CalendarSeries], refreshInterval: Int = 3_600
     ) throws(CalendarError) -> String {
+        try Self.decoded(
+            publishFeedOctets(name: name, language: language, series: series, refreshInterval: refreshInterval))
+    }
+
+    /// `publishFeed` as the exact bytes libical wrote, before any decoding, so tests can check its folding.
+    func publishFeedOctets(
+        name: String? = nil, language: CalendarLanguage, series: [CalendarSeries], refreshInterval: Int = 3_600
+    ) throws(CalendarError) -> [UInt8] {
         let text = CalendarText.neutral(language)
         let stamp = now()
-        return try Libical.run { () throws(CalendarError) -> String in
+        return try Libical.run { () throws(CalendarError) -> [UInt8] in
             let prepared = try series.map { s throws(CalendarError) in try PreparedSeries(s) }
             guard Set(series.map(\.uid)).count == series.count else {
                 throw CalendarError(.invalidSeries, "two series share one uid")
@@ -51,11 +64,15 @@ public struct FeedExporter: Sendable {
             icalproperty_set_x_name(ttl, "X-PUBLISHED-TTL")
             icalcomponent_add_property(root.pointer, ttl)
 
-            Self.addTimeZones(root.pointer, for: prepared)
+            if prepared.isEmpty {
+                Self.addEmptyFeedTimeZone(root.pointer, at: stamp)
+            } else {
+                Self.addTimeZones(root.pointer, for: prepared)
+            }
             for item in prepared {
                 Self.addSeries(root.pointer, item, text: text, stamp: stamp, participant: nil)
             }
-            return root.serialized()
+            return root.serializedOctets()
         }
     }
 
@@ -76,7 +93,7 @@ public struct FeedExporter: Sendable {
         if method == .request, cancelledOccurrence != nil {
             throw CalendarError(.invalidSeries, "a REQUEST cannot cancel an occurrence; use .cancel")
         }
-        return try Libical.run { () throws(CalendarError) -> String in
+        let octets = try Libical.run { () throws(CalendarError) -> [UInt8] in
             let item = try PreparedSeries(series)
             let root = ICalRoot(kind: ICAL_VCALENDAR_COMPONENT)
             Self.addHeader(
@@ -95,11 +112,30 @@ public struct FeedExporter: Sendable {
                 let event = Self.masterEvent(item, text: text, stamp: stamp, participant: participant, status: status)
                 icalcomponent_add_component(root.pointer, event)
             }
-            return root.serialized()
+            return root.serializedOctets()
         }
+        return try Self.decoded(octets)
+    }
+
+    /// libical's output as text. Refuses rather than repairs bytes that are not UTF-8 (`String(cString:)` would
+    /// silently put U+FFFD where a fold split a character), so what callers get is exactly what libical wrote.
+    static func decoded(_ octets: [UInt8]) throws(CalendarError) -> String {
+        guard let text = String(validating: octets, as: UTF8.self) else {
+            throw CalendarError(.invalidSeries, "libical wrote a calendar that is not valid UTF-8")
+        }
+        return text
     }
 
     // MARK: - Building blocks (all called inside Libical.run)
+
+    private static func addEmptyFeedTimeZone(_ root: OpaquePointer, at stamp: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: emptyFeedTimeZone) ?? .gmt
+        let year = calendar.component(.year, from: stamp)
+        if let vtimezone = TimeZoneComponents.compact(emptyFeedTimeZone, firstYear: year, lastYear: year) {
+            icalcomponent_add_component(root, vtimezone)
+        }
+    }
 
     struct Participant {
         let organizer: String

@@ -60,8 +60,11 @@ final class ICalRoot {
         icalcomponent_free(pointer)
     }
 
-    func serialized() -> String {
-        Libical.take(icalcomponent_as_ical_string_r(pointer)) ?? ""
+    /// The component as libical serialises it, byte for byte (CRLF, folded at 75 octets).
+    func serializedOctets() -> [UInt8] {
+        guard let buffer = icalcomponent_as_ical_string_r(pointer) else { return [] }
+        defer { icalmemory_free_buffer(buffer) }
+        return Array(UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
     }
 }
 

@@ -80,20 +80,51 @@ import Testing
         let stdout = try sandbox.ok(["calendar", "export", "--participant", "Stille Eik"]).stdout
         #expect(stdout == later.text)
 
-        if let python = ProcessInfo.processInfo.environment["KRING_PYTHON"], !python.isEmpty {
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("ical-checks/check_export.py").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script, "parse", first.path, later.path]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = Pipe()
-            try process.run()
-            _ = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+        guard CalendarAgreementTests.python?.isEmpty == false else { return }
+        // icalendar reads both exports as kring wrote them: no error or warning, and the series as the CLI made it.
+        let checked = try Self.checkExport([first.path, later.path])
+        #expect(checked.status == 0)
+        for (path, events) in [(first.path, 2), (later.path, 3)] {
+            let file = try #require(checked.files[path])
+            #expect(file["errors"] as? [String] == [], "\(file["errors"] ?? "")")
+            #expect(file["warnings"] as? [String] == [], "\(file["warnings"] ?? "")")
+            #expect(file["method"] as? String == "PUBLISH")
+            #expect(file["timezones"] as? [String] == ["Europe/Brussels"])
+            let parsed = try #require(file["events"] as? [[String: Any]])
+            #expect(parsed.count == events, "master and one override per moved session")
+            #expect(parsed.allSatisfy { ($0["dtstart"] as? [String: Any])?["tzid"] as? String == "Europe/Brussels" })
+            #expect(parsed.allSatisfy { ($0["attendees"] as? [String])?.isEmpty == true })
+            let master = try #require(parsed.first { $0["recurrence_id"] is NSNull })
+            let exdates = ((master["exdates"] as? [[String: Any]]) ?? []).compactMap { $0["local"] as? String }
+            #expect(exdates == ["20270209T190000"])
+            let overrides = parsed.compactMap { ($0["recurrence_id"] as? [String: Any])?["local"] as? String }
+            #expect(overrides.contains("20270126T190000"))
         }
+        // The same check on a copy with a broken DTSTART must fail, or its exit status above proves nothing.
+        let broken = sandbox.folder.appendingPathComponent("broken.ics").path
+        try first.text.replacingOccurrences(
+            of: "DTSTART;TZID=Europe/Brussels:20270112T190000", with: "DTSTART;TZID=Europe/Brussels:2027011X190000"
+        ).write(toFile: broken, atomically: true, encoding: .utf8)
+        let refused = try Self.checkExport([broken])
+        #expect(refused.status == 1)
+        let errors = (refused.files[broken]?["errors"] as? [String]) ?? []
+        #expect(errors.contains { $0.contains("DTSTART") }, "\(errors)")
+    }
+
+    /// `check_export.py parse` over these files: its exit status (1 on any parse error or warning) and its JSON.
+    static func checkExport(_ paths: [String]) throws -> (status: Int32, files: [String: [String: Any]]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CalendarAgreementTests.python!)
+        process.arguments =
+            [CalendarAgreementTests.checks.appendingPathComponent("check_export.py").path, "parse"] + paths
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let files = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+        return (process.terminationStatus, files ?? [:])
     }
 
     @Test func groupAndFacilitatorFeedsAndExactlyOneScope() throws {
@@ -117,20 +148,20 @@ import Testing
         try sandbox.ok(["facilitator", "add", "--name", "An Claes", "--languages", "nl"])
         let good = sandbox.folder.appendingPathComponent("an.ics").path
         try """
-            BEGIN:VCALENDAR\r
-            VERSION:2.0\r
-            PRODID:-//test//EN\r
-            BEGIN:VEVENT\r
-            UID:a@example.org\r
-            DTSTAMP:20261201T000000Z\r
-            DTSTART;TZID=Europe/Brussels:20270113T090000\r
-            DTEND;TZID=Europe/Brussels:20270113T170000\r
-            RRULE:FREQ=WEEKLY;COUNT=4\r
-            SUMMARY:Private dentist appointment\r
-            END:VEVENT\r
-            END:VCALENDAR\r
+        BEGIN:VCALENDAR\r
+        VERSION:2.0\r
+        PRODID:-//test//EN\r
+        BEGIN:VEVENT\r
+        UID:a@example.org\r
+        DTSTAMP:20261201T000000Z\r
+        DTSTART;TZID=Europe/Brussels:20270113T090000\r
+        DTEND;TZID=Europe/Brussels:20270113T170000\r
+        RRULE:FREQ=WEEKLY;COUNT=4\r
+        SUMMARY:Private dentist appointment\r
+        END:VEVENT\r
+        END:VCALENDAR\r
 
-            """.write(toFile: good, atomically: true, encoding: .utf8)
+        """.write(toFile: good, atomically: true, encoding: .utf8)
         let view = try sandbox.ok([
             "facilitator", "busy", "An Claes", "--ics", good, "--from", "2027-01-01", "--to", "2027-06-30",
             "--format", "json",

@@ -3,18 +3,25 @@ import Testing
 
 /// Every feed kind and every invite file `kring invites export` writes, from a realistic database built through the
 /// real CLI (three groups, series across both 2027 DST switches, contacts, facilitators assigned by `kring assign`, a
-/// move, a cancellation, a withdrawal, a closed group), read by three independent clients: Python `icalendar` parses
-/// each file, Radicale stores each one and returns it unchanged, and khal expands each one to exactly the sessions the
-/// database holds. Privacy is checked on the same files. The files are found by listing what the export wrote, so new
-/// kinds of invite (facilitators') are covered as soon as they exist.
+/// move, a cancellation, a withdrawal, a closed group), read by independent clients: Python `icalendar` parses each
+/// file, `recurring-ical-events` and khal each expand every feed and request to exactly the sessions the database
+/// holds, and Radicale stores each file as kring wrote it and returns it unchanged. Privacy is checked on the same
+/// files. The files are found by listing what the export wrote, so new kinds of invite (facilitators') are covered
+/// as soon as they exist.
 @Suite(.serialized) struct DatabaseExportRoundTripTests {
     static let python = ProcessInfo.processInfo.environment["KRING_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
     static let checks = ReadmeTourTests.repositoryRoot.appendingPathComponent("Tests/ical-checks")
 
-    /// Internal names and audiences: never in a calendar (none of these groups has them in its public title).
-    static let groups = [
-        (name: "gent-ouders-intern", audience: "parents"), (name: "brugge-partners-intern", audience: "partners"),
-        (name: "kortrijk-vrienden-intern", audience: "friends"),
+    /// Internal names and audiences: never in a calendar, except a word the coordinator also put in the group's
+    /// public title or venue (Brugge, Gent), which the calendar shows on purpose.
+    static let groups: [(name: String, audience: String, title: String?, venue: String?)] = [
+        (name: "gent-ouders-intern", audience: "parents", title: nil, venue: "Gent"),
+        // Long, with characters TEXT escapes and multi-byte ones, so every client reads kring's folding and escaping.
+        (
+            name: "brugge-partners-intern", audience: "partners",
+            title: "Praatgroep Brugge, op donderdag; één keer per maand \\ à la carte 🙂 zaal B", venue: "Brugge"
+        ),
+        (name: "kortrijk-vrienden-intern", audience: "friends", title: nil, venue: nil),
     ]
     static let contacts = [
         "Stille Eik": "eik@example.org", "Blauwe Reiger": "reiger@example.org", "Groene Mus": "mus@example.org",
@@ -72,18 +79,15 @@ import Testing
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
         try sandbox.ok(["config", "set", "organizer", "groepen@example.org"])
-        try sandbox.ok([
-            "group", "create", "--name", "gent-ouders-intern", "--audience", "parents", "--language", "nl",
-            "--capacity", "6", "--minimum", "1", "--venue", "Gent",
-        ])
-        try sandbox.ok([
-            "group", "create", "--name", "brugge-partners-intern", "--audience", "partners", "--language", "fr",
-            "--capacity", "6", "--minimum", "1", "--venue", "Brugge", "--title", "Praatgroep Brugge",
-        ])
-        try sandbox.ok([
-            "group", "create", "--name", "kortrijk-vrienden-intern", "--audience", "friends", "--language", "en",
-            "--capacity", "6", "--minimum", "1", "--online", "https://meet.example.org/kring",
-        ])
+        for (group, language) in zip(groups, ["nl", "fr", "en"]) {
+            var arguments = [
+                "group", "create", "--name", group.name, "--audience", group.audience, "--language", language,
+                "--capacity", "6", "--minimum", "1",
+            ]
+            arguments += group.venue.map { ["--venue", $0] } ?? ["--online", "https://meet.example.org/kring"]
+            arguments += group.title.map { ["--title", $0] } ?? []
+            try sandbox.ok(arguments)
+        }
         // Fortnightly from before the March switch to after the October one; four-weekly the same; a short series.
         try sandbox.ok([
             "series", "add", "--group", "gent-ouders-intern", "--start", "2027-03-16T19:00", "--duration", "120",
@@ -249,6 +253,26 @@ import Testing
         }
     }
 
+    /// The groups whose sessions a file shows (for invites: the group of the invite's series).
+    static func groupsShown(by export: Export, in scenario: Scenario) -> Set<String> {
+        switch export.kind {
+        case .groupFeed(let group): return [group]
+        case .participantFeed(let pseudonym): return scenario.enrolments[pseudonym, default: []]
+        case .facilitatorFeed(let name): return scenario.assignments[name, default: []]
+        case .invite(_, _, let seriesId, _, _):
+            return Set(
+                scenario.sessions.filter { $0.value.contains { $0["seriesId"] as? Int == seriesId } }.map(\.key))
+        }
+    }
+
+    /// Lower-cased words (letters and digits) of a text.
+    static func words(_ text: String) -> Set<String> {
+        Set(text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
+    }
+
+    /// `check_export.py expand-each` over two years that hold both 2027 DST switches (and 2028's).
+    static let expansionWindow = (start: "2026-12-01T00:00:00Z", end: "2028-12-01T00:00:00Z")
+
     // MARK: the tests
 
     @Test func theScenarioExportsEveryKindIncludingBothInviteMethods() throws {
@@ -287,6 +311,16 @@ import Testing
                 #expect(!lower.contains(group.audience), "\(name) names the audience \(group.audience)")
             }
             #expect(!lower.contains("intern"), "\(name)")
+            // Each word of an internal name, unless the public title or venue of a group this file shows has it.
+            let shown = Self.groupsShown(by: export, in: scenario)
+            let publicWords = Self.groups.filter { shown.contains($0.name) }.reduce(into: Set<String>()) {
+                $0.formUnion(Self.words(($1.title ?? "") + " " + ($1.venue ?? "")))
+            }
+            for group in Self.groups {
+                for word in group.name.split(separator: "-").map(String.init) where !publicWords.contains(word) {
+                    #expect(!lower.contains(word), "\(name) holds \"\(word)\" of the internal name \(group.name)")
+                }
+            }
             let own: String?
             switch export.kind {
             case .participantFeed(let pseudonym): own = pseudonym
@@ -327,34 +361,91 @@ import Testing
         }
         // The public title is shown where it was set.
         let brugge = try #require(scenario.exports.first { $0.kind == .groupFeed("brugge-partners-intern") })
-        #expect(try Self.text(brugge).contains("SUMMARY:Praatgroep Brugge"))
+        #expect(try Self.text(brugge).contains("SUMMARY:Praatgroep Brugge\\, op donderdag\\; één keer"))
+        #expect(try String(contentsOfFile: brugge.path, encoding: .utf8).contains("\r\n "), "a folded line")
     }
 
     @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
     func pythonIcalendarParsesEveryFile() throws {
         let scenario = try Self.scenario()
         let paths = scenario.exports.map(\.path)
-        let data = try CalendarAgreementTests.runPython(
-            [Self.checks.appendingPathComponent("check_export.py").path, "parse"] + paths)
-        let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
-        #expect(parsed.count == paths.count)
+        let checked = try CalendarExportTests.checkExport(paths)
+        #expect(checked.status == 0, "check_export.py found parse errors or warnings")
+        #expect(checked.files.count == paths.count)
+        var emptyFeeds = 0
         for export in scenario.exports {
             let name = (export.path as NSString).lastPathComponent
-            let file = try #require(parsed[export.path], "\(name)")
-            #expect((file["errors"] as? [String])?.isEmpty == true, "\(name): \(file["errors"] ?? "")")
+            let file = try #require(checked.files[export.path], "\(name)")
+            #expect(file["errors"] as? [String] == [], "\(name): \(file["errors"] ?? "")")
+            #expect(file["warnings"] as? [String] == [], "\(name): \(file["warnings"] ?? "")")
+            // Every file, the empty feed included, holds at least one component (RFC 5545 3.6) and its VTIMEZONE.
+            #expect(file["timezones"] as? [String] == ["Europe/Brussels"], "\(name)")
+            let events = (file["events"] as? [Any]) ?? []
             #expect(
-                file["timezones"] as? [String] == ["Europe/Brussels"] || (file["events"] as? [Any])?.isEmpty == true,
-                "\(name)")
+                (file["components"] as? [String]) == ["VTIMEZONE"] + Array(repeating: "VEVENT", count: events.count))
+            if let sessions = Self.expectedSessions(for: export, in: scenario) {
+                #expect(events.isEmpty == sessions.isEmpty, "\(name): events only where the database has sessions")
+                if sessions.isEmpty { emptyFeeds += 1 }
+            } else {
+                #expect(!events.isEmpty, "\(name)")
+            }
             if case .invite(let method, _, _, _, _) = export.kind {
                 #expect(file["method"] as? String == method, "\(name)")
             } else {
                 #expect(file["method"] as? String == "PUBLISH", "\(name)")
+                let calendarName = file["name"] as? String
+                #expect(calendarName?.isEmpty == false && file["x_wr_calname"] as? String == calendarName, "\(name)")
             }
         }
+        #expect(emptyFeeds >= 1, "the withdrawn participant's feed is empty and must still parse")
     }
 
     @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
-    func radicaleStoresEveryFileAndReturnsItEqual() throws {
+    func recurringIcalEventsExpandsEveryFeedToTheDatabaseSessions() throws {
+        let scenario = try Self.scenario()
+        // Every feed (group, facilitator, participant) and every REQUEST: the files that show sessions.
+        let expanded = scenario.exports.filter { Self.expectedSessions(for: $0, in: scenario) != nil }
+        #expect(expanded.filter(\.isFeed).count == scenario.exports.filter(\.isFeed).count)
+        let data = try CalendarAgreementTests.runPython(
+            [
+                Self.checks.appendingPathComponent("check_export.py").path, "expand-each", Self.expansionWindow.start,
+                Self.expansionWindow.end,
+            ] + expanded.map(\.path))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        var listed = 0
+        for export in expanded {
+            let name = (export.path as NSString).lastPathComponent
+            let occurrences = try #require(json[export.path]?["occurrences"] as? [[String: Any]], "\(name)")
+            let sessions = Self.expectedSessions(for: export, in: scenario)!
+            let local = occurrences.compactMap { $0["local"] as? String }.sorted()
+            let utc = occurrences.compactMap { $0["utc"] as? String }.sorted()
+            #expect(local == Self.occurrences(sessions, utc: false), "\(name) local times")
+            #expect(utc == Self.occurrences(sessions, utc: true), "\(name) UTC times")
+            #expect(occurrences.allSatisfy { $0["local_tzid"] as? String == "Europe/Brussels" }, "\(name)")
+            listed += occurrences.count
+        }
+        #expect(listed > 100)
+        // The moved session just after the March switch and both sides of October, in UTC, in the Ghent feed.
+        let gent = try #require(scenario.exports.first { $0.kind == .groupFeed("gent-ouders-intern") })
+        let utc = ((json[gent.path]?["occurrences"] as? [[String: Any]]) ?? []).compactMap { $0["utc"] as? String }
+        #expect(utc.contains("2027-03-16 18:00|2027-03-16 20:00"))
+        #expect(utc.contains("2027-03-31 16:30|2027-03-31 18:30"))
+        #expect(!utc.contains { $0.hasPrefix("2027-03-30") }, "moved away")
+        #expect(utc.contains("2027-10-26 17:00|2027-10-26 19:00"))
+        #expect(!utc.contains { $0.hasPrefix("2027-11-09") }, "cancelled")
+        #expect(utc.contains("2027-11-23 18:00|2027-11-23 20:00"))
+    }
+
+    /// A JSON value as canonical text, to compare what was sent with what came back.
+    static func canonical(_ value: Any?) -> String {
+        guard let value, JSONSerialization.isValidJSONObject([value]),
+            let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys])
+        else { return "\(value ?? "nil")" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
+    func radicaleStoresEveryFileAsWrittenAndReturnsItEqual() throws {
         let scenario = try Self.scenario()
         let storage = scenario.sandbox.folder.appendingPathComponent("radicale")
         let port = String(
@@ -375,8 +466,8 @@ import Testing
             kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
         }
-        // radicale_roundtrip.py puts each file in its own collection, one object per UID with METHOD removed
-        // (CalDAV objects carry no iTIP METHOD, RFC 4791 4.1), and summarises what it sent and what came back.
+        // radicale_roundtrip.py splits each file textually into one object per UID of kring's own lines, without
+        // METHOD (CalDAV objects carry no iTIP METHOD, RFC 4791 4.1), and describes what it sent and what came back.
         let paths = scenario.exports.map(\.path)
         let data = try CalendarAgreementTests.runPython(
             [Self.checks.appendingPathComponent("radicale_roundtrip.py").path, "http://127.0.0.1:\(port)/"] + paths)
@@ -384,27 +475,55 @@ import Testing
         #expect((json["mkcalendar"] as? [Int])?.allSatisfy { $0 == 201 } == true)
         let files = try #require(json["files"] as? [String: [String: [String: Any]]])
         let originals = try #require(json["originals"] as? [String: [[String: Any]]])
-        let compared = ["uid", "sequence", "dtstart", "dtstart_tzid", "rrule", "exdates", "recurrence_id"]
-        func key(_ event: [String: Any]) -> String {
-            compared.map { "\(event[$0] ?? NSNull())" }.joined(separator: "|")
-        }
+        let covered = try #require(json["covered"] as? [String: Bool])
         var objects = 0
+        var sentEvents: [(export: Export, event: [String: Any])] = []
         for export in scenario.exports {
             let name = (export.path as NSString).lastPathComponent
             let stored = try #require(files[export.path], "\(name)")
             let original = try #require(originals[export.path], "\(name)")
-            #expect(Set(stored.keys) == Set(original.map { $0["uid"] as! String }), "\(name): same UIDs")
+            let uids = Set(original.map { $0["uid"] as! String })
+            // A file without events (the withdrawn participant's feed) is stored as one object too: "".
+            #expect(Set(stored.keys) == (uids.isEmpty ? [""] : uids), "\(name): one object per UID")
+            #expect(covered[export.path] == true, "\(name): every line but METHOD was sent")
             for (uid, object) in stored {
                 objects += 1
                 #expect(object["put"] as? Int == 201, "\(name) \(uid): \(object["put_error"] ?? "")")
                 #expect(object["get"] as? Int == 200, "\(name) \(uid)")
-                let events = (object["events"] as? [[String: Any]]) ?? []
-                #expect(events.allSatisfy { $0["method_in_object"] as? Bool == false }, "\(name)")
-                let sent = original.filter { $0["uid"] as? String == uid }
-                #expect(events.map(key).sorted() == sent.map(key).sorted(), "\(name) \(uid) came back changed")
+                #expect(object["verbatim"] as? Bool == true, "\(name) \(uid): sent kring's own lines")
+                #expect(object["method_in_object"] as? Bool == false, "\(name) \(uid)")
+                let returned = (object["events"] as? [[String: Any]]) ?? []
+                let sent = (object["sent"] as? [[String: Any]]) ?? []
+                #expect(sent.count == original.filter { $0["uid"] as? String == uid }.count, "\(name) \(uid)")
+                #expect(
+                    returned.map(Self.canonical).sorted() == sent.map(Self.canonical).sorted(),
+                    "\(name) \(uid) came back changed")
+                // Every property of every component, calendar properties and VTIMEZONEs included.
+                let componentsSent = (object["components_sent"] as? [Any]) ?? []
+                #expect(componentsSent.count >= 2, "\(name) \(uid): the calendar and at least one component")
+                #expect(
+                    Self.canonical(object["components_returned"]) == Self.canonical(componentsSent),
+                    "\(name) \(uid): a component came back changed")
+                sentEvents += sent.map { (export, $0) }
             }
         }
-        #expect(objects >= scenario.exports.count - 1)  // the withdrawn participant's feed holds no event
+        #expect(objects >= scenario.exports.count)
+        // The comparison covers the fields clients show: they are present in what was sent.
+        for (export, event) in sentEvents {
+            let name = (export.path as NSString).lastPathComponent
+            #expect(event["dtend"] is String || event["duration"] is String, "\(name)")
+            #expect(event["summary"] is String && event["class"] is String && event["transp"] is String, "\(name)")
+            if export.isFeed {
+                #expect(event["status"] is String, "\(name)")
+                #expect((event["attendees"] as? [String])?.isEmpty == true && event["organizer"] is NSNull, "\(name)")
+            } else {
+                #expect((event["attendees"] as? [String])?.count == 1 && event["organizer"] is String, "\(name)")
+            }
+        }
+        #expect(sentEvents.contains { $0.event["location"] is String })
+        // DESCRIPTION and URL are compared too, but nothing the CLI stores puts them in a calendar today.
+        #expect(sentEvents.allSatisfy { $0.event.keys.contains("description") && $0.event.keys.contains("url") })
+        #expect(sentEvents.contains { $0.event["status"] as? String == "CANCELLED" })
     }
 
     @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))

@@ -113,10 +113,65 @@ struct FeedExportTests {
         #expect(text.contains("\r\nNAME:Mijn groep 2026 deel 1\r\n"))
         // libical writes X- values raw and some clients show NAME's escapes, so both are cleaned, not escaped.
         #expect(text.contains("\r\nX-WR-CALNAME:Mijn groep 2026 deel 1\r\n"))
-        // Folding at 75 octets never splits a UTF-8 sequence: every physical line is valid UTF-8 on its own.
-        for line in text.components(separatedBy: "\r\n") {
-            #expect(line.utf8.count <= 75)
+    }
+
+    /// The physical lines of libical's raw output, split on CRLF; fails on a bare CR or LF or a missing final CRLF.
+    static func physicalLines(_ octets: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = octets.startIndex
+        var index = start
+        while index < octets.endIndex {
+            if octets[index] == 0x0D, index + 1 < octets.endIndex, octets[index + 1] == 0x0A {
+                lines.append(octets[start..<index])
+                index += 2
+                start = index
+            } else {
+                #expect(octets[index] != 0x0D && octets[index] != 0x0A, "bare CR or LF at octet \(index)")
+                index += 1
+            }
         }
+        #expect(start == octets.endIndex, "the last line ends with CRLF")
+        return lines
+    }
+
+    @Test func foldingKeepsLinesWithin75OctetsAndNeverSplitsACharacter() throws {
+        var series = Fixtures.monthly
+        // Two-, three- and four-octet characters and a ZWJ sequence, long enough to be folded many times at
+        // every offset within a character.
+        series.summary = String(repeating: "é", count: 45) + "🙂"
+        series.description = Array(repeating: "ab€ שלום 👨‍👩‍👧 مرحبا", count: 12).joined(separator: " ")
+        series.location = "x" + String(repeating: "🙂", count: 40)
+        let octets = try exporter.publishFeedOctets(language: .nl, series: [series])
+        let lines = Self.physicalLines(octets)
+        let continuations = lines.filter { $0.first == 0x20 || $0.first == 0x09 }
+        #expect(continuations.count >= 10, "the text above must be folded, or this test proves nothing")
+        for (number, line) in lines.enumerated() {
+            #expect(line.count <= 75, "line \(number + 1) has \(line.count) octets")
+            // Strict decoding of each physical line on its own: a fold inside a character leaves a broken half.
+            #expect(String(validating: line, as: UTF8.self) != nil, "line \(number + 1) is not UTF-8 on its own")
+        }
+        // And the text survives the folds.
+        let event = try #require(CalendarReadBack.read(try FeedExporter.decoded(octets)).events.first)
+        #expect(event.summary == series.summary && event.location == series.location)
+        #expect(event.description == series.description)
+    }
+
+    @Test func anEmptyFeedIsStillAValidSubscribableCalendar() throws {
+        let text = try exporter.publishFeed(language: .fr, series: [])
+        let calendar = CalendarReadBack.read(text)
+        #expect(calendar.parseErrors == 0)
+        #expect(calendar.events.isEmpty)
+        // RFC 5545 3.6: a VCALENDAR holds at least one component; the zone's VTIMEZONE for the current year.
+        #expect(calendar.timeZoneIDs == ["Europe/Brussels"])
+        #expect(text.contains("\r\nBEGIN:VTIMEZONE\r\n"))
+        // Fixtures.fixedNow is in 2026: the zone's rules through that year's October switch, and no further.
+        #expect(text.contains("UNTIL=20261025T010000Z"))
+        #expect(text.contains("\r\nTZUNTIL:20270101T000000Z\r\n"))
+        #expect(calendar.method == "PUBLISH")
+        #expect(calendar.calendarProperties["NAME"] == CalendarText.neutral(.fr).calendarName)
+        #expect(calendar.calendarProperties["X-WR-CALNAME"] == CalendarText.neutral(.fr).calendarName)
+        #expect(text.contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"))
+        #expect(text.contains("\r\nX-PUBLISHED-TTL:PT1H\r\n"))
     }
 
     @Test(arguments: CalendarLanguage.allCases)

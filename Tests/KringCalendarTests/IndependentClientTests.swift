@@ -68,10 +68,42 @@ struct IndependentClientTests {
             let put_error: String?
             let get: Int
             let events: [Event]
+            let verbatim: Bool
+            let method_in_object: Bool
+            /// Every property of every component, as sent (parsed from the export itself) and as returned.
+            let components_sent: [JSONValue]
+            let components_returned: [JSONValue]
         }
 
         let mkcalendar: [Int]
         let files: [String: [String: Stored]]
+    }
+
+    /// Any JSON value, compared structurally.
+    indirect enum JSONValue: Decodable, Equatable {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        case array([JSONValue])
+        case object([String: JSONValue])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .null
+            } else if let value = try? container.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .number(value)
+            } else if let value = try? container.decode(String.self) {
+                self = .string(value)
+            } else if let value = try? container.decode([JSONValue].self) {
+                self = .array(value)
+            } else {
+                self = .object(try container.decode([String: JSONValue].self))
+            }
+        }
     }
 
     let exporter = FeedExporter(now: { Fixtures.fixedNow })
@@ -193,6 +225,9 @@ struct IndependentClientTests {
                 #expect(object.put == 201, "\(kind) \(uid): \(object.put_error ?? "")")
                 #expect(object.get == 200, "\(kind) \(uid)")
                 #expect(object.events.allSatisfy { $0.uid == uid && $0.dtstart_tzid == "Europe/Brussels" }, "\(kind)")
+                #expect(object.verbatim && !object.method_in_object, "\(kind) \(uid): kring's own lines, no METHOD")
+                #expect(object.components_sent.count >= 2, "\(kind) \(uid)")
+                #expect(object.components_returned == object.components_sent, "\(kind) \(uid) came back changed")
             }
         }
         let feed = try #require(result.files[files["feed"]!])

@@ -1,15 +1,20 @@
 """Independent checks of Kring's calendar exports with PyPI `icalendar` and `recurring-ical-events`.
 
 Usage:
-  check_export.py parse FILE...             -> JSON: per file, the calendar as icalendar 7.x reads it
-  check_export.py expand FILE START END     -> JSON: occurrences between two ISO 8601 UTC instants
+  check_export.py parse FILE...              -> JSON: per file, the calendar as icalendar 7.x reads it
+  check_export.py expand FILE START END      -> JSON: FILE's occurrences between two ISO 8601 UTC instants
+  check_export.py expand-each START END FILE... -> JSON: the same per file, for many files in one interpreter
 
-The Swift tests (Tests/KringCalendarTests) run this with $KRING_PYTHON and assert on the JSON it prints.
+`parse` prints its JSON in every case and exits 1 when any file has a parse error or warning (icalendar parses
+leniently and only lists errors on each component; the exit status makes them impossible to overlook). `expand`
+exits 1 when a file cannot be expanded.
+The Swift tests run this with $KRING_PYTHON and assert on the JSON it prints.
 """
 
 import datetime as dt
 import json
 import sys
+import warnings
 
 import icalendar
 import recurring_ical_events
@@ -36,8 +41,25 @@ def times(prop):
 
 
 def describe(path):
+    """The calendar as icalendar reads it, with every error and warning raised while parsing and decoding it."""
     with open(path, "rb") as handle:
-        calendar = icalendar.Calendar.from_ical(handle.read())
+        data = handle.read()
+    result = {"events": [], "errors": []}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Errors are reported per file, so one bad file neither hides the others nor crashes the run.
+        try:
+            calendar = icalendar.Calendar.from_ical(data)
+            # What icalendar collected while parsing leniently (its own 'errors' list on each component).
+            result["errors"] = ["%s %s: %s" % (c.name, *e) for c in calendar.walk() for e in c.errors]
+            result.update(summarise(calendar))
+        except Exception as error:
+            result["errors"].append("%s: %s" % (type(error).__name__, error))
+    result["warnings"] = ["%s: %s" % (w.category.__name__, w.message) for w in caught]
+    return result
+
+
+def summarise(calendar):
     events = []
     for event in calendar.walk("VEVENT"):
         attendees = event.get("ATTENDEE")
@@ -66,39 +88,56 @@ def describe(path):
         "x_wr_calname": str(calendar.get("X-WR-CALNAME", "")),
         "timezones": [str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")],
         "events": events,
-        # Errors icalendar collected while parsing leniently (its own 'errors' lists per component).
-        "errors": [str(e) for c in calendar.walk() for e in getattr(c, "errors", [])],
+        "components": [c.name for c in calendar.subcomponents],
     }
 
 
-def expand(path, start, end):
+def minutes(value):
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def expand(path, begin, finish):
+    """Every occurrence recurring-ical-events finds, as start and end in UTC (ISO 8601 and "YYYY-MM-DD HH:MM"),
+    and in local time in the zone of the occurrence's own DTSTART, for comparison with a database listing."""
     with open(path, "rb") as handle:
         calendar = icalendar.Calendar.from_ical(handle.read())
-    begin = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
-    finish = dt.datetime.fromisoformat(end.replace("Z", "+00:00"))
     occurrences = []
     for event in recurring_ical_events.of(calendar).between(begin, finish):
         start_value, end_value = event.decoded("DTSTART"), event.decoded("DTEND")
+        start_utc, end_utc = start_value.astimezone(dt.timezone.utc), end_value.astimezone(dt.timezone.utc)
         occurrences.append({
             "uid": str(event.get("UID")),
-            "start": start_value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": end_value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": end_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "local": minutes(start_value) + "|" + minutes(end_value),
+            "local_tzid": iso(start_value)["tzid"],
+            "utc": minutes(start_utc) + "|" + minutes(end_utc),
             "sequence": int(event.get("SEQUENCE", -1)),
         })
     occurrences.sort(key=lambda o: (o["start"], o["uid"]))
     return {"occurrences": occurrences}
 
 
+def instant(text):
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "parse":
         result = {path: describe(path) for path in argv[2:]}
+        failed = any(file["errors"] or file["warnings"] for file in result.values())
     elif len(argv) == 5 and argv[1] == "expand":
-        result = expand(argv[2], argv[3], argv[4])
+        result = expand(argv[2], instant(argv[3]), instant(argv[4]))
+        failed = False
+    elif len(argv) >= 5 and argv[1] == "expand-each":
+        begin, finish = instant(argv[2]), instant(argv[3])
+        result = {path: expand(path, begin, finish) for path in argv[4:]}
+        failed = False
     else:
         print(__doc__, file=sys.stderr)
         return 2
     json.dump(result, sys.stdout, indent=1, sort_keys=True)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
