@@ -67,6 +67,8 @@ import Yams
             "not_a_server_error,response_schema_conformance,content_type_conformance,response_headers_conformance", "--max-examples", "15", "-H", "Authorization: Bearer \(token)",
             // Revoking its own token would leave the rest of the run to bounce off 401; revocation is tested apart.
             "--exclude-operation-id", "revokeToken",
+            // The suite runs in parallel on small machines: a slow answer is not a server error, a 5xx is.
+            "--request-timeout", "60", "--request-retries", "2",
         ]
         // Schemathesis keeps a cache folder in its working directory: the test's temporary folder, not the repo.
         run.currentDirectoryURL = harness.folder
