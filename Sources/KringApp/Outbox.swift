@@ -105,13 +105,8 @@ extension Kring {
             if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
             var files: [InviteExportView.File] = []
             let folder = URL(fileURLWithPath: directory, isDirectory: true)
-            if !messages.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw KringError(.environment, field: "out", value: directory, reason: "cannot be created")
-                }
-            }
+            // The files hold plain addresses: a folder Kring makes is 0700 and every file 0600.
+            if !messages.isEmpty { try PrivateFiles.makeFolder(directory) }
             for message in messages {
                 guard let series = try transaction.wrap({ try transaction.series(id: message.seriesId) }) else { continue }
                 if let groupId, series.groupId != groupId { continue }
@@ -125,11 +120,7 @@ extension Kring {
                     message, series: series, attendee: address, organizer: organizer, language: addressee.language,
                     now: now)
                 let name = "\(message.id!)-\(message.method.rawValue).ics"
-                do {
-                    try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
-                } catch {
-                    throw KringError(.environment, field: "out", value: directory, reason: "cannot be written")
-                }
+                try PrivateFiles.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
                 try transaction.wrap { try transaction.markOutboxExported(id: message.id!, at: now) }
                 files.append(.init(id: message.id!, method: message.method.rawValue, file: name))
             }
