@@ -73,6 +73,9 @@ public struct EnrolmentChangeView: Codable, Sendable {
     public let changed: [EnrolmentView]
     public let promoted: [EnrolmentView]
     public let erased: Bool
+    /// Invites to the erased participant that were still pending (their CANCEL among them): erasure drops them
+    /// unsent (privacy rule 9). 0 without erasure.
+    public let droppedInvites: Int
 }
 
 /// A participant without any contact data; coordinators see whether a contact exists, never the address here.

@@ -106,3 +106,12 @@ extension StoreTransaction {
             exportedAt: exported.map(Date.init(storedSeconds:)))
     }
 }
+
+extension StoreTransaction {
+    /// How many messages to this participant are not exported yet.
+    public func countPendingOutbox(participantId: Int64) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND exported_at IS NULL",
+            arguments: [participantId]) ?? 0
+    }
+}
