@@ -53,13 +53,32 @@ extension StoreTransaction {
             for participantId in recipients {
                 guard let participant = try self.participant(id: participantId), participant.hasContact else { continue }
                 for series in seriesIds {
-                    _ = try self.insert(
-                        OutboxMessage(
-                            recipient: .participant(participantId), seriesId: series, method: method,
-                            occurrenceStart: occurrenceStart, queuedAt: now))
+                    try queueParticipantMessage(
+                        method, participantId: participantId, seriesId: series, occurrenceStart: occurrenceStart,
+                        now: now)
                 }
             }
         }
+    }
+
+    /// Messages are rendered at export from the state then, so one pending REQUEST per recipient and series already
+    /// carries every later change: another is not queued behind it. A REQUEST also drops a pending whole-series
+    /// CANCEL: the recipient never saw it, and sending both would make the event vanish and come back.
+    private func queueParticipantMessage(
+        _ method: OutboxMessage.Method, participantId: Int64, seriesId: Int64, occurrenceStart: Date?, now: Date
+    ) throws {
+        let recipient = OutboxMessage.Recipient.participant(participantId)
+        let pending = try pendingOutbox().filter { $0.recipient == recipient && $0.seriesId == seriesId }
+        if method == .request {
+            for cancel in pending where cancel.method == .cancel && cancel.wholeSeries {
+                try deletePendingOutbox(id: cancel.id!)
+            }
+            if pending.contains(where: { $0.method == .request }) { return }
+        }
+        _ = try insert(
+            OutboxMessage(
+                recipient: recipient, seriesId: seriesId, method: method, occurrenceStart: occurrenceStart,
+                queuedAt: now))
     }
 }
 

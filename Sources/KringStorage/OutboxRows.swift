@@ -108,6 +108,11 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
+    /// Drops one message not exported yet (superseded before anyone saw it).
+    public func deletePendingOutbox(id: Int64) throws {
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND exported_at IS NULL", arguments: [id])
+    }
+
     /// How many messages to this participant are not exported yet.
     public func countPendingOutbox(participantId: Int64) throws -> Int {
         try Int.fetchOne(

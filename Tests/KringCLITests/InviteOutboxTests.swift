@@ -42,6 +42,67 @@ import Testing
         CalendarExportTests.unfolded(try sandbox.ok(["calendar", "export", "--participant", pseudonym]).stdout)
     }
 
+    @Test func seriesAddedAfterEnrolmentIsQueuedForEveryEnrolledParticipantWithAnAddress() throws {
+        let sandbox = try Self.fullGroup()
+        _ = try Self.export(sandbox)
+        let added = try sandbox.ok([
+            "series", "add", "--group", "gent-partners", "--start", "2027-01-14T19:00", "--duration", "90",
+            "--rrule", "FREQ=WEEKLY;COUNT=4", "--format", "json",
+        ]).object()
+        let seriesId = try #require(added["id"] as? Int)
+        let pending = try Self.pending(sandbox)
+        #expect(pending.count == 2)
+        #expect(pending.allSatisfy { $0["method"] as? String == "request" && $0["seriesId"] as? Int == seriesId })
+        #expect(Set(pending.compactMap { $0["participant"] as? String }) == ["Stille Eik", "Blauwe Reiger"])
+
+        let files = try Self.export(sandbox)
+        #expect(files.count == 2)
+        for file in files {
+            #expect(file.text.contains("\r\nMETHOD:REQUEST\r\n"))
+            #expect(file.text.contains("RRULE:FREQ=WEEKLY;COUNT=4"))
+            #expect(file.text.contains("DTSTART;TZID=Europe/Brussels:20270114T190000"))
+        }
+    }
+
+    @Test func movesAfterEnrolmentQueueOneRequestPerParticipantAndSeries() throws {
+        let (sandbox, ids) = try InviteExportTests.plannedWithContacts()
+        try sandbox.ok(["session", "move", ids[1], "--to", "2027-01-27T19:00"])
+        try sandbox.ok(["session", "move", ids[3], "--to", "2027-02-24T19:00"])
+        let pending = try Self.pending(sandbox)
+        // One REQUEST each from the enrolment; it is rendered at export, so it already carries both moves.
+        #expect(pending.map { $0["method"] as? String } == ["request", "request"])
+        #expect(Set(pending.compactMap { $0["participant"] as? String }) == ["Stille Eik", "Blauwe Reiger"])
+        try sandbox.ok(["config", "set", "organizer", Self.organizer])
+        let files = try Self.export(sandbox)
+        #expect(files.count == 2)
+        #expect(files.allSatisfy { $0.text.components(separatedBy: "RECURRENCE-ID").count - 1 == 2 })
+
+        // After an export a new move queues a new REQUEST again, once.
+        try sandbox.ok(["session", "move", ids[5], "--to", "2027-03-24T19:00"])
+        try sandbox.ok(["session", "move", ids[6], "--to", "2027-04-07T19:00"])
+        #expect(try Self.pending(sandbox).count == 2)
+    }
+
+    /// A parents' group with two facilitators assigned (An 0, 1, 3; Bo 2, 4, 5), one session moved (an override),
+    /// everything exported.
+    static func staffedAndExported() throws -> (KringSandbox, [String]) {
+        let (sandbox, sessions) = try FacilitatorInviteTests.staffedGroup()
+        let ids = sessions.map(FacilitatorInviteTests.id)
+        for (index, name) in [
+            (0, "An Claes"), (1, "An Claes"), (3, "An Claes"), (2, "Bo Smet"), (4, "Bo Smet"), (5, "Bo Smet"),
+        ] {
+            try sandbox.ok(["assignment", "set", ids[index], "--facilitator", name])
+        }
+        try sandbox.ok(["session", "move", ids[1], "--to", "2027-03-23T19:00"])
+        _ = try Self.export(sandbox)
+        #expect(try Self.pending(sandbox).isEmpty)
+        return (sandbox, ids)
+    }
+
+    static func groupFeed(_ sandbox: KringSandbox) throws -> String {
+        CalendarExportTests.unfolded(try sandbox.ok(["calendar", "export", "--group", "ouders-intern-gent"]).stdout)
+    }
+
     @Test func erasureSaysHowManyPendingInvitesWereDroppedUnsent() throws {
         let sandbox = try Self.fullGroup()
         // Nothing exported: her enrolment REQUEST and the withdrawal's CANCEL go with her.
