@@ -189,7 +189,7 @@ extension StoreTransaction {
         } else {
             record = try wrap { try insert(record) }
         }
-        if state == .enrolled { try queueInvites(.request, group: group.id!, participantIds: [participantId], now: now) }
+        if state == .enrolled { try queueEnrolmentInvites(group: group.id!, participantId: participantId, now: now) }
         return try view(of: record, participant: participant, group: group)
     }
 
@@ -222,7 +222,7 @@ extension StoreTransaction {
             enrolment.state = .enrolled
             enrolment.changedAt = now
             try wrap { try update(enrolment) }
-            try queueInvites(.request, group: group.id!, participantIds: [enrolment.participantId], now: now)
+            try queueEnrolmentInvites(group: group.id!, participantId: enrolment.participantId, now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
             promoted.append(try view(of: enrolment, participant: participant, group: group))
         }

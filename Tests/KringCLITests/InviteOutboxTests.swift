@@ -64,6 +64,66 @@ import Testing
         }
     }
 
+    @Test func withdrawThenReEnrolNeverLowersSequenceInInvitesOrFeed() throws {
+        let sandbox = try Self.fullGroup()
+        let enrolled = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(enrolled.map(\.method) == ["request"])
+        let a = try Self.sequence(enrolled[0].text)
+        #expect(try Self.sequence(Self.participantFeed(sandbox, "Stille Eik")) == a)
+
+        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        let withdrawn = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(withdrawn.map(\.method) == ["cancel"])
+        let b = try Self.sequence(withdrawn[0].text)
+        #expect(b > a)
+
+        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--participant", "Stille Eik"])
+        let back = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(back.map(\.method) == ["request"])
+        let c = try Self.sequence(back[0].text)
+        #expect(c > b)
+        // Her feed shows the same UID with the same SEQUENCE as her last invite.
+        #expect(try Self.sequence(Self.participantFeed(sandbox, "Stille Eik")) == c)
+        // Exporting again after no change renders nothing; the feed stays put.
+        #expect(try Self.export(sandbox, participant: "Stille Eik").isEmpty)
+        #expect(try Self.sequence(Self.participantFeed(sandbox, "Stille Eik")) == c)
+
+        // Withdrawn and back before any export: the CANCEL she never saw is dropped, one REQUEST goes, higher still.
+        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--participant", "Stille Eik"])
+        let again = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(again.map(\.method) == ["request"])
+        #expect(try Self.sequence(again[0].text) > c)
+    }
+
+    @Test func promotionFromTheWaitlistAfterWithdrawalRaisesSequenceAboveTheCancel() throws {
+        let sandbox = try Self.fullGroup()
+        let enrolled = try Self.export(sandbox, participant: "Stille Eik")
+        let a = try Self.sequence(enrolled[0].text)
+        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        let withdrawn = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(withdrawn.map(\.method) == ["cancel"])
+        let b = try Self.sequence(withdrawn[0].text)
+        #expect(b > a)
+
+        // Her seat goes to someone else, so her return waits for one.
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Grijze Uil", "--relation", "friend",
+        ])
+        let waiting = try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--participant", "Stille Eik", "--format", "json",
+        ]).object()
+        #expect(waiting["state"] as? String == "waitlisted")
+        #expect(try Self.export(sandbox, participant: "Stille Eik").isEmpty)
+
+        let change = try sandbox.ok(["participant", "withdraw", "Rode Vos", "--format", "json"]).object()
+        let promoted = try #require(change["promoted"] as? [[String: Any]])
+        #expect(promoted.map { $0["pseudonym"] as? String } == ["Stille Eik"])
+        let back = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(back.map(\.method) == ["request"])
+        #expect(try Self.sequence(back[0].text) > b)
+    }
+
     @Test func movesAfterEnrolmentQueueOneRequestPerParticipantAndSeries() throws {
         let (sandbox, ids) = try InviteExportTests.plannedWithContacts()
         try sandbox.ok(["session", "move", ids[1], "--to", "2027-01-27T19:00"])
