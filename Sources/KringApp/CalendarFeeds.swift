@@ -174,8 +174,8 @@ extension StoreTransaction {
         }
         // Every move and cancellation bumps one session's change counter and sessions are never deleted, so the
         // sum only grows: any change of any occurrence raises the series' SEQUENCE (a maximum would not move
-        // when a second session changes).
-        let sequence = sessions.reduce(0) { $0 + $1.changeCount }
+        // when a second session changes). The series' own count adds changes every VEVENT shows (title, venue).
+        let sequence = series.changeCount + sessions.reduce(0) { $0 + $1.changeCount }
         return CalendarSeries(
             uid: series.calendarUID, sequence: sequence, timeZoneIdentifier: group.timeZone,
             firstStartLocal: calendarLocal(series.firstStart), durationMinutes: series.durationMinutes,

@@ -163,6 +163,59 @@ import Testing
         CalendarExportTests.unfolded(try sandbox.ok(["calendar", "export", "--group", "ouders-intern-gent"]).stdout)
     }
 
+    @Test func venueChangeRaisesSequenceOnMasterAndOverridesAndQueuesARequestForEveryone() throws {
+        let (sandbox, _) = try Self.staffedAndExported()
+        let before = try Self.groupFeed(sandbox)
+        #expect(before.contains("LOCATION:Gent\r\n"))
+        #expect(before.contains("RECURRENCE-ID"))
+        let oldSequence = try Self.sequence(before)
+        let anBefore = CalendarExportTests.unfolded(
+            try sandbox.ok(["calendar", "export", "--facilitator", "An Claes"]).stdout)
+        let anOldSequence = try Self.sequence(anBefore)
+
+        try sandbox.ok(["group", "update", "ouders-intern-gent", "--venue", "Antwerpen, zaal 2"])
+        let after = try Self.groupFeed(sandbox)
+        #expect(after.contains("LOCATION:Antwerpen\\, zaal 2\r\n"))
+        #expect(!after.contains("LOCATION:Gent\r\n"))
+        #expect(CalendarExportTests.sequences(after).count == 2, "master and override")
+        #expect(try Self.sequence(after) > oldSequence)
+
+        let pending = try Self.pending(sandbox)
+        #expect(pending.allSatisfy { $0["method"] as? String == "request" })
+        #expect(pending.compactMap { $0["recipient"] as? String }.sorted() == [
+            "facilitator An Claes", "facilitator Bo Smet", "participant Stille Eik",
+        ])
+        let files = try Self.export(sandbox)
+        #expect(files.count == 3)
+        for file in files {
+            #expect(file.text.contains("\r\nMETHOD:REQUEST\r\n"))
+            #expect(file.text.contains("LOCATION:Antwerpen\\, zaal 2\r\n"))
+            #expect(!file.text.lowercased().contains("ouders"))
+        }
+        let an = try #require(files.first { $0.text.contains("an.claes@example.org") })
+        #expect(try Self.sequence(an.text) > anOldSequence)
+        // Her REQUEST keeps only her sessions: Bo's are EXDATEs.
+        #expect(CalendarExportTests.lines(an.text, "EXDATE").count == 3)
+
+        // The title and the online link are in every VEVENT too.
+        try sandbox.ok(["group", "update", "ouders-intern-gent", "--online", "https://meet.example.org/kring"])
+        #expect(try Self.pending(sandbox).count == 3)
+        #expect(try Self.sequence(Self.groupFeed(sandbox)) > Self.sequence(after))
+    }
+
+    @Test func capacityNameOrAudienceChangeQueuesNothingAndKeepsSequence() throws {
+        let (sandbox, _) = try Self.staffedAndExported()
+        let before = try Self.groupFeed(sandbox)
+        try sandbox.ok(["group", "update", "ouders-intern-gent", "--capacity", "9"])
+        try sandbox.ok(["group", "update", "ouders-intern-gent", "--audience", "family"])
+        try sandbox.ok(["group", "update", "ouders-intern-gent", "--name", "ouders-intern-gent-2"])
+        #expect(try Self.pending(sandbox).isEmpty)
+        let after = CalendarExportTests.unfolded(
+            try sandbox.ok(["calendar", "export", "--group", "ouders-intern-gent-2"]).stdout)
+        #expect(CalendarExportTests.sequences(after) == CalendarExportTests.sequences(before))
+        #expect(after.contains("LOCATION:Gent\r\n"))
+    }
+
     @Test func erasureSaysHowManyPendingInvitesWereDroppedUnsent() throws {
         let sandbox = try Self.fullGroup()
         // Nothing exported: her enrolment REQUEST and the withdrawal's CANCEL go with her.
