@@ -31,7 +31,8 @@ extension StoreTransaction {
 
     /// Counts a change every VEVENT of the group's series shows (see `0009_series_calendar_changes.sql`).
     public func countSeriesChange(groupId: Int64) throws {
-        try db.execute(sql: "UPDATE series SET change_count = change_count + 1 WHERE group_id = ?", arguments: [groupId])
+        try db.execute(
+            sql: "UPDATE series SET change_count = change_count + 1 WHERE group_id = ?", arguments: [groupId])
     }
 
     public func insert(_ session: Session) throws -> Session {
