@@ -53,7 +53,7 @@ extension Kring {
         let series = try read { (transaction) throws(KringError) in
             let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
             let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
-            return try transaction.calendarSeries(ofGroups: groups.sorted())
+            return try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
         }
         return try renderFeed(series)
     }
@@ -81,8 +81,9 @@ extension Kring {
 
 extension StoreTransaction {
     /// Every series of these groups as calendar values, and the language of the first group (nl when none;
-    /// German groups get English, for which neutral calendar texts exist).
-    func calendarSeries(ofGroups groupIds: [Int64]) throws(KringError) -> (
+    /// German groups get English, for which neutral calendar texts exist). A participant's feed adds their own change
+    /// count to each SEQUENCE, as their invites do, so one UID never goes down between the two.
+    func calendarSeries(ofGroups groupIds: [Int64], participantId: Int64? = nil) throws(KringError) -> (
         series: [CalendarSeries], language: CalendarLanguage
     ) {
         var result: [CalendarSeries] = []
@@ -95,7 +96,13 @@ extension StoreTransaction {
             let sessions = try wrap { try self.sessions(groupId: groupId) }
             for series in allSeries {
                 let own = sessions.filter { $0.seriesId == series.id }
-                result.append(Self.calendarSeries(series, sessions: own, group: group, clock: clock))
+                var calendar = Self.calendarSeries(series, sessions: own, group: group, clock: clock)
+                if let participantId {
+                    calendar.sequence += try wrap {
+                        try participantCalendarChanges(participantId: participantId, seriesId: series.id!)
+                    }
+                }
+                result.append(calendar)
             }
         }
         return (result, language ?? .nl)
@@ -167,8 +174,8 @@ extension StoreTransaction {
         }
         // Every move and cancellation bumps one session's change counter and sessions are never deleted, so the
         // sum only grows: any change of any occurrence raises the series' SEQUENCE (a maximum would not move
-        // when a second session changes).
-        let sequence = sessions.reduce(0) { $0 + $1.changeCount }
+        // when a second session changes). The series' own count adds changes every VEVENT shows (title, venue).
+        let sequence = series.changeCount + sessions.reduce(0) { $0 + $1.changeCount }
         return CalendarSeries(
             uid: series.calendarUID, sequence: sequence, timeZoneIdentifier: group.timeZone,
             firstStartLocal: calendarLocal(series.firstStart), durationMinutes: series.durationMinutes,

@@ -57,7 +57,9 @@ extension Kring {
     }
 
     /// `kring participant withdraw`: frees the seat (promoting the waitlist's head); with `erase`, removes every trace
-    /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9).
+    /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9). Their pending invites,
+    /// the CANCEL this withdrawal queues among them, go too and are counted in `droppedInvites`: a coordinator who
+    /// wants the person to receive the cancellation withdraws, runs `kring invites export`, then erases.
     public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
         -> EnrolmentChangeView
     {
@@ -74,7 +76,12 @@ extension Kring {
                 }
             }
         }
-        logger.info("participant withdrawn", metadata: ["withdraw.erased": "\(erase)", "promoted.count": "\(change.promoted.count)"])
+        logger.info(
+            "participant withdrawn",
+            metadata: [
+                "withdraw.erased": "\(erase)", "promoted.count": "\(change.promoted.count)",
+                "invite.dropped.count": "\(change.droppedInvites)",
+            ])
         return change
     }
 
@@ -182,7 +189,7 @@ extension StoreTransaction {
         } else {
             record = try wrap { try insert(record) }
         }
-        if state == .enrolled { try queueInvites(.request, group: group.id!, participantIds: [participantId], now: now) }
+        if state == .enrolled { try queueEnrolmentInvites(group: group.id!, participantId: participantId, now: now) }
         return try view(of: record, participant: participant, group: group)
     }
 
@@ -215,7 +222,7 @@ extension StoreTransaction {
             enrolment.state = .enrolled
             enrolment.changedAt = now
             try wrap { try update(enrolment) }
-            try queueInvites(.request, group: group.id!, participantIds: [enrolment.participantId], now: now)
+            try queueEnrolmentInvites(group: group.id!, participantId: enrolment.participantId, now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
             promoted.append(try view(of: enrolment, participant: participant, group: group))
         }
@@ -256,9 +263,12 @@ extension StoreTransaction {
             changed.append(try view(of: enrolment, participant: participant, group: group))
             promoted += try promoteFromWaitlist(group: group, now: now)
         }
+        var dropped = 0
         if erase {
+            // The cascade drops their pending invites, the CANCEL just queued too: nothing about them may remain.
+            dropped = try wrap { try countPendingOutbox(participantId: participant.id!) }
             try wrap { try deleteParticipant(id: participant.id!) }
         }
-        return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase)
+        return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase, droppedInvites: dropped)
     }
 }

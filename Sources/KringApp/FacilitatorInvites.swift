@@ -78,6 +78,15 @@ extension StoreTransaction {
         }
     }
 
+    /// REQUESTs to every facilitator with sessions in the group, each for the series they work in: something every
+    /// VEVENT shows (title, venue, link) changed, though none of their sessions did.
+    func queueFacilitatorRequests(groupId: Int64, now: Date) throws(KringError) {
+        let schedule = try facilitatorSchedule(groupIds: [groupId])
+        for key in schedule.calendars.keys.sorted() {
+            try queueFacilitatorMessage(.request, key, occurrenceStart: nil, now: now)
+        }
+    }
+
     /// Queues one message to a facilitator with an address. A REQUEST is not queued twice in a row: the pending one is
     /// rendered from the schedule as it stands at export, so it already carries the newer change.
     private func queueFacilitatorMessage(

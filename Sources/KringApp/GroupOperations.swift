@@ -56,10 +56,13 @@ extension Kring {
     }
 
     /// `kring group update`: changes fields; a capacity below current enrolment is refused, a higher one promotes
-    /// the head of the waitlist.
+    /// the head of the waitlist. A change calendars show (public title, language, venue, online link) raises the
+    /// SEQUENCE of every series of the group and queues a REQUEST to everyone enrolled and every facilitator with
+    /// sessions in it; capacity, internal name and audience appear in no calendar and send nothing.
     public func updateGroup(_ reference: String, _ changes: GroupChanges) throws(KringError) -> GroupView {
         try write { (transaction) throws(KringError) in
             var group = try transaction.resolveGroup(reference)
+            let calendarBefore = CalendarFacts(group)
             if group.state == .closed { throw .conflict("group", reference, "is closed and can no longer change") }
             if let name = changes.name { group.internalName = name }
             if changes.clearTitle { group.publicTitle = nil }
@@ -90,6 +93,11 @@ extension Kring {
             }
             try transaction.saveGroup(group, field: "name")
             _ = try transaction.promoteFromWaitlist(group: group, now: now)
+            if CalendarFacts(group) != calendarBefore {
+                try transaction.wrap { try transaction.countSeriesChange(groupId: group.id!) }
+                try transaction.queueInvites(.request, group: group.id!, now: now)
+                try transaction.queueFacilitatorRequests(groupId: group.id!, now: now)
+            }
             return try transaction.view(of: group, now: now)
         }
     }
@@ -157,6 +165,19 @@ extension Kring {
             try transaction.saveGroup(group, field: "group")
             return try transaction.view(of: group, now: now)
         }
+    }
+}
+
+/// What of a group every VEVENT of its series shows: SUMMARY (the public title, or the neutral one in its language),
+/// the language of the neutral texts, and LOCATION.
+private struct CalendarFacts: Equatable {
+    let title: String
+    let language: Language
+    let venue: String?
+    let onlineURL: String?
+
+    init(_ group: SupportGroup) {
+        (title, language, venue, onlineURL) = (group.displayTitle, group.language, group.venue, group.onlineURL)
     }
 }
 

@@ -42,6 +42,9 @@ extension StoreTransaction {
     /// Queues one message per (recipient, series) in the current transaction. Recipients are `participantIds`, or
     /// every participant enrolled in the group; only those with a sealed contact get anything. The series are
     /// `seriesId`, or every series of the group. `occurrenceStart` makes a CANCEL of that one occurrence.
+    ///
+    /// A whole-series CANCEL counts a change of each recipient's own view of the series, address or not (their feed
+    /// drops it too), so whatever reaches them next carries a higher SEQUENCE than the CANCEL.
     func queueInvites(
         _ method: OutboxMessage.Method, group groupId: Int64, participantIds: [Int64]? = nil, seriesId: Int64? = nil,
         occurrenceStart: Date? = nil, now: Date
@@ -51,15 +54,50 @@ extension StoreTransaction {
                 ?? self.enrolments(groupId: groupId, states: [.enrolled]).map(\.participantId)
             let seriesIds = try seriesId.map { [$0] } ?? self.series(ofGroup: groupId).compactMap(\.id)
             for participantId in recipients {
-                guard let participant = try self.participant(id: participantId), participant.hasContact else { continue }
+                let hasContact = try self.participant(id: participantId)?.hasContact == true
                 for series in seriesIds {
-                    _ = try self.insert(
-                        OutboxMessage(
-                            recipient: .participant(participantId), seriesId: series, method: method,
-                            occurrenceStart: occurrenceStart, queuedAt: now))
+                    if method == .cancel, occurrenceStart == nil {
+                        try countParticipantCalendarChange(participantId: participantId, seriesId: series)
+                    }
+                    guard hasContact else { continue }
+                    try queueParticipantMessage(
+                        method, participantId: participantId, seriesId: series, occurrenceStart: occurrenceStart,
+                        now: now)
                 }
             }
         }
+    }
+
+    /// A participant became enrolled (a new enrolment, a re-enrolment or a promotion from the waitlist): a REQUEST for
+    /// every series of the group. After a withdrawal the return is counted too, so this REQUEST's SEQUENCE is higher
+    /// than the CANCEL they may already have seen; a first enrolment keeps the series' own SEQUENCE.
+    func queueEnrolmentInvites(group groupId: Int64, participantId: Int64, now: Date) throws(KringError) {
+        try wrap {
+            for series in try self.series(ofGroup: groupId).compactMap(\.id) {
+                try countParticipantReturn(participantId: participantId, seriesId: series)
+            }
+        }
+        try queueInvites(.request, group: groupId, participantIds: [participantId], now: now)
+    }
+
+    /// Messages are rendered at export from the state then, so one pending REQUEST per recipient and series already
+    /// carries every later change: another is not queued behind it. A REQUEST also drops a pending whole-series
+    /// CANCEL: the recipient never saw it, and sending both would make the event vanish and come back.
+    private func queueParticipantMessage(
+        _ method: OutboxMessage.Method, participantId: Int64, seriesId: Int64, occurrenceStart: Date?, now: Date
+    ) throws {
+        let recipient = OutboxMessage.Recipient.participant(participantId)
+        let pending = try pendingOutbox().filter { $0.recipient == recipient && $0.seriesId == seriesId }
+        if method == .request {
+            for cancel in pending where cancel.method == .cancel && cancel.wholeSeries {
+                try deletePendingOutbox(id: cancel.id!)
+            }
+            if pending.contains(where: { $0.method == .request }) { return }
+        }
+        _ = try insert(
+            OutboxMessage(
+                recipient: recipient, seriesId: seriesId, method: method, occurrenceStart: occurrenceStart,
+                queuedAt: now))
     }
 }
 
@@ -105,13 +143,8 @@ extension Kring {
             if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
             var files: [InviteExportView.File] = []
             let folder = URL(fileURLWithPath: directory, isDirectory: true)
-            if !messages.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw KringError(.environment, field: "out", value: directory, reason: "cannot be created")
-                }
-            }
+            // The files hold plain addresses: a folder Kring makes is 0700 and every file 0600.
+            if !messages.isEmpty { try PrivateFiles.makeFolder(directory) }
             for message in messages {
                 guard let series = try transaction.wrap({ try transaction.series(id: message.seriesId) }) else { continue }
                 if let groupId, series.groupId != groupId { continue }
@@ -125,11 +158,7 @@ extension Kring {
                     message, series: series, attendee: address, organizer: organizer, language: addressee.language,
                     now: now)
                 let name = "\(message.id!)-\(message.method.rawValue).ics"
-                do {
-                    try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
-                } catch {
-                    throw KringError(.environment, field: "out", value: directory, reason: "cannot be written")
-                }
+                try PrivateFiles.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
                 try transaction.wrap { try transaction.markOutboxExported(id: message.id!, at: now) }
                 files.append(.init(id: message.id!, method: message.method.rawValue, file: name))
             }
@@ -187,9 +216,10 @@ extension StoreTransaction {
         }
     }
 
-    /// The series as it stands now (the same mapping as the feeds: a facilitator's holds only their own sessions),
-    /// then the one message. A whole-series CANCEL bumps SEQUENCE once more (nothing else changed it); a cancelled
-    /// occurrence already bumped its session, a lost one the facilitator's own change count.
+    /// The series as it stands now (the same mapping as the feeds: a facilitator's holds only their own sessions, a
+    /// participant's SEQUENCE adds their own change count), then the one message. Every change was counted when it
+    /// was queued (a cancelled occurrence in its session, a withdrawal in the participant's count, a lost session
+    /// or a closed group in the facilitator's), so the SEQUENCE written here is stored and never goes down.
     func renderInvite(
         _ message: OutboxMessage, series: Series, attendee: String, organizer: String, language: CalendarLanguage,
         now: Date
@@ -198,17 +228,15 @@ extension StoreTransaction {
         let clock = clock(for: group)
         var calendar: CalendarSeries
         switch message.recipient {
-        case .participant:
+        case .participant(let id):
             let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
             calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
+            calendar.sequence += try wrap { try participantCalendarChanges(participantId: id, seriesId: series.id!) }
         case .facilitator(let id):
             calendar = try facilitatorView(of: series, facilitatorId: id, group: group).calendar
         }
         let method: InviteMethod = message.method == .request ? .request : .cancel
-        if message.method == .cancel, message.wholeSeries {
-            calendar.sequence += 1
-            if group.state == .closed { calendar.status = .cancelled }
-        }
+        if message.method == .cancel, message.wholeSeries, group.state == .closed { calendar.status = .cancelled }
         let occurrence = message.occurrenceStart.map { Self.calendarLocal(clock.local($0)) }
         do {
             return try FeedExporter(now: { now }).invite(

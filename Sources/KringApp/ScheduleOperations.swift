@@ -25,7 +25,8 @@ public struct SeriesRequest: Sendable, Codable {
 }
 
 extension Kring {
-    /// `kring series add`: expands the rule in the group's local time and materialises every session.
+    /// `kring series add`: expands the rule in the group's local time and materialises every session; every
+    /// participant already enrolled (with an address) gets a REQUEST for it.
     public func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
         let uidDomain = try read { (transaction) throws(KringError) in try transaction.uidDomain() }
         return try write { (transaction) throws(KringError) in
@@ -181,6 +182,8 @@ extension StoreTransaction {
             let inserted = try wrap { try insert(session) }
             sessions.append(view(of: inserted, in: group))
         }
+        // Facilitators hear of it when they are assigned; enrolled participants only from this REQUEST.
+        try queueInvites(.request, group: group.id!, seriesId: stored.id!, now: now)
         return SeriesView(
             id: stored.id!, groupId: group.id!, group: group.internalName, start: start.iso, durationMinutes: duration,
             rrule: rule.canonicalText, excludedDates: excluded.map(\.iso), skippedHolidays: holidayDates.map(\.iso),

@@ -73,6 +73,9 @@ public struct EnrolmentChangeView: Codable, Sendable {
     public let changed: [EnrolmentView]
     public internal(set) var promoted: [EnrolmentView]
     public let erased: Bool
+    /// Invites to the erased participant that were still pending (their CANCEL among them): erasure drops them
+    /// unsent (privacy rule 9). 0 without erasure.
+    public let droppedInvites: Int
 
     /// The same change without the people promoted from the waitlist, for a caller who may see only themself.
     func withoutPromotions() -> EnrolmentChangeView {

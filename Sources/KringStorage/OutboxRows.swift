@@ -106,3 +106,17 @@ extension StoreTransaction {
             exportedAt: exported.map(Date.init(storedSeconds:)))
     }
 }
+
+extension StoreTransaction {
+    /// Drops one message not exported yet (superseded before anyone saw it).
+    public func deletePendingOutbox(id: Int64) throws {
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND exported_at IS NULL", arguments: [id])
+    }
+
+    /// How many messages to this participant are not exported yet.
+    public func countPendingOutbox(participantId: Int64) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND exported_at IS NULL",
+            arguments: [participantId]) ?? 0
+    }
+}

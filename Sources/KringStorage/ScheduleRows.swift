@@ -29,6 +29,12 @@ extension StoreTransaction {
         try fetchAll("SELECT * FROM series WHERE group_id = ? ORDER BY id", [groupId], map: Self.series)
     }
 
+    /// Counts a change every VEVENT of the group's series shows (see `0009_series_calendar_changes.sql`).
+    public func countSeriesChange(groupId: Int64) throws {
+        try db.execute(
+            sql: "UPDATE series SET change_count = change_count + 1 WHERE group_id = ?", arguments: [groupId])
+    }
+
     public func insert(_ session: Session) throws -> Session {
         try db.execute(
             sql: """
@@ -104,7 +110,8 @@ extension StoreTransaction {
             excludedDates: try dates("excluded_dates"),
             holidayDates: try dates("holiday_dates"),
             skipsHolidays: skip.flatMap(Series.HolidayCalendar.init(rawValue:)),
-            calendarUID: row["calendar_uid"]
+            calendarUID: row["calendar_uid"],
+            changeCount: row["change_count"]
         )
     }
 

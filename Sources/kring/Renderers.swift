@@ -52,7 +52,14 @@ enum Render {
 
     static func change(_ change: EnrolmentChangeView) -> String {
         var lines = change.changed.map(enrolment)
-        if change.erased { lines.append("erased: the participant and their enrolments and attendance are gone") }
+        if change.erased {
+            lines.append("erased: the participant and their enrolments and attendance are gone")
+            if change.droppedInvites > 0 {
+                lines.append(
+                    "dropped unsent: \(change.droppedInvites) pending invite(s), the cancellation among them; to send "
+                        + "one, withdraw without --erase, run `kring invites export`, then erase")
+            }
+        }
         lines += change.promoted.map { "promoted from the waitlist: " + enrolment($0) }
         return lines.joined(separator: "\n")
     }

@@ -14,6 +14,9 @@ public struct Series: Sendable, Codable, Equatable, Identifiable {
     public var skipsHolidays: HolidayCalendar?
     /// Random, stored once, never changed: the calendar UID of this series.
     public var calendarUID: String
+    /// How often something every VEVENT of the series shows (the group's title, language, venue or link) changed;
+    /// the calendar layer adds it to SEQUENCE.
+    public var changeCount: Int
 
     /// Which public holidays a series may skip.
     public enum HolidayCalendar: String, Sendable, Codable, CaseIterable {
@@ -25,7 +28,7 @@ public struct Series: Sendable, Codable, Equatable, Identifiable {
     public init(
         id: Int64? = nil, groupId: Int64, firstStart: LocalDateTime, durationMinutes: Int, rule: RecurrenceRule,
         excludedDates: [LocalDate] = [], holidayDates: [LocalDate] = [], skipsHolidays: HolidayCalendar? = nil,
-        calendarUID: String
+        calendarUID: String, changeCount: Int = 0
     ) {
         self.id = id
         self.groupId = groupId
@@ -36,5 +39,6 @@ public struct Series: Sendable, Codable, Equatable, Identifiable {
         self.holidayDates = holidayDates
         self.skipsHolidays = skipsHolidays
         self.calendarUID = calendarUID
+        self.changeCount = changeCount
     }
 }

@@ -40,11 +40,8 @@ struct CalendarCommand: ParsableCommand {
             let text = try database.operations().exportCalendar(
                 group: group, facilitator: facilitator, participant: participant)
             if let out {
-                do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-                } catch {
-                    throw KringError(.environment, field: "out", value: out, reason: "cannot be written")
-                }
+                // A calendar says when someone goes to a group: readable by the owner only (0600).
+                try PrivateFiles.write(Data(text.utf8), to: out)
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }

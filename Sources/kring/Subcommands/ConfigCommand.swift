@@ -83,13 +83,14 @@ struct InvitesCommand: ParsableCommand {
             abstract: "Write each pending invite as one .ics file (named by its id and method) and mark it exported.",
             discussion: """
                 ORGANIZER is the configured `organizer`; the only ATTENDEE is the recipient's own address. A
-                facilitator's invite holds only the sessions they are assigned to.
+                facilitator's invite holds only the sessions they are assigned to. The files hold addresses: each is
+                written 0600, and a folder created here is 0700.
 
                 Examples:
                   kring invites export --out outbox/
                   kring invites export --out outbox/ --facilitator "An Claes"
                 """)
-        @Option(help: "The folder to write to (created when missing).") var out: String
+        @Option(help: "The folder to write to (created 0700 when missing).") var out: String
         @Option(help: "Only this group's invites (id or name).") var group: String?
         @Option(help: "Only this participant's invites (id or pseudonym).") var participant: String?
         @Option(help: "Only this facilitator's invites (id or name).") var facilitator: String?

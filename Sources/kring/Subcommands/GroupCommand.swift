@@ -66,7 +66,13 @@ struct GroupCommand: ParsableCommand {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a group's fields; a higher capacity promotes the waitlist.",
-            discussion: "Example:\n  kring group update gent-partners --capacity 12 --title \"Dinsdaggroep\"")
+            discussion: """
+                A new title, language, venue or online address is in every calendar event of the group: it raises the
+                events' SEQUENCE and queues an invite to everyone enrolled and every facilitator with sessions in it.
+
+                Example:
+                  kring group update gent-partners --capacity 12 --title "Dinsdaggroep"
+                """)
         @Argument(help: "The group's id or name.") var group: String
         @Option(help: "New internal name.") var name: String?
         @Option(help: "partners, parents, family, friends or mixed.") var audience: String?

@@ -54,7 +54,14 @@ struct ParticipantCommand: ParsableCommand {
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Withdraw a participant; the head of the waitlist takes the seat. --erase removes every trace.",
-            discussion: "Examples:\n  kring participant withdraw \"Stille Eik\" --group gent-partners\n  kring participant withdraw 12 --erase")
+            discussion: """
+                --erase also drops the participant's invites not exported yet, the cancellation among them, and says
+                how many. For them to receive the cancellation: withdraw, run `kring invites export`, then erase.
+
+                Examples:
+                  kring participant withdraw "Stille Eik" --group gent-partners
+                  kring participant withdraw 12 --erase
+                """)
         @Argument(help: "The participant's id or pseudonym.") var participant: String
         @Option(help: "The group to withdraw from (needed when they are in several).") var group: String?
         @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase = false
