@@ -82,7 +82,9 @@ extension StoreTransaction {
 
     /// Messages are rendered at export from the state then, so one pending REQUEST per recipient and series already
     /// carries every later change: another is not queued behind it. A REQUEST also drops a pending whole-series
-    /// CANCEL: the recipient never saw it, and sending both would make the event vanish and come back.
+    /// CANCEL: the recipient never saw it, and sending both would make the event vanish and come back. A whole-series
+    /// CANCEL in turn drops whatever is pending for that series (a REQUEST, occurrence CANCELs): exported together
+    /// they would carry the same SEQUENCE and leave the outcome to the order a client happens to read them in.
     private func queueParticipantMessage(
         _ method: OutboxMessage.Method, participantId: Int64, seriesId: Int64, occurrenceStart: Date?, now: Date
     ) throws {
@@ -93,6 +95,9 @@ extension StoreTransaction {
                 try deletePendingOutbox(id: cancel.id!)
             }
             if pending.contains(where: { $0.method == .request }) { return }
+        } else if occurrenceStart == nil {
+            if pending.contains(where: { $0.method == .cancel && $0.wholeSeries }) { return }
+            for superseded in pending { try deletePendingOutbox(id: superseded.id!) }
         }
         _ = try insert(
             OutboxMessage(

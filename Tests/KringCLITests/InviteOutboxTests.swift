@@ -64,6 +64,20 @@ import Testing
         }
     }
 
+    @Test func aWithdrawalBeforeAnyExportLeavesOneCancelAndNoRequestBesideIt() throws {
+        let sandbox = try Self.fullGroup()
+        // Stille Eik's REQUEST is pending (never exported); a move queues nothing more, then they withdraw.
+        #expect(try Self.pending(sandbox).contains { $0["participant"] as? String == "Stille Eik" })
+        try sandbox.ok(["participant", "withdraw", "Stille Eik", "--group", "gent-partners"])
+        let theirs = try Self.pending(sandbox).filter { $0["participant"] as? String == "Stille Eik" }
+        #expect(theirs.count == 1, "\(theirs)")
+        #expect(theirs.first?["method"] as? String == "cancel")
+        #expect(theirs.first?["occurrence"] == nil)
+        let files = try Self.export(sandbox, participant: "Stille Eik")
+        #expect(files.map(\.method) == ["cancel"])
+        #expect(files.first?.text.contains("\r\nMETHOD:CANCEL\r\n") == true)
+    }
+
     @Test func withdrawThenReEnrolNeverLowersSequenceInInvitesOrFeed() throws {
         let sandbox = try Self.fullGroup()
         let enrolled = try Self.export(sandbox, participant: "Stille Eik")
@@ -217,10 +231,10 @@ import Testing
 
     @Test func erasureSaysHowManyPendingInvitesWereDroppedUnsent() throws {
         let sandbox = try Self.fullGroup()
-        // Nothing exported: her enrolment REQUEST and the withdrawal's CANCEL go with her.
+        // Nothing exported: the withdrawal's CANCEL (which replaced her unsent enrolment REQUEST) goes with her.
         let erased = try sandbox.ok(["participant", "withdraw", "Stille Eik", "--erase", "--format", "json"]).object()
         #expect(erased["erased"] as? Bool == true)
-        #expect(erased["droppedInvites"] as? Int == 2)
+        #expect(erased["droppedInvites"] as? Int == 1)
         #expect(try Self.pending(sandbox).allSatisfy { $0["participant"] as? String == "Blauwe Reiger" })
 
         // Exported first: only the CANCEL is dropped, and the table output says so.
