@@ -1,5 +1,6 @@
 import Foundation
 import KringStorage
+import Testing
 
 /// The outcome of one `kring` process.
 struct KringRun: Sendable {
@@ -69,11 +70,19 @@ final class KringSandbox: @unchecked Sendable {
         return environment
     }
 
-    /// Runs `kring` with the arguments and waits for it.
+    /// Runs `kring` with the arguments and waits for it. Unless the test sets `KRING_LOG_LEVEL` itself, every run
+    /// logs at trace level and its log lines are checked for personal data (privacy rule 6) then taken out of
+    /// `stderr`, so the whole suite runs at trace level and tests still see only the command's own messages.
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> KringRun {
-        let process = try start(arguments, environment: extra)
-        return process.wait()
+        var environment = extra
+        let traced = environment["KRING_LOG_LEVEL"] == nil
+        if traced { environment["KRING_LOG_LEVEL"] = "trace" }
+        let result = try start(arguments, environment: environment).wait()
+        guard traced else { return result }
+        let (logLines, messages) = TraceLogCheck.split(result.stderr)
+        TraceLogCheck.expectNothingPersonal(in: logLines, arguments: arguments)
+        return KringRun(status: result.status, stdout: result.stdout, stderr: messages)
     }
 
     func start(

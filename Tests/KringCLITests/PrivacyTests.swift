@@ -135,6 +135,21 @@ import Testing
 
 /// Rule 6: at trace level, no log line carries a pseudonym, a contact, or an IP address.
 @Suite struct LogPrivacyTests {
+    /// Every `KringSandbox.run` of the suite goes through `TraceLogCheck`: it sees real log lines, and it fails on
+    /// a line that carries what the command was given.
+    @Test func theSuiteWideTraceCheckSeesLogLinesAndCatchesALeak() throws {
+        let sandbox = try KringSandbox()
+        let raw = try sandbox.start(["init"], environment: ["KRING_LOG_LEVEL": "trace"]).wait()
+        let (logs, messages) = TraceLogCheck.split(raw.stderr)
+        #expect(!logs.isEmpty, "no trace lines recognised in: \(raw.stderr)")
+        #expect(!messages.contains("trace"))
+        let arguments = ["participant", "enrol", "--pseudonym", "Stille Eik", "--contact", "eik@example.org"]
+        let leak = logs[0] + " pseudonym=Stille Eik"
+        withKnownIssue { TraceLogCheck.expectNothingPersonal(in: [leak], arguments: arguments) }
+        withKnownIssue { TraceLogCheck.expectNothingPersonal(in: [logs[0] + " peer=192.0.2.4"], arguments: ["init"]) }
+        TraceLogCheck.expectNothingPersonal(in: logs, arguments: arguments)
+    }
+
     @Test func traceLogsCarryNoPersonalData() throws {
         let sandbox = try KringSandbox()
         let trace = ["KRING_LOG_LEVEL": "trace"]

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Privacy rule 6 over the whole CLI suite: `KringSandbox.run` logs every command at trace level and hands its log
+/// lines here. No line may carry what the command was given about a person: a pseudonym, a name, an address (any
+/// argument with a space or an `@`, and the value of every option that names a person), nor an IPv4 address.
+enum TraceLogCheck {
+    /// swift-log's `StreamLogHandler` line: `2026-11-29T10:00:00+0000 trace kring : … [Module] message`.
+    nonisolated(unsafe) static let logLine = try! Regex(
+        #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} (trace|debug|info|notice|warning|error|critical) "#)
+    nonisolated(unsafe) static let ipv4 = try! Regex(#"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"#)
+    static let personOptions: Set<String> = ["--pseudonym", "--contact", "--participant", "--facilitator", "--name"]
+
+    /// The log lines of a run's stderr, and everything else (the command's own messages) as it was.
+    static func split(_ stderr: String) -> (logs: [String], messages: String) {
+        var logs: [String] = []
+        var messages: [Substring] = []
+        for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.firstMatch(of: logLine) != nil { logs.append(String(line)) } else { messages.append(line) }
+        }
+        return (logs, messages.joined(separator: "\n"))
+    }
+
+    /// What must not appear in a log line of a run with these arguments.
+    static func secrets(in arguments: [String]) -> Set<String> {
+        var secrets: Set<String> = []
+        for (index, argument) in arguments.enumerated() {
+            if argument.contains(" ") || argument.contains("@") { secrets.insert(argument) }
+            if index > 0, personOptions.contains(arguments[index - 1]), Int(argument) == nil, argument.count > 2,
+                !(arguments.first == "group" && arguments[index - 1] == "--name")
+            {
+                secrets.insert(argument)
+            }
+        }
+        return secrets
+    }
+
+    static func expectNothingPersonal(
+        in logs: [String], arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let secrets = secrets(in: arguments)
+        for line in logs {
+            for secret in secrets where line.contains(secret) {
+                Issue.record("kring \(arguments.first ?? "") logged '\(secret)': \(line)", sourceLocation: sourceLocation)
+            }
+            if line.firstMatch(of: ipv4) != nil {
+                Issue.record("kring \(arguments.first ?? "") logged an IPv4 address: \(line)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
