@@ -53,7 +53,14 @@ extension Kring {
         let series = try read { (transaction) throws(KringError) in
             let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
             let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
-            return try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
+            var feed = try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
+            // Written in the participant's own language, as their invites are: one UID reads the same in both.
+            if let participant = try transaction.wrap({ try transaction.participant(id: participantId) }),
+                let language = CalendarLanguage(rawValue: participant.language.rawValue)
+            {
+                feed.language = language
+            }
+            return feed
         }
         return try renderFeed(series)
     }
@@ -181,7 +188,7 @@ extension StoreTransaction {
             firstStartLocal: calendarLocal(series.firstStart), durationMinutes: series.durationMinutes,
             rrule: series.rule.canonicalText, excludedStarts: excluded.sorted(),
             overrides: overrides.sorted { $0.originalStartLocal < $1.originalStartLocal },
-            summary: group.displayTitle, location: group.venue ?? group.onlineURL)
+            summary: group.publicTitle, location: group.venue ?? group.onlineURL)
     }
 }
 

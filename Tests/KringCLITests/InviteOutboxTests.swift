@@ -78,6 +78,23 @@ import Testing
         #expect(files.first?.text.contains("\r\nMETHOD:CANCEL\r\n") == true)
     }
 
+    @Test func aParticipantsFeedAndInvitesSpeakTheirLanguageNotTheGroups() throws {
+        let sandbox = try Self.fullGroup()
+        try sandbox.ok(["participant", "withdraw", "Rode Vos"])  // a free seat: the group holds three
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Rose Discrète", "--relation", "parent",
+            "--language", "fr", "--contact", "rose@example.org",
+        ])
+        let invite = try #require(try Self.export(sandbox, participant: "Rose Discrète").first)
+        let feed = try Self.participantFeed(sandbox, "Rose Discrète")
+        for text in [invite.text, feed] {
+            #expect(text.contains("SUMMARY:Groupe de parole\r\n"))
+            #expect(!text.contains("Gespreksgroep"))
+        }
+        // The group's own language for someone who speaks it.
+        #expect(try Self.participantFeed(sandbox, "Stille Eik").contains("SUMMARY:Gespreksgroep\r\n"))
+    }
+
     @Test func withdrawThenReEnrolNeverLowersSequenceInInvitesOrFeed() throws {
         let sandbox = try Self.fullGroup()
         let enrolled = try Self.export(sandbox, participant: "Stille Eik")
