@@ -95,7 +95,7 @@ extension StoreTransaction {
         try wrap {
             guard let facilitator = try self.facilitator(id: key.facilitatorId), facilitator.hasContact else { return }
             let recipient = OutboxMessage.Recipient.facilitator(key.facilitatorId)
-            let latest = try pendingOutbox().last { $0.recipient == recipient && $0.seriesId == key.seriesId }
+            let latest = try pendingOutbox(for: recipient, seriesId: key.seriesId).last
             if method == .request, latest?.method == .request { return }
             _ = try insert(
                 OutboxMessage(

@@ -89,7 +89,7 @@ extension StoreTransaction {
         _ method: OutboxMessage.Method, participantId: Int64, seriesId: Int64, occurrenceStart: Date?, now: Date
     ) throws {
         let recipient = OutboxMessage.Recipient.participant(participantId)
-        let pending = try pendingOutbox().filter { $0.recipient == recipient && $0.seriesId == seriesId }
+        let pending = try pendingOutbox(for: recipient, seriesId: seriesId)
         if method == .request {
             for cancel in pending where cancel.method == .cancel && cancel.wholeSeries {
                 try deletePendingOutbox(id: cancel.id!)

@@ -289,22 +289,16 @@ public enum InstanceGenerator {
     }
 }
 
-/// The generator's own seeded source (SplitMix64), so instances are identical on every platform.
+/// The generator's own seeded source (the solver's SplitMix64 on an offset seed), so instances are identical on
+/// every platform.
 struct Rand {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed &+ 0x1234_5678 }
+    init(seed: UInt64) { source = SplitMix64(seed: seed &+ 0x1234_5678) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func next() -> UInt64 { source.next() }
+    mutating func below(_ n: Int) -> Int { source.below(max(1, n)) }
+    mutating func unit() -> Double { source.unit() }
     mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     mutating func shuffle<T>(_ list: inout [T]) {

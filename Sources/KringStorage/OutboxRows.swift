@@ -13,6 +13,14 @@ public struct OutboxMessage: Sendable, Equatable {
     public enum Recipient: Sendable, Equatable, Hashable {
         case participant(Int64)
         case facilitator(Int64)
+
+        public var participantId: Int64? {
+            if case .participant(let id) = self { id } else { nil }
+        }
+
+        public var facilitatorId: Int64? {
+            if case .facilitator(let id) = self { id } else { nil }
+        }
     }
 
     public var id: Int64?
@@ -26,13 +34,9 @@ public struct OutboxMessage: Sendable, Equatable {
 
     public var wholeSeries: Bool { occurrenceStart == nil }
 
-    public var participantId: Int64? {
-        if case .participant(let id) = recipient { id } else { nil }
-    }
+    public var participantId: Int64? { recipient.participantId }
 
-    public var facilitatorId: Int64? {
-        if case .facilitator(let id) = recipient { id } else { nil }
-    }
+    public var facilitatorId: Int64? { recipient.facilitatorId }
 
     public init(
         id: Int64? = nil, recipient: Recipient, seriesId: Int64, method: Method, occurrenceStart: Date?,
@@ -70,6 +74,14 @@ extension StoreTransaction {
     /// Messages not exported yet, in queue order.
     public func pendingOutbox() throws -> [OutboxMessage] {
         try fetchAll("SELECT * FROM outbox WHERE exported_at IS NULL ORDER BY id", map: Self.outboxMessage)
+    }
+
+    /// One recipient's messages about one series not exported yet, in queue order: what a new message may replace.
+    public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws -> [OutboxMessage] {
+        let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
+        return try fetchAll(
+            "SELECT * FROM outbox WHERE \(column) = ? AND series_id = ? AND exported_at IS NULL ORDER BY id",
+            [recipient.participantId ?? recipient.facilitatorId, seriesId], map: Self.outboxMessage)
     }
 
     /// Drops a facilitator's messages not exported yet (their address was cleared: nothing can be sent).

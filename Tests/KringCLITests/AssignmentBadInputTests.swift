@@ -4,11 +4,7 @@ import Testing
 /// The assignment and availability commands refuse bad input like every other command: one line naming the field
 /// and the value, a non-zero exit, and the database exactly as before.
 @Suite struct AssignmentBadInputTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        let arguments: [String]
-        let mentions: [String]
-        var testDescription: String { arguments.joined(separator: " ") }
-    }
+    typealias Case = BadInputTests.Case
 
     static let cases: [Case] = [
         // Weekly windows.
@@ -92,17 +88,7 @@ import Testing
 
     @Test(arguments: cases)
     func refusedWithOneClearLineAndNoChange(_ testCase: Case) throws {
-        let sandbox = try Self.populated()
-        let before = try sandbox.dump()
-        let result = try sandbox.run(testCase.arguments)
-        #expect(result.status != 0)
-        #expect(result.stdout.isEmpty)
-        let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "stderr: \(result.stderr)")
-        for mention in testCase.mentions {
-            #expect(result.stderr.contains(mention), "stderr lacks '\(mention)': \(result.stderr)")
-        }
-        #expect(try sandbox.dump() == before)
+        try Self.populated().expectRefused(testCase.arguments, mentioning: testCase.mentions)
     }
 
     @Test func pastAndCancelledSessionsAreRefused() throws {

@@ -119,17 +119,7 @@ import Testing
 
     @Test(arguments: cases)
     func refusedWithOneClearLineAndNoChange(_ testCase: Case) throws {
-        let sandbox = try Self.populated()
-        let before = try sandbox.dump()
-        let result = try sandbox.run(testCase.arguments)
-        #expect(result.status != 0)
-        #expect(result.stdout.isEmpty)
-        let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "stderr: \(result.stderr)")
-        for mention in testCase.mentions {
-            #expect(result.stderr.contains(mention), "stderr lacks '\(mention)': \(result.stderr)")
-        }
-        #expect(try sandbox.dump() == before)
+        try Self.populated().expectRefused(testCase.arguments, mentioning: testCase.mentions)
     }
 
     @Test func missingDatabaseSaysToRunInit() throws {

@@ -14,22 +14,9 @@ import Testing
         try sandbox.ok(["init"])
         try sandbox.ok(["facilitator", "add", "--name", "An Claes", "--languages", "nl"])
         let file = sandbox.folder.appendingPathComponent("an claes.ics").path
-        try """
-            BEGIN:VCALENDAR\r
-            VERSION:2.0\r
-            PRODID:-//test//EN\r
-            BEGIN:VEVENT\r
-            UID:a@example.org\r
-            DTSTAMP:20261201T000000Z\r
-            DTSTART;TZID=Europe/Brussels:20270320T090000\r
-            DTEND;TZID=Europe/Brussels:20270320T170000\r
-            RRULE:FREQ=WEEKLY;COUNT=3\r
-            SUMMARY:Private dentist appointment\r
-            LOCATION:Secret street 1\r
-            END:VEVENT\r
-            END:VCALENDAR\r
-
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try PrivateCalendarFile.text(
+            start: "20270320T090000", end: "20270320T170000", weeks: 3, location: "Secret street 1"
+        ).write(toFile: file, atomically: true, encoding: .utf8)
         try sandbox.ok(["facilitator", "busy", "An Claes", "--ics", file, "--from", "2027-01-01", "--to", "2027-06-30"])
         return (sandbox, file)
     }

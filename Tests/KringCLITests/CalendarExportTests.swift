@@ -147,21 +147,8 @@ import Testing
         let sandbox = try CLITourTests.plannedGroup()
         try sandbox.ok(["facilitator", "add", "--name", "An Claes", "--languages", "nl"])
         let good = sandbox.folder.appendingPathComponent("an.ics").path
-        try """
-        BEGIN:VCALENDAR\r
-        VERSION:2.0\r
-        PRODID:-//test//EN\r
-        BEGIN:VEVENT\r
-        UID:a@example.org\r
-        DTSTAMP:20261201T000000Z\r
-        DTSTART;TZID=Europe/Brussels:20270113T090000\r
-        DTEND;TZID=Europe/Brussels:20270113T170000\r
-        RRULE:FREQ=WEEKLY;COUNT=4\r
-        SUMMARY:Private dentist appointment\r
-        END:VEVENT\r
-        END:VCALENDAR\r
-
-        """.write(toFile: good, atomically: true, encoding: .utf8)
+        try PrivateCalendarFile.text(start: "20270113T090000", end: "20270113T170000", weeks: 4)
+            .write(toFile: good, atomically: true, encoding: .utf8)
         let view = try sandbox.ok([
             "facilitator", "busy", "An Claes", "--ics", good, "--from", "2027-01-01", "--to", "2027-06-30",
             "--format", "json",

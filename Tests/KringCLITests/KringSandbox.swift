@@ -150,3 +150,26 @@ extension Data {
         range(of: Data(text.utf8)) != nil
     }
 }
+
+extension KringSandbox {
+    /// Runs a command that must be refused and checks the house rule for bad input: a non-zero exit, nothing on
+    /// stdout, one line on stderr containing every text in `mentions` (the field, and the value where there is one),
+    /// and a database identical to before. Returns the run for further checks.
+    @discardableResult
+    func expectRefused(
+        _ arguments: [String], mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> KringRun {
+        let before = try dump()
+        let result = try run(arguments)
+        #expect(result.status != 0, sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+        #expect(result.stderr.split(separator: "\n").count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        for mention in mentions {
+            #expect(
+                result.stderr.contains(mention), "stderr lacks '\(mention)': \(result.stderr)",
+                sourceLocation: sourceLocation)
+        }
+        #expect(try dump() == before, sourceLocation: sourceLocation)
+        return result
+    }
+}

@@ -83,18 +83,8 @@ enum Tiny {
 }
 
 extension SystemRandomNumberGenerator {
-    /// Test-only seeded generator (SplitMix64) so each tiny instance is reproducible.
-    struct Seeded {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func below(_ n: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
-    }
+    /// Test-only seeded generator, so each tiny instance is reproducible.
+    typealias Seeded = SplitMix64
 }
 
 @Suite struct OptimalityTests {

@@ -26,7 +26,7 @@ struct Disruption {
         var active = Set<Int64>()
         for s in plan.sessions where late.contains(s.sessionId) { active.formUnion(s.assignments.map(\.facilitatorId)) }
         var ids = active.sorted()
-        var rng = SplitMix(seed: seed &+ 0xD15C)
+        var rng = SplitMix64(seed: seed &+ 0xD15C)
         for i in stride(from: ids.count - 1, to: 0, by: -1) { ids.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         let count = min(ids.count, max(1, Int((share * Double(problem.facilitators.count)).rounded())))
         let removed = Set(ids.prefix(count))
@@ -51,18 +51,5 @@ struct Disruption {
             disrupted.facilitators[k].blockouts.append(gone)
         }
         return Disruption(problem: disrupted, removed: removed.sorted(), forcedRemovals: forced)
-    }
-}
-
-/// SplitMix64, so the removed facilitators are the same on every platform for a given seed.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
