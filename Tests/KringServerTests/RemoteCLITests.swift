@@ -51,26 +51,9 @@ import Testing
         let facilitator = try harness.token(.facilitator, "An Claes")
         let coordinator = try harness.token(.coordinator)
 
-        let serve = Process()
-        serve.executableURL = Self.binary
-        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"]
-        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KRING_") }
-            .merging(local) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        serve.standardOutput = out
-        serve.standardError = err
-        try serve.run()
+        let (serve, url, err) = try Self.serve(environment: local)
         defer { if serve.isRunning { serve.terminate() } }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let listening = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(listening.hasPrefix("listening on 127.0.0.1:"))
-        let url = "http://" + listening.dropFirst("listening on ".count)
+        #expect(url.hasPrefix("http://127.0.0.1:"))
 
         // Only the URL and the token: no database, no key.
         let remote = ["KRING_SERVER": url, "KRING_TOKEN": facilitator, "KRING_NOW": ServerHarness.now]
