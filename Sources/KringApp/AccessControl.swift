@@ -3,17 +3,7 @@ import KringDomain
 import KringStorage
 
 extension KringError {
-    /// The field that marks a refusal by role, so the service answers 403 and the CLI says the token cannot do it.
-    public static let forbiddenField = "role"
-
-    static func forbidden(_ role: Role) -> KringError {
-        KringError(
-            .environment, field: forbiddenField, value: role.rawValue, reason: "this token's role may not do this")
-    }
-
-    /// Whether the action itself is not allowed for the caller's role (as opposed to an object out of scope,
-    /// which is reported exactly like an object that does not exist).
-    public var isForbidden: Bool { kind == .environment && field == Self.forbiddenField }
+    static func forbidden(_ role: Role) -> KringError { .forbidden(role.rawValue) }
 }
 
 extension Kring {

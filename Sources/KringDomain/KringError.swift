@@ -12,6 +12,8 @@ public struct KringError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict
         /// Something outside the user's input failed (key file, database); the reason says what to do.
         case environment
+        /// The caller's role may not do this at all (an object out of scope is `notFound` instead).
+        case forbidden
     }
 
     public let kind: Kind
@@ -40,6 +42,13 @@ public struct KringError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func conflict(_ field: String, _ value: String, _ reason: String) -> KringError {
         KringError(.conflict, field: field, value: value, reason: reason)
     }
+
+    public static func forbidden(_ role: String) -> KringError {
+        KringError(.forbidden, field: "role", value: role, reason: "this token's role may not do this")
+    }
+
+    /// Whether the action itself is not allowed for the caller's role.
+    public var isForbidden: Bool { kind == .forbidden }
 
     public var description: String { "\(field) '\(value)': \(reason)" }
 

@@ -30,11 +30,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// A refusal from the application layer. Environment failures (database, key) are the service's problem,
     /// not the caller's, and get the generic body.
     init(_ error: KringError) {
-        if error.isForbidden {
-            self.init(.forbidden, kind: "forbidden", field: "token", message: "this token's role may not do this")
-            return
-        }
         switch error.kind {
+        case .forbidden:
+            self.init(.forbidden, kind: "forbidden", field: "token", message: "this token's role may not do this")
         case .invalidInput:
             self.init(.badRequest, kind: error.kind.rawValue, field: error.field, message: error.description)
         case .notFound: self.init(.notFound, kind: error.kind.rawValue, field: error.field, message: error.description)

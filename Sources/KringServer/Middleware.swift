@@ -58,7 +58,7 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return error.response()
         } catch let error as KringError {
-            if error.kind == .environment, !error.isForbidden {
+            if error.kind == .environment {
                 context.logger.error("operation failed", metadata: ["error.field": "\(error.field)"])
             }
             return APIError(error).response()

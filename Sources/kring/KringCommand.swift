@@ -76,12 +76,14 @@ enum ErrorOutput {
             .joined(separator: " ")
     }
 
-    /// 65 bad input, 66 unknown object, 67 conflict with the current state, 78 configuration (key, database).
+    /// 65 bad input, 66 unknown object, 67 conflict with the current state, 77 not allowed for this token's role,
+    /// 78 configuration (key, database).
     static func exitCode(for error: KringError) -> Int32 {
         switch error.kind {
         case .invalidInput: 65
         case .notFound: 66
         case .conflict: 67
+        case .forbidden: 77
         case .environment: 78
         }
     }

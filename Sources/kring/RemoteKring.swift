@@ -298,7 +298,7 @@ struct RemoteKring: KringOperations {
                 reason: "the server did not accept the token; ask a coordinator for a new one")
         case 403:
             return KringError(
-                .environment, field: "KRING_TOKEN", value: "", reason: "this token's role may not do this")
+                .forbidden, field: "KRING_TOKEN", value: "", reason: "this token's role may not do this")
         case 429:
             return KringError(
                 .environment, field: "server", value: server, reason: "too many failed attempts; wait a minute")
