@@ -7,18 +7,25 @@ DEB_PACKAGES := libsqlite3-dev libical-dev pkg-config sqlite3 python3 python3-ve
 VENV         := .venv
 PYTHON       := $(CURDIR)/$(VENV)/bin/python
 PY_REQS      := Tests/ical-checks/requirements.txt
-KRING        := .build/debug/kring
+# People run the release build (a plan over a national programme takes seconds in it, minutes in a debug build);
+# the tests build and run their own debug build.
+KRING        := .build/release/kring
+FORMATTED    := Sources Tests Examples Migrations Benchmarks Package.swift
 
-.PHONY: demo test build deps venv clean format
+.PHONY: demo test lint build deps venv clean format
 
 demo: deps build
 	$(KRING) demo
 
-test: deps venv
+test: deps venv lint
 	KRING_PYTHON=$(PYTHON) $(SWIFT) test
 
 build:
-	$(SWIFT) build --product kring
+	$(SWIFT) build -c release --product kring
+
+# The house style (.swift-format): the tree is formatted, and a change that is not fails here first.
+lint:
+	$(SWIFT) format lint --strict --recursive $(FORMATTED)
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -43,7 +50,7 @@ $(VENV)/.installed: $(PY_REQS)
 	touch $@
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Examples Migrations Package.swift
+	$(SWIFT) format --in-place --recursive $(FORMATTED)
 
 clean:
 	rm -rf .build $(VENV)

@@ -65,8 +65,8 @@ let package = Package(
         .target(
             name: "KringApp",
             dependencies: [
-                "KringDomain", "KringStorage", "KringSecrets", "KringExamples", "KringSolver", "KringPlanChecker",
-                "KringCalendar",
+                "KringDomain", "KringStorage", "KringSecrets", "KringSolver", "KringPlanChecker",
+                "KringCalendar", "KringBusyParsing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -81,6 +81,8 @@ let package = Package(
         ),
         // iCalendar feeds, one-recipient invites and busy-time import; plain value types, no other Kring target.
         .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
+        // Parsing untrusted calendar files in a limited child process (limits, answer format); knows no Kring type.
+        .target(name: "KringBusyParsing", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
         // Facilitator assignment solver: plain value types in, plan out; Foundation only.
         .target(name: "KringSolver", swiftSettings: swiftSettings),
         // Independent checker of every hard rule; uses only KringSolver's input/output value types.
@@ -104,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "kring",
             dependencies: [
-                "KringApp", "KringServer",
+                "KringApp", "KringServer", "KringBusyParsing", "KringDomain", "KringExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "KringCLITests",
             dependencies: [
-                "KringDomain", "KringStorage", "KringApp", "KringSolver", "KringPlanChecker",
+                "KringDomain", "KringStorage", "KringApp", "KringSolver", "KringPlanChecker", "KringBusyParsing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KringApp
+import KringBusyParsing
 import KringDomain
 
 /// How a command prints what it did.

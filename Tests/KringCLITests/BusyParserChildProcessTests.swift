@@ -1,5 +1,5 @@
 import Foundation
-import KringApp
+import KringBusyParsing
 import Testing
 
 /// `kring facilitator busy` parses the untrusted file in a child `kring _parse-busy` with memory, processor and

@@ -1,5 +1,5 @@
 import Foundation
-import KringApp
+import KringBusyParsing
 import Testing
 
 /// The ics corpus (`../shared/ics-corpus`) through the child-process parser `kring` really uses: every hostile file

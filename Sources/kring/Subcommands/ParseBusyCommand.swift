@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KringApp
+import KringBusyParsing
 
 /// `kring _parse-busy`: the child process `kring facilitator busy` and `kring serve` start to read an untrusted
 /// calendar from stdin under resource limits (`BusyParserChild`). Hidden: nobody types it.

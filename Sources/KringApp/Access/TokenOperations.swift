@@ -89,88 +89,32 @@ public enum TokenText {
 }
 
 extension Kring {
-    /// `kring token issue`: makes a token, stores its hash and returns the text, which is never shown again.
-    public func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
-        let text = TokenText.generate()
-        let view = try write { (transaction) throws(KringError) -> TokenView in
-            var facilitatorId: Int64?
-            var participantId: Int64?
-            switch request.role {
-            case .coordinator:
-                if let subject = request.subject {
-                    throw .invalid("subject", subject, "a coordinator token belongs to no one in particular")
-                }
-                if request.feedOnly == true {
-                    throw .invalid("feed-only", "coordinator", "a coordinator has no feed; feed-only tokens are for people")
-                }
-            case .facilitator:
-                guard let subject = request.subject else {
-                    throw .invalid("facilitator", "", "name the facilitator the token is for")
-                }
-                facilitatorId = try transaction.resolveFacilitator(subject).id
-            case .participant:
-                guard let subject = request.subject else {
-                    throw .invalid("participant", "", "name the participant the token is for")
-                }
-                participantId = try transaction.resolveParticipant(subject).id
-            }
-            let expiresAt = try request.expires.map { (text) throws(KringError) in try Self.expiry(text, now: now) }
-            let record = TokenRecord(
-                hash: TokenText.hash(text), role: request.role.rawValue, facilitatorId: facilitatorId,
-                participantId: participantId, createdAt: now, expiresAt: expiresAt, feedOnly: request.feedOnly ?? false)
-            return Self.view(of: try transaction.wrap { try transaction.insert(record) }, now: now)
-        }
-        logger.info("token issued", metadata: ["token.id": "\(view.id)", "token.role": "\(view.role.rawValue)"])
-        return IssuedTokenView(token: text, details: view)
-    }
-
-    /// `kring token list`: every token with its state, never its text.
-    public func listTokens() throws(KringError) -> [TokenView] {
-        try read { (transaction) throws(KringError) in
-            try transaction.wrap { try transaction.allTokens() }.map { Self.view(of: $0, now: now) }
-        }
-    }
-
-    /// `kring token revoke`: the token stops working at once; revoking twice is harmless.
-    public func revokeToken(_ reference: String) throws(KringError) -> TokenView {
-        guard let id = Int64(reference.trimmingCharacters(in: .whitespaces)) else {
-            throw .invalid("token", reference, "a token is named by its id, a number; see `kring token list`")
-        }
-        let view = try write { (transaction) throws(KringError) -> TokenView in
-            guard try transaction.wrap({ try transaction.token(id: id) }) != nil else {
-                throw .notFound("token", reference, "no token has this id; see `kring token list`")
-            }
-            try transaction.wrap { try transaction.revokeToken(id: id, at: now) }
-            return Self.view(of: try transaction.wrap { try transaction.token(id: id) }!, now: now)
-        }
-        logger.info("token revoked", metadata: ["token.id": "\(view.id)"])
-        return view
-    }
-
     /// What a token is presented for: the API, or the holder's calendar feed.
     public enum TokenUse: Sendable {
         case api, feed
     }
 
+    /// `kring token issue`: makes a token, stores its hash and returns the text, which is never shown again.
+    public func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
+        try write { (operation) throws(KringError) in try operation.issueToken(request) }
+    }
+
+    /// `kring token list`: every token with its state, never its text.
+    public func listTokens() throws(KringError) -> [TokenView] {
+        try read { (operation) throws(KringError) in try operation.listTokens() }
+    }
+
+    /// `kring token revoke`: the token stops working at once; revoking twice is harmless.
+    public func revokeToken(_ reference: String) throws(KringError) -> TokenView {
+        try write { (operation) throws(KringError) in try operation.revokeToken(reference) }
+    }
+
     /// The caller a token speaks for, or nil when it is malformed, unknown, expired, revoked, or feed-only and
     /// presented to the API; the caller cannot tell which (privacy rule 5).
-    public func authenticate(token text: String, for use: TokenUse) throws(KringError) -> Caller? {
+    public func authenticate(token text: String, for use: Kring.TokenUse) throws(KringError) -> Caller? {
+        // A malformed token costs no transaction.
         guard TokenText.isWellFormed(text) else { return nil }
-        let hash = TokenText.hash(text)
-        guard
-            let record = try read({ (transaction) throws(KringError) in
-                try transaction.wrap { try transaction.token(hash: hash) }
-            })
-        else { return nil }
-        if record.revokedAt != nil { return nil }
-        if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
-        if record.feedOnly, use != .feed { return nil }
-        switch Role(rawValue: record.role) {
-        case .coordinator: return .coordinator
-        case .facilitator: return record.facilitatorId.map(Caller.facilitator)
-        case .participant: return record.participantId.map(Caller.participant)
-        case nil: return nil
-        }
+        return try read { (operation) throws(KringError) in try operation.authenticate(token: text, for: use) }
     }
 
     /// The end of the given day in Brussels: a token "until 2027-06-30" works all of that day.
@@ -196,5 +140,80 @@ extension Kring {
             id: record.id!, role: Role(rawValue: record.role) ?? .participant,
             subjectId: record.facilitatorId ?? record.participantId, created: formatter.string(from: record.createdAt),
             expires: record.expiresAt.map(formatter.string(from:)), state: state, feedOnly: record.feedOnly)
+    }
+}
+
+extension KringTransaction {
+    /// `kring token issue`: makes a token, stores its hash and returns the text, which is never shown again.
+    func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
+        let text = TokenText.generate()
+        let view: TokenView
+        do {
+            var facilitatorId: Int64?
+            var participantId: Int64?
+            switch request.role {
+            case .coordinator:
+                if let subject = request.subject {
+                    throw .invalid("subject", subject, "a coordinator token belongs to no one in particular")
+                }
+                if request.feedOnly == true {
+                    throw .invalid(
+                        "feed-only", "coordinator", "a coordinator has no feed; feed-only tokens are for people")
+                }
+            case .facilitator:
+                guard let subject = request.subject else {
+                    throw .invalid("facilitator", "", "name the facilitator the token is for")
+                }
+                facilitatorId = try transaction.resolveFacilitator(subject).id
+            case .participant:
+                guard let subject = request.subject else {
+                    throw .invalid("participant", "", "name the participant the token is for")
+                }
+                participantId = try transaction.resolveParticipant(subject).id
+            }
+            let expiresAt = try request.expires.map { (text) throws(KringError) in try Kring.expiry(text, now: now) }
+            let record = TokenRecord(
+                hash: TokenText.hash(text), role: request.role.rawValue, facilitatorId: facilitatorId,
+                participantId: participantId, createdAt: now, expiresAt: expiresAt, feedOnly: request.feedOnly ?? false)
+            view = Kring.view(of: try transaction.wrap { try transaction.insert(record) }, now: now)
+        }
+        logAfterCommit(.info, "token issued", ["token.id": "\(view.id)", "token.role": "\(view.role.rawValue)"])
+        return IssuedTokenView(token: text, details: view)
+    }
+
+    /// `kring token list`: every token with its state, never its text.
+    func listTokens() throws(KringError) -> [TokenView] {
+        try transaction.wrap { try transaction.allTokens() }.map { Kring.view(of: $0, now: now) }
+    }
+
+    /// `kring token revoke`: the token stops working at once; revoking twice is harmless.
+    func revokeToken(_ reference: String) throws(KringError) -> TokenView {
+        guard let id = Int64(reference.trimmingCharacters(in: .whitespaces)) else {
+            throw .invalid("token", reference, "a token is named by its id, a number; see `kring token list`")
+        }
+        guard try transaction.wrap({ try transaction.token(id: id) }) != nil else {
+            throw .notFound("token", reference, "no token has this id; see `kring token list`")
+        }
+        try transaction.wrap { try transaction.revokeToken(id: id, at: now) }
+        let view = Kring.view(of: try transaction.wrap { try transaction.token(id: id) }!, now: now)
+        logAfterCommit(.info, "token revoked", ["token.id": "\(view.id)"])
+        return view
+    }
+
+    /// The caller a token speaks for, or nil when it is malformed, unknown, expired, revoked, or feed-only and
+    /// presented to the API; the caller cannot tell which (privacy rule 5).
+    func authenticate(token text: String, for use: Kring.TokenUse) throws(KringError) -> Caller? {
+        guard TokenText.isWellFormed(text) else { return nil }
+        let hash = TokenText.hash(text)
+        guard let record = try transaction.wrap({ try transaction.token(hash: hash) }) else { return nil }
+        if record.revokedAt != nil { return nil }
+        if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
+        if record.feedOnly, use != .feed { return nil }
+        switch Role(rawValue: record.role) {
+        case .coordinator: return .coordinator
+        case .facilitator: return record.facilitatorId.map(Caller.facilitator)
+        case .participant: return record.participantId.map(Caller.participant)
+        case nil: return nil
+        }
     }
 }

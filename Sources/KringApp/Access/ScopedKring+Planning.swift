@@ -9,14 +9,12 @@ import KringStorage
 extension ScopedKring {
     /// The facilitator a self-service action is about, as the operation should name them: coordinators may name
     /// anyone; a facilitator only themself.
-    func checkedSelf(_ reference: String) throws(KringError) -> String {
+    func checkedSelf(_ reference: String, _ operation: KringTransaction) throws(KringError) -> String {
         switch caller {
         case .coordinator: return reference
         case .participant: throw .forbidden(caller.role)
         case .facilitator(let id):
-            let found = try kring.read { (transaction) throws(KringError) in
-                try? transaction.resolveFacilitator(reference)
-            }
+            let found = try? operation.transaction.resolveFacilitator(reference)
             guard found?.id == id else {
                 throw .notFound(
                     "facilitator", reference, "no facilitator has this id or name; see `kring facilitator list`")
@@ -27,9 +25,11 @@ extension ScopedKring {
 
     /// A facilitator sees their own profile without the coordinator's notes on conflicts of interest: which
     /// participants they know says who is enrolled, and is the coordinator's to hold.
-    func ownView(_ view: FacilitatorPlanningView) throws(KringError) -> FacilitatorPlanningView {
+    func ownView(_ view: FacilitatorPlanningView, _ operation: KringTransaction) throws(KringError)
+        -> FacilitatorPlanningView
+    {
         guard case .facilitator = caller else { return view }
-        let visible = Set(try listGroups().map(\.name))
+        let visible = Set(try visibleGroupViews(operation).map(\.name))
         return FacilitatorPlanningView(
             id: view.id, name: view.name, timezone: view.timezone, weekly: view.weekly, maxPerWeek: view.maxPerWeek,
             maxPerMonth: view.maxPerMonth, blockouts: view.blockouts, busyTimes: view.busyTimes, excludedGroups: [],
@@ -40,18 +40,20 @@ extension ScopedKring {
     public func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        try atomically { () throws(KringError) in
-            let facilitator = try checkedSelf(reference)
-            return try ownView(kring.setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime))
+        try atomically { (operation) throws(KringError) in
+            let facilitator = try checkedSelf(reference, operation)
+            return try ownView(
+                operation.setAvailability(facilitator: facilitator, weekly: weekly, anyTime: anyTime), operation)
         }
     }
 
     public func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        try atomically { () throws(KringError) in
-            let facilitator = try checkedSelf(reference)
-            return try ownView(kring.blockout(facilitator: facilitator, from: from, to: to, remove: remove))
+        try atomically { (operation) throws(KringError) in
+            let facilitator = try checkedSelf(reference, operation)
+            return try ownView(
+                operation.blockout(facilitator: facilitator, from: from, to: to, remove: remove), operation)
         }
     }
 
@@ -61,13 +63,14 @@ extension ScopedKring {
         // Parsing the untrusted file may take seconds (a child process with its own limits), so it must not hold the
         // write lock. The check is about identity only: a facilitator's own id, which cannot come to name anyone
         // else meanwhile, is what the import gets.
-        let facilitator: String
-        switch caller {
-        case .facilitator(let id):
-            _ = try checkedSelf(reference)
-            facilitator = String(id)
-        default:
-            facilitator = try checkedSelf(reference)
+        let facilitator = try consistently { (operation) throws(KringError) -> String in
+            switch caller {
+            case .facilitator(let id):
+                _ = try checkedSelf(reference, operation)
+                return String(id)
+            default:
+                return try checkedSelf(reference, operation)
+            }
         }
         return try kring.importBusyTimes(
             facilitator: facilitator, icsData: icsData, source: source, from: from, to: to)
@@ -76,68 +79,68 @@ extension ScopedKring {
     public func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
         throws(KringError) -> FacilitatorPlanningView
     {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.exclude(facilitator: reference, group: group, participant: participant, remove: remove)
+            return try operation.exclude(facilitator: reference, group: group, participant: participant, remove: remove)
         }
     }
 
     public func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
         throws(KringError) -> FacilitatorPlanningView
     {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.updatePlanning(facilitator: reference, changes)
+            return try operation.updatePlanning(facilitator: reference, changes)
         }
     }
 
     // MARK: Assignments
 
     public func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.assign(request)
+            return try operation.assign(request)
         }
     }
 
     public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
         throws(KringError) -> SessionStaffingView
     {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.setAssignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead)
+            return try operation.setAssignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead)
         }
     }
 
     public func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
         -> SessionStaffingView
     {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.removeAssignment(session: sessionReference, facilitator: reference)
+            return try operation.removeAssignment(session: sessionReference, facilitator: reference)
         }
     }
 
     /// A facilitator reads only their own assignments (naming anyone else fails like an unknown facilitator).
     public func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView] {
-        try consistently { () throws(KringError) in
+        try consistently { (operation) throws(KringError) in
             switch caller {
             case .coordinator:
-                return try kring.listAssignments(facilitator: facilitator, group: group)
+                return try operation.listAssignments(facilitator: facilitator, group: group)
             case .participant:
                 throw .forbidden(caller.role)
             case .facilitator(let id):
-                if let facilitator { _ = try checkedSelf(facilitator) }
-                if let group { _ = try checkedGroup(group) }
-                return try kring.listAssignments(facilitator: String(id), group: group)
+                if let facilitator { _ = try checkedSelf(facilitator, operation) }
+                if let group { _ = try checkedGroup(group, operation) }
+                return try operation.listAssignments(facilitator: String(id), group: group)
             }
         }
     }
 
     public func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try kring.assignmentSettings(changes)
+            return try operation.assignmentSettings(changes)
         }
     }
 
@@ -146,16 +149,16 @@ extension ScopedKring {
     public func decline(facilitator reference: String, session sessionReference: String) throws(KringError)
         -> DeclineView
     {
-        try atomically { () throws(KringError) in
+        try atomically { (operation) throws(KringError) in
             switch caller {
             case .coordinator:
-                return try kring.decline(facilitator: reference, session: sessionReference)
+                return try operation.decline(facilitator: reference, session: sessionReference)
             case .participant:
                 throw .forbidden(caller.role)
             case .facilitator:
-                let facilitator = try checkedSelf(reference)
-                _ = try checkedSessionGroup(sessionReference)
-                let view = try kring.decline(facilitator: facilitator, session: sessionReference)
+                let facilitator = try checkedSelf(reference, operation)
+                _ = try checkedSessionGroup(sessionReference, operation)
+                let view = try operation.decline(facilitator: facilitator, session: sessionReference)
                 return DeclineView(
                     sessionId: view.sessionId, facilitatorId: view.facilitatorId, facilitator: view.facilitator,
                     session: view.session, changes: view.changes.filter { $0.sessionId == view.sessionId },

@@ -11,33 +11,18 @@ public struct ConfigEntry: Sendable, Codable, Equatable {
 
 extension Kring {
     /// The settings `kring config` manages, in display order.
-    public static let configKeys = ["organisation-name", "organizer", "uid-domain", "default-language", "retention-days"]
+    public static let configKeys = [
+        "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+    ]
 
     /// `kring config set KEY VALUE`: validated before anything is written; a refusal leaves the database unchanged.
     public func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
-        let checked = try Self.checkedConfigValue(key, value)
-        try write { (transaction) throws(KringError) in
-            var settings: [String: String] = [:]
-            for other in Self.configKeys {
-                settings[other] = try transaction.wrap { try transaction.setting(other) }
-            }
-            settings[key] = checked
-            try Self.checkUIDsRevealNoOrganisation(settings, changed: key, raw: value)
-            try transaction.wrap { try transaction.setSetting(key, checked) }
-        }
-        logger.info("setting changed", metadata: ["setting.key": "\(key)"])
-        return ConfigEntry(key: key, value: checked)
+        try write { (operation) throws(KringError) in try operation.setConfig(key, value) }
     }
 
     /// `kring config get [KEY]`: one setting, or all of them (unset ones with no value).
     public func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] {
-        if let key, !Self.configKeys.contains(key) { throw Self.unknownConfigKey(key) }
-        let keys = key.map { [$0] } ?? Self.configKeys
-        return try read { (transaction) throws(KringError) in
-            try keys.map { (key) throws(KringError) in
-                ConfigEntry(key: key, value: try transaction.wrap { try transaction.setting(key) })
-            }
-        }
+        try read { (operation) throws(KringError) in try operation.getConfig(key) }
     }
 
     static func unknownConfigKey(_ key: String) -> KringError {
@@ -81,12 +66,14 @@ extension Kring {
     static func checkUIDsRevealNoOrganisation(
         _ settings: [String: String], changed key: String, raw: String
     ) throws(KringError) {
-        guard let uidDomain = settings["uid-domain"], key == "uid-domain" || key == "organizer" || key == "organisation-name"
+        guard let uidDomain = settings["uid-domain"],
+            key == "uid-domain" || key == "organizer" || key == "organisation-name"
         else { return }
         let advice = "UIDs must not name the organisation; keep the default kring.invalid or use a neutral domain"
         if let organizer = settings["organizer"], let at = organizer.lastIndex(of: "@") {
             let mailDomain = organizer[organizer.index(after: at)...].lowercased()
-            if uidDomain == mailDomain || uidDomain.hasSuffix("." + mailDomain) || mailDomain.hasSuffix("." + uidDomain) {
+            if uidDomain == mailDomain || uidDomain.hasSuffix("." + mailDomain) || mailDomain.hasSuffix("." + uidDomain)
+            {
                 throw .invalid(key, raw, "uid-domain \(uidDomain) is the organizer's mail domain; \(advice)")
             }
         }
@@ -100,7 +87,8 @@ extension Kring {
                 words.first(where: labels.contains)
                 ?? (squashedName.count >= 4 && compact.contains(squashedName) ? squashedName : nil)
             if let word = found {
-                throw .invalid(key, raw, "uid-domain \(uidDomain) contains '\(word)' from the organisation's name; \(advice)")
+                throw .invalid(
+                    key, raw, "uid-domain \(uidDomain) contains '\(word)' from the organisation's name; \(advice)")
             }
         }
     }
@@ -124,5 +112,30 @@ extension Kring {
             return false
         }
         return isHostname(parts[1].lowercased())
+    }
+}
+
+extension KringTransaction {
+    /// `kring config set KEY VALUE`: validated before anything is written; a refusal leaves the database unchanged.
+    func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
+        let checked = try Kring.checkedConfigValue(key, value)
+        var settings: [String: String] = [:]
+        for other in Kring.configKeys {
+            settings[other] = try transaction.wrap { try transaction.setting(other) }
+        }
+        settings[key] = checked
+        try Kring.checkUIDsRevealNoOrganisation(settings, changed: key, raw: value)
+        try transaction.wrap { try transaction.setSetting(key, checked) }
+        logAfterCommit(.info, "setting changed", ["setting.key": "\(key)"])
+        return ConfigEntry(key: key, value: checked)
+    }
+
+    /// `kring config get [KEY]`: one setting, or all of them (unset ones with no value).
+    func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] {
+        if let key, !Kring.configKeys.contains(key) { throw Kring.unknownConfigKey(key) }
+        let keys = key.map { [$0] } ?? Kring.configKeys
+        return try keys.map { (key) throws(KringError) in
+            ConfigEntry(key: key, value: try transaction.wrap { try transaction.setting(key) })
+        }
     }
 }

@@ -17,7 +17,9 @@ extension StoreTransaction {
             if let id = Int64(text) { return try group(id: id) }
             return try group(named: text)
         }
-        guard let found else { throw .notFound(field, reference, "no group has this id or name; see `kring group list`") }
+        guard let found else {
+            throw .notFound(field, reference, "no group has this id or name; see `kring group list`")
+        }
         return found
     }
 

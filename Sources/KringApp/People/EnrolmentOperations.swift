@@ -32,80 +32,40 @@ extension Kring {
     /// `kring participant enrol`: a seat while seats are free, else the end of the waitlist. Keep-apart marks and
     /// double enrolment are refused; capacity holds however many enrol at once (one IMMEDIATE transaction each).
     public func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
-        var generator = SystemRandomNumberGenerator()
-        let view = try write { (transaction) throws(KringError) in
-            try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
-        }
-        logger.info("participant enrolled", metadata: ["group.id": "\(view.groupId)", "enrolment.state": "\(view.state)"])
-        return view
+        try write { (operation) throws(KringError) in try operation.enrol(request) }
     }
 
     public func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
-        try read { (transaction) throws(KringError) in
-            let participants: [Participant]
-            if let reference {
-                let group = try transaction.resolveGroup(reference)
-                let ids = try transaction.wrap {
-                    try transaction.enrolments(groupId: group.id!, states: Enrolment.State.allCases).map(\.participantId)
-                }
-                participants = try ids.map { (id) throws(KringError) in try transaction.resolveParticipant(String(id)) }
-            } else {
-                participants = try transaction.wrap { try transaction.allParticipants() }
-            }
-            return try participants.map { (participant) throws(KringError) in try transaction.view(of: participant) }
-        }
+        try read { (operation) throws(KringError) in try operation.listParticipants(group: reference) }
     }
 
-    /// `kring participant withdraw`: frees the seat (promoting the waitlist's head); with `erase`, removes every trace
-    /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9). Their pending invites,
-    /// the CANCEL this withdrawal queues among them, go too and are counted in `droppedInvites`: a coordinator who
-    /// wants the person to receive the cancellation withdraws, runs `kring invites export`, then erases.
-    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
-    {
-        let change = try write { (transaction) throws(KringError) in
-            try transaction.withdraw(reference, group: groupReference, erase: erase, now: now)
-        }
-        if erase {
-            let store = store
-            try afterCommit { () throws(KringError) in
-                do { try store.checkpointAndTruncateLog() } catch {
-                    throw KringError(
-                        .environment, field: "db", value: store.path,
-                        reason: "the participant was erased but the log could not be truncated; run the command again")
-                }
-            }
-        }
-        logger.info(
-            "participant withdrawn",
-            metadata: [
-                "withdraw.erased": "\(erase)", "promoted.count": "\(change.promoted.count)",
-                "invite.dropped.count": "\(change.droppedInvites)",
-            ])
-        return change
+}
+
+extension KringTransaction {
+    /// `kring participant enrol`: a seat while seats are free, else the end of the waitlist. Keep-apart marks and
+    /// double enrolment are refused; capacity holds however many enrol at once (one IMMEDIATE transaction each).
+    func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
+        var generator = SystemRandomNumberGenerator()
+        let view = try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        logAfterCommit(
+            .info, "participant enrolled", ["group.id": "\(view.groupId)", "enrolment.state": "\(view.state)"])
+        return view
     }
 
-    /// `kring participant keep-apart`: the two will never be enrolled into one group.
-    public func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
-        try write { (transaction) throws(KringError) in
-            let one = try transaction.resolveParticipant(first, field: "participant")
-            let other = try transaction.resolveParticipant(second, field: "participant")
-            guard one.id != other.id else { throw .invalid("participant", second, "is the same participant twice") }
-            let created = try transaction.wrap { try transaction.insertKeepApart(one.id!, other.id!) }
-            let groupsOfOne = try transaction.wrap {
-                Set(try transaction.enrolments(participantId: one.id!).filter(\.state.isActive).map(\.groupId))
+    func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
+        let participants: [Participant]
+        if let reference {
+            let group = try transaction.resolveGroup(reference)
+            let ids = try transaction.wrap {
+                try transaction.enrolments(groupId: group.id!, states: Enrolment.State.allCases).map(\.participantId)
             }
-            let shared = try transaction.wrap {
-                try transaction.enrolments(participantId: other.id!).filter { $0.state.isActive && groupsOfOne.contains($0.groupId) }
-            }
-            let sharedNames = try shared.map { (enrolment) throws(KringError) in
-                try transaction.resolveGroup(String(enrolment.groupId)).internalName
-            }
-            return KeepApartView(
-                participants: [one.pseudonym, other.pseudonym], participantIds: [one.id!, other.id!], created: created,
-                sharedGroups: sharedNames)
+            participants = try ids.map { (id) throws(KringError) in try transaction.resolveParticipant(String(id)) }
+        } else {
+            participants = try transaction.wrap { try transaction.allParticipants() }
         }
+        return try participants.map { (participant) throws(KringError) in try transaction.view(of: participant) }
     }
+
 }
 
 extension StoreTransaction {
@@ -125,14 +85,18 @@ extension StoreTransaction {
         if let existing = request.existingParticipant {
             participant = try resolveParticipant(existing)
             if request.contact != nil {
-                throw .invalid("contact", "", "an existing participant keeps the contact given at their first enrolment")
+                throw .invalid(
+                    "contact", "", "an existing participant keeps the contact given at their first enrolment")
             }
         } else {
             guard let relationText = request.relation else {
-                throw .invalid("relation", "", "a new participant needs --relation (\(Relation.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw .invalid(
+                    "relation", "",
+                    "a new participant needs --relation (\(Relation.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let relation = try Relation.parse(relationText, field: "relation")
-            let language = try request.language.map { (text) throws(KringError) in try Language.parse(text, field: "language") }
+            let language =
+                try request.language.map { (text) throws(KringError) in try Language.parse(text, field: "language") }
                 ?? group.language
             let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
             let pseudonym: String
@@ -203,7 +167,8 @@ extension StoreTransaction {
                 let other = try resolveParticipant(String(otherId))
                 throw .conflict(
                     "participant", participant.pseudonym,
-                    "is marked keep-apart from '\(other.pseudonym)', who is \(enrolment.state.rawValue) in group '\(group.internalName)'")
+                    "is marked keep-apart from '\(other.pseudonym)', who is \(enrolment.state.rawValue) in group '\(group.internalName)'"
+                )
             }
         }
     }
@@ -216,7 +181,8 @@ extension StoreTransaction {
                 try enrolments(groupId: group.id!, states: [.waitlisted])
             )
         }
-        let count = SeatPolicy.promotions(capacity: group.capacity, enrolledCount: enrolled, waitlistCount: waiting.count)
+        let count = SeatPolicy.promotions(
+            capacity: group.capacity, enrolledCount: enrolled, waitlistCount: waiting.count)
         var promoted: [EnrolmentView] = []
         for var enrolment in waiting.prefix(count) {
             enrolment.state = .enrolled
@@ -229,46 +195,4 @@ extension StoreTransaction {
         return promoted
     }
 
-    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, now: Date) throws(KringError)
-        -> EnrolmentChangeView
-    {
-        let participant = try resolveParticipant(reference)
-        let all = try wrap { try enrolments(participantId: participant.id!) }
-        var targets = all.filter(\.state.isActive)
-        if let groupReference {
-            let group = try resolveGroup(groupReference)
-            targets = targets.filter { $0.groupId == group.id }
-            if targets.isEmpty, !erase {
-                throw .conflict("group", groupReference, "'\(participant.pseudonym)' is not enrolled or waiting in this group")
-            }
-        } else if targets.count > 1, !erase {
-            let names = try targets.map { (enrolment) throws(KringError) in
-                try resolveGroup(String(enrolment.groupId)).internalName
-            }
-            throw .invalid(
-                "group", "", "'\(participant.pseudonym)' is in \(targets.count) groups (\(names.joined(separator: ", "))); name one with --group")
-        } else if targets.isEmpty, !erase {
-            throw .conflict("participant", reference, "is not enrolled or waiting in any group")
-        }
-        if erase { targets = all.filter(\.state.isActive) }
-        var changed: [EnrolmentView] = []
-        var promoted: [EnrolmentView] = []
-        for var enrolment in targets {
-            let group = try resolveGroup(String(enrolment.groupId))
-            let wasEnrolled = enrolment.state == .enrolled
-            enrolment.state = .withdrawn
-            enrolment.changedAt = now
-            try wrap { try update(enrolment) }
-            if wasEnrolled { try queueInvites(.cancel, group: group.id!, participantIds: [participant.id!], now: now) }
-            changed.append(try view(of: enrolment, participant: participant, group: group))
-            promoted += try promoteFromWaitlist(group: group, now: now)
-        }
-        var dropped = 0
-        if erase {
-            // The cascade drops their pending invites, the CANCEL just queued too: nothing about them may remain.
-            dropped = try wrap { try countPendingOutbox(participantId: participant.id!) }
-            try wrap { try deleteParticipant(id: participant.id!) }
-        }
-        return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase, droppedInvites: dropped)
-    }
 }

@@ -28,86 +28,22 @@ extension Kring {
     /// `kring series add`: expands the rule in the group's local time and materialises every session; every
     /// participant already enrolled (with an address) gets a REQUEST for it.
     public func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
-        let uidDomain = try read { (transaction) throws(KringError) in try transaction.uidDomain() }
-        return try write { (transaction) throws(KringError) in
-            try transaction.addSeries(request, uidDomain: uidDomain, now: now)
-        }
+        try write { (operation) throws(KringError) in try operation.addSeries(request) }
     }
 
     /// `kring session list`: sessions in start order, optionally of one group and within dates (group-local).
     public func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
-        try read { (transaction) throws(KringError) in
-            let onlyGroup = try reference.map { (reference) throws(KringError) in try transaction.resolveGroup(reference) }
-            let groups = try transaction.wrap { try transaction.allGroups() }
-            let byId = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0) })
-            let zone = onlyGroup.map { transaction.clock(for: $0) }
-                ?? ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
-            let fromInstant = try from.map { (text) throws(KringError) in try Self.startOfDay(text, field: "from", in: zone) }
-            let toDate = try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
-            let toInstant = try toDate.map { (date) throws(KringError) in
-                try Self.startOfDay(date.adding(days: 1).iso, field: "to", in: zone)
-            }
-            if let fromInstant, let toInstant, toInstant <= fromInstant {
-                throw .invalid("to", to!, "is before --from \(from!)")
-            }
-            let sessions = try transaction.wrap {
-                try transaction.sessions(groupId: onlyGroup?.id, from: fromInstant, to: toInstant)
-            }
-            return sessions.compactMap { session in
-                byId[session.groupId].map { transaction.view(of: session, in: $0) }
-            }
-        }
+        try read { (operation) throws(KringError) in try operation.listSessions(group: reference, from: from, to: to) }
     }
 
     /// `kring session move`: a new local start in the group's zone; the change counter goes up.
     public func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
-        try write { (transaction) throws(KringError) in
-            var session = try transaction.resolveSession(reference)
-            let group = try transaction.resolveGroup(String(session.groupId))
-            let clock = transaction.clock(for: group)
-            let local = try LocalDateTime.parse(newStart, field: "to")
-            let instant = try clock.instant(for: local, field: "to")
-            guard session.endsAt > now else {
-                throw .conflict("session", reference, "has already taken place and cannot be moved")
-            }
-            guard instant > now else { throw .invalid("to", newStart, "is in the past") }
-            guard instant != session.startsAt else { throw .invalid("to", newStart, "is the session's current start") }
-            try session.move(to: instant)
-            let sessionId = session.id
-            let clash = try transaction.wrap {
-                try transaction.sessions(groupId: group.id!).first { other in
-                    other.id != sessionId && other.status != .cancelled && other.startsAt < session.endsAt
-                        && session.startsAt < other.endsAt
-                }
-            }
-            if let clash {
-                throw .conflict(
-                    "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
-            }
-            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-            try transaction.wrap { try transaction.update(session) }
-            try transaction.queueInvites(.request, group: group.id!, seriesId: session.seriesId, now: now)
-            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
-            return transaction.view(of: session, in: group)
-        }
+        try write { (operation) throws(KringError) in try operation.moveSession(reference, to: newStart) }
     }
 
     /// `kring session cancel`: the session stays listed as cancelled, so calendars can withdraw it.
     public func cancelSession(_ reference: String) throws(KringError) -> SessionView {
-        try write { (transaction) throws(KringError) in
-            var session = try transaction.resolveSession(reference)
-            let group = try transaction.resolveGroup(String(session.groupId))
-            guard session.endsAt > now else {
-                throw .conflict("session", reference, "has already taken place and cannot be cancelled")
-            }
-            try session.cancel()
-            let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-            try transaction.wrap { try transaction.update(session) }
-            try transaction.queueInvites(
-                .cancel, group: group.id!, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
-            try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
-            return transaction.view(of: session, in: group)
-        }
+        try write { (operation) throws(KringError) in try operation.cancelSession(reference) }
     }
 
     static func startOfDay(_ text: String, field: String, in clock: ZonedClock) throws(KringError) -> Date {
@@ -122,6 +58,88 @@ extension Kring {
     }
 }
 
+extension KringTransaction {
+    /// `kring series add`: expands the rule in the group's local time and materialises every session; every
+    /// participant already enrolled (with an address) gets a REQUEST for it.
+    func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
+        let uidDomain = try transaction.uidDomain()
+        return try transaction.addSeries(request, uidDomain: uidDomain, now: now)
+    }
+
+    /// `kring session list`: sessions in start order, optionally of one group and within dates (group-local).
+    func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
+        let onlyGroup = try reference.map { (reference) throws(KringError) in try transaction.resolveGroup(reference) }
+        let groups = try transaction.wrap { try transaction.allGroups() }
+        let byId = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0) })
+        let zone =
+            onlyGroup.map { transaction.clock(for: $0) }
+            ?? ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
+        let fromInstant = try from.map { (text) throws(KringError) in
+            try Kring.startOfDay(text, field: "from", in: zone)
+        }
+        let toDate = try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
+        let toInstant = try toDate.map { (date) throws(KringError) in
+            try Kring.startOfDay(date.adding(days: 1).iso, field: "to", in: zone)
+        }
+        if let fromInstant, let toInstant, toInstant <= fromInstant {
+            throw .invalid("to", to!, "is before --from \(from!)")
+        }
+        let sessions = try transaction.wrap {
+            try transaction.sessions(groupId: onlyGroup?.id, from: fromInstant, to: toInstant)
+        }
+        return sessions.compactMap { session in
+            byId[session.groupId].map { transaction.view(of: session, in: $0) }
+        }
+    }
+
+    /// `kring session move`: a new local start in the group's zone; the change counter goes up.
+    func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
+        var session = try transaction.resolveSession(reference)
+        let group = try transaction.resolveGroup(String(session.groupId))
+        let clock = transaction.clock(for: group)
+        let local = try LocalDateTime.parse(newStart, field: "to")
+        let instant = try clock.instant(for: local, field: "to")
+        guard session.endsAt > now else {
+            throw .conflict("session", reference, "has already taken place and cannot be moved")
+        }
+        guard instant > now else { throw .invalid("to", newStart, "is in the past") }
+        guard instant != session.startsAt else { throw .invalid("to", newStart, "is the session's current start") }
+        try session.move(to: instant)
+        let sessionId = session.id
+        let clash = try transaction.wrap {
+            try transaction.sessions(groupId: group.id!).first { other in
+                other.id != sessionId && other.status != .cancelled && other.startsAt < session.endsAt
+                    && session.startsAt < other.endsAt
+            }
+        }
+        if let clash {
+            throw .conflict(
+                "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
+        }
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
+        try transaction.wrap { try transaction.update(session) }
+        try transaction.queueInvites(.request, group: group.id!, seriesId: session.seriesId, now: now)
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+        return transaction.view(of: session, in: group)
+    }
+
+    /// `kring session cancel`: the session stays listed as cancelled, so calendars can withdraw it.
+    func cancelSession(_ reference: String) throws(KringError) -> SessionView {
+        var session = try transaction.resolveSession(reference)
+        let group = try transaction.resolveGroup(String(session.groupId))
+        guard session.endsAt > now else {
+            throw .conflict("session", reference, "has already taken place and cannot be cancelled")
+        }
+        try session.cancel()
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
+        try transaction.wrap { try transaction.update(session) }
+        try transaction.queueInvites(
+            .cancel, group: group.id!, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+        return transaction.view(of: session, in: group)
+    }
+}
+
 extension StoreTransaction {
     func uidDomain() throws(KringError) -> String {
         try wrap { try setting("uid-domain") } ?? "kring.invalid"
@@ -129,7 +147,9 @@ extension StoreTransaction {
 
     func addSeries(_ request: SeriesRequest, uidDomain: String, now: Date) throws(KringError) -> SeriesView {
         let group = try resolveGroup(request.group)
-        guard group.state != .closed else { throw .conflict("group", request.group, "is closed; it gets no new sessions") }
+        guard group.state != .closed else {
+            throw .conflict("group", request.group, "is closed; it gets no new sessions")
+        }
         let clock = clock(for: group)
         let start = try LocalDateTime.parse(request.start, field: "start")
         let duration = try TextRules.checked(request.durationMinutes, field: "duration", in: Series.durationRange)

@@ -29,49 +29,47 @@ extension Kring {
     /// `kring calendar export --participant P`: the series of every group the participant belongs to
     /// (enrolled, waiting or completed; a withdrawal ends it, as for the service's access rules).
     public func participantFeed(participant reference: String) throws(KringError) -> String {
-        let id = try read { (transaction) throws(KringError) in try transaction.resolveParticipant(reference).id! }
-        return try participantFeed(participantId: id)
+        try renderFeed(
+            try read { (operation) throws(KringError) in
+                try operation.participantCalendar(
+                    participantId: try operation.transaction.resolveParticipant(reference).id!)
+            })
     }
 
     /// `kring calendar export --facilitator F`: only the sessions they are assigned to; every other occurrence of
     /// those series is an EXDATE, and a series where they have no session left is absent.
     public func facilitatorFeed(facilitator reference: String) throws(KringError) -> String {
-        let id = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference).id! }
-        return try facilitatorFeed(facilitatorId: id)
+        try renderFeed(
+            try read { (operation) throws(KringError) in
+                try operation.transaction.facilitatorCalendarSeries(
+                    facilitatorId: try operation.transaction.resolveFacilitator(reference).id!)
+            })
     }
 
     /// `kring calendar export --group G`: the coordinator's view of one group.
     public func groupFeed(group reference: String) throws(KringError) -> String {
-        let series = try read { (transaction) throws(KringError) in
-            let group = try transaction.resolveGroup(reference)
-            return try transaction.calendarSeries(ofGroups: [group.id!])
-        }
-        return try renderFeed(series)
+        try renderFeed(
+            try read { (operation) throws(KringError) in
+                try operation.transaction.calendarSeries(ofGroups: [
+                    try operation.transaction.resolveGroup(reference).id!
+                ])
+            })
     }
 
     public func participantFeed(participantId: Int64) throws(KringError) -> String {
-        let series = try read { (transaction) throws(KringError) in
-            let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
-            let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
-            var feed = try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
-            // Written in the participant's own language, as their invites are: one UID reads the same in both.
-            if let participant = try transaction.wrap({ try transaction.participant(id: participantId) }),
-                let language = CalendarLanguage(rawValue: participant.language.rawValue)
-            {
-                feed.language = language
-            }
-            return feed
-        }
-        return try renderFeed(series)
+        try renderFeed(
+            try read { (operation) throws(KringError) in try operation.participantCalendar(participantId: participantId)
+            })
     }
 
     public func facilitatorFeed(facilitatorId: Int64) throws(KringError) -> String {
-        let series = try read { (transaction) throws(KringError) in
-            try transaction.facilitatorCalendarSeries(facilitatorId: facilitatorId)
-        }
-        return try renderFeed(series)
+        try renderFeed(
+            try read { (operation) throws(KringError) in
+                try operation.transaction.facilitatorCalendarSeries(facilitatorId: facilitatorId)
+            })
     }
 
+    /// Writes a feed through libical once the snapshot it was read from is closed, so no transaction waits on it.
     /// DTSTAMP is the start of the current UTC day, so the body (and the service's ETag) stays the same while
     /// nothing changes, and clients still see a fresh stamp every day.
     func renderFeed(_ feed: (series: [CalendarSeries], language: CalendarLanguage)) throws(KringError) -> String {
@@ -83,6 +81,24 @@ extension Kring {
             logger.error("feed export failed", metadata: ["error.type": "\(type(of: error))"])
             throw KringError(.environment, field: "calendar", value: "", reason: error.message)
         }
+    }
+}
+
+extension KringTransaction {
+    /// The series of every group the participant belongs to (a withdrawal ends it), in their own language, as
+    /// their invites are: one UID reads the same in both.
+    func participantCalendar(participantId: Int64) throws(KringError) -> (
+        series: [CalendarSeries], language: CalendarLanguage
+    ) {
+        let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
+        let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
+        var feed = try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
+        if let participant = try transaction.wrap({ try transaction.participant(id: participantId) }),
+            let language = CalendarLanguage(rawValue: participant.language.rawValue)
+        {
+            feed.language = language
+        }
+        return feed
     }
 }
 

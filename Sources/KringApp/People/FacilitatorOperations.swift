@@ -29,16 +29,22 @@ public struct FacilitatorRequest: Sendable, Codable {
 extension Kring {
     /// `kring facilitator add`: audiences default to all of them.
     public func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
-        let (sealer, keyFile, now) = (self.sealer, self.keyFile, self.now)
-        return try write { (transaction) throws(KringError) in
-            try transaction.addFacilitator(request, sealer: sealer, keyFile: keyFile, now: now)
-        }
+        try write { (operation) throws(KringError) in try operation.addFacilitator(request) }
     }
 
     public func listFacilitators() throws(KringError) -> [FacilitatorView] {
-        try read { (transaction) throws(KringError) in
-            try transaction.wrap { try transaction.allFacilitators() }.map(transaction.view(of:))
-        }
+        try read { (operation) throws(KringError) in try operation.listFacilitators() }
+    }
+}
+
+extension KringTransaction {
+    /// `kring facilitator add`: audiences default to all of them.
+    func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
+        try transaction.addFacilitator(request, sealer: sealer, keyFile: keyFile, now: now)
+    }
+
+    func listFacilitators() throws(KringError) -> [FacilitatorView] {
+        try transaction.wrap { try transaction.allFacilitators() }.map(transaction.view(of:))
     }
 }
 

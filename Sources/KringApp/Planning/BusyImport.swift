@@ -1,4 +1,5 @@
 import Foundation
+import KringBusyParsing
 import KringCalendar
 import KringDomain
 import KringStorage
@@ -29,14 +30,19 @@ extension Kring {
     ) throws(KringError) -> BusyImportView {
         let zone = TimeZone(identifier: SupportGroup.defaultTimeZone)!
         let clock = ZonedClock(timeZone: zone)
-        let firstDay = try from.map { (text) throws(KringError) in try LocalDate.parse(text, field: "from") }
+        let firstDay =
+            try from.map { (text) throws(KringError) in try LocalDate.parse(text, field: "from") }
             ?? clock.local(now).date
-        let lastDay = try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
+        let lastDay =
+            try to.map { (text) throws(KringError) in try LocalDate.parse(text, field: "to") }
             ?? (firstDay.adding(months: 12) ?? firstDay.adding(days: 365)).adding(days: -1)
         guard lastDay >= firstDay else { throw .invalid("to", lastDay.iso, "is before --from \(firstDay.iso)") }
         let start = try Self.startOfDay(firstDay.iso, field: "from", in: clock)
         let end = try Self.startOfDay(lastDay.adding(days: 1).iso, field: "to", in: clock)
-        let facilitator = try read { (transaction) throws(KringError) in try transaction.resolveFacilitator(reference) }
+        let facilitator = try read { (operation) throws(KringError) in
+            try operation.transaction.resolveFacilitator(reference)
+        }
+        // Parsed between two transactions: the child process may take seconds and must hold no lock.
         let intervals: [DateInterval]
         do {
             intervals = try busyCalendarParser.busyIntervals(
@@ -46,14 +52,15 @@ extension Kring {
             throw .invalid("ics", source, error.reason)
         }
         let facilitatorId = facilitator.id!
-        try write { (transaction) throws(KringError) in
-            try transaction.wrap {
-                try transaction.replaceBusyTimes(
+        try write { (operation) throws(KringError) in
+            try operation.transaction.wrap {
+                try operation.transaction.replaceBusyTimes(
                     facilitatorId: facilitatorId,
                     intervals.map { StoredBusyTime(facilitatorId: facilitatorId, startsAt: $0.start, endsAt: $0.end) })
             }
+            operation.logAfterCommit(
+                .info, "busy times imported", ["facilitator.id": "\(facilitatorId)", "count": "\(intervals.count)"])
         }
-        logger.info("busy times imported", metadata: ["facilitator.id": "\(facilitatorId)", "count": "\(intervals.count)"])
         return BusyImportView(
             facilitatorId: facilitatorId, facilitator: facilitator.displayName, intervals: intervals.count,
             from: firstDay.iso, to: lastDay.iso)

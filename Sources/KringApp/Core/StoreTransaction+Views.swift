@@ -5,7 +5,8 @@ import KringStorage
 /// Turns stored objects into the views the CLI and the service print.
 extension StoreTransaction {
     func clock(for group: SupportGroup) -> ZonedClock {
-        ZonedClock(timeZone: TimeZone(identifier: group.timeZone) ?? TimeZone(identifier: SupportGroup.defaultTimeZone)!)
+        ZonedClock(
+            timeZone: TimeZone(identifier: group.timeZone) ?? TimeZone(identifier: SupportGroup.defaultTimeZone)!)
     }
 
     func view(of session: Session, in group: SupportGroup) -> SessionView {
@@ -31,10 +32,13 @@ extension StoreTransaction {
             audience: group.audience, language: group.language, capacity: group.capacity,
             minimum: group.minimumToStart, facilitatorsPerSession: group.facilitatorsPerSession, venue: group.venue,
             online: group.onlineURL, timezone: group.timeZone, state: group.state, enrolled: enrolled,
-            waitlisted: waitlisted, sessions: sessions.count, nextSession: next.map { clock(for: group).iso8601($0.startsAt) })
+            waitlisted: waitlisted, sessions: sessions.count,
+            nextSession: next.map { clock(for: group).iso8601($0.startsAt) })
     }
 
-    func view(of enrolment: Enrolment, participant: Participant, group: SupportGroup) throws(KringError) -> EnrolmentView {
+    func view(of enrolment: Enrolment, participant: Participant, group: SupportGroup) throws(KringError)
+        -> EnrolmentView
+    {
         var position: Int?
         if enrolment.state == .waitlisted {
             let waiting = try wrap { try enrolments(groupId: group.id!, states: [.waitlisted]) }

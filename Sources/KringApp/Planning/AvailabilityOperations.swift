@@ -123,26 +123,8 @@ extension Kring {
     public func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        try write { (transaction) throws(KringError) in
-            let facilitator = try transaction.resolveFacilitator(reference)
-            if anyTime && !weekly.isEmpty {
-                throw .invalid("any-time", "true", "give either --weekly windows or --any-time, not both")
-            }
-            if anyTime || !weekly.isEmpty {
-                var windows: [StoredWindow] = []
-                for text in weekly {
-                    let window = try WindowText.parse(text)
-                    if let other = windows.first(where: {
-                        $0.weekday == window.weekday && $0.startMinute < window.endMinute
-                            && window.startMinute < $0.endMinute
-                    }) {
-                        throw .invalid("weekly", text, "overlaps the window '\(WindowText.format(other))'")
-                    }
-                    windows.append(window)
-                }
-                try transaction.wrap { try transaction.replaceWindows(facilitatorId: facilitator.id!, windows) }
-            }
-            return try transaction.planningView(of: facilitator)
+        try write { (operation) throws(KringError) in
+            try operation.setAvailability(facilitator: reference, weekly: weekly, anyTime: anyTime)
         }
     }
 
@@ -150,35 +132,8 @@ extension Kring {
     public func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        try write { (transaction) throws(KringError) in
-            let facilitator = try transaction.resolveFacilitator(reference)
-            let first = try LocalDate.parse(from, field: "from")
-            let last = try LocalDate.parse(to, field: "to")
-            guard last >= first else { throw .invalid("to", to, "is before --from \(from)") }
-            guard last.dayNumber - first.dayNumber < 366 else {
-                throw .invalid("to", to, "a blockout lasts at most a year; add another one for longer")
-            }
-            if remove {
-                let removed = try transaction.wrap {
-                    try transaction.deleteBlockout(facilitatorId: facilitator.id!, firstDay: first, lastDay: last)
-                }
-                guard removed else {
-                    throw .notFound("from", from, "no blockout from \(first.iso) to \(last.iso) for this facilitator")
-                }
-            } else {
-                let limits = try transaction.limits(of: facilitator)
-                let clock = try ZonedClock(identifier: limits.timeZone, field: "timezone")
-                let blockout = StoredBlockout(
-                    facilitatorId: facilitator.id!, firstDay: first, lastDay: last,
-                    startsAt: try Self.startOfDay(first.iso, field: "from", in: clock),
-                    endsAt: try Self.startOfDay(last.adding(days: 1).iso, field: "to", in: clock))
-                let added = try transaction.wrap { try transaction.insertBlockout(blockout) }
-                guard added else {
-                    throw .conflict(
-                        "from", from, "this facilitator already has a blockout from \(first.iso) to \(last.iso)")
-                }
-            }
-            return try transaction.planningView(of: facilitator)
+        try write { (operation) throws(KringError) in
+            try operation.blockout(facilitator: reference, from: from, to: to, remove: remove)
         }
     }
 
@@ -186,25 +141,8 @@ extension Kring {
     public func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
         throws(KringError) -> FacilitatorPlanningView
     {
-        try write { (transaction) throws(KringError) in
-            let facilitator = try transaction.resolveFacilitator(reference)
-            switch (group, participant) {
-            case (let group?, nil):
-                let found = try transaction.resolveGroup(group)
-                _ = try transaction.wrap {
-                    try transaction.setGroupExclusion(
-                        facilitatorId: facilitator.id!, groupId: found.id!, excluded: !remove)
-                }
-            case (nil, let participant?):
-                let found = try transaction.resolveParticipant(participant)
-                _ = try transaction.wrap {
-                    try transaction.setParticipantExclusion(
-                        facilitatorId: facilitator.id!, participantId: found.id!, excluded: !remove)
-                }
-            default:
-                throw .invalid("group", group ?? "", "name either --group or --participant, exactly one")
-            }
-            return try transaction.planningView(of: facilitator)
+        try write { (operation) throws(KringError) in
+            try operation.exclude(facilitator: reference, group: group, participant: participant, remove: remove)
         }
     }
 
@@ -214,58 +152,7 @@ extension Kring {
     public func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
         throws(KringError) -> FacilitatorPlanningView
     {
-        let (sealer, keyFile, now) = (self.sealer, self.keyFile, self.now)
-        let contact = try changes.contactChange()
-        let view = try write { (transaction) throws(KringError) in
-            var facilitator = try transaction.resolveFacilitator(reference)
-            if let contact {
-                facilitator = try transaction.changeContact(
-                    of: facilitator, to: contact, sealer: sealer, keyFile: keyFile, now: now)
-            }
-            var limits = try transaction.limits(of: facilitator)
-            var maxPerMonth = facilitator.maxPerMonth
-            if let text = changes.maxPerWeek {
-                limits.maxPerWeek = try Self.optionalCount(text, field: "max-per-week", in: 1...7)
-            }
-            if let text = changes.maxPerMonth {
-                maxPerMonth = try Self.optionalCount(text, field: "max-per-month", in: 1...31)
-            }
-            if let zone = changes.timezone {
-                limits.timeZone = try ZonedClock(identifier: zone, field: "timezone").timeZone.identifier
-            }
-            if let text = changes.preferredWeekdays {
-                var days: [Int] = []
-                if text.lowercased() != "none" {
-                    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                        let day: Int
-                        do throws(KringError) {
-                            day = try WindowText.weekday(String(part), field: "prefer-days")
-                        } catch {
-                            throw .invalid("prefer-days", text, error.reason)
-                        }
-                        if !days.contains(day) { days.append(day) }
-                    }
-                }
-                limits.preferredWeekdays = days.sorted()
-            }
-            try transaction.wrap {
-                try transaction.setPlanningLimits(facilitatorId: facilitator.id!, limits, maxPerMonth: maxPerMonth)
-            }
-            if let text = changes.preferredGroups {
-                var ids: [Int64] = []
-                if text.lowercased() != "none" {
-                    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                        ids.append(try transaction.resolveGroup(String(part), field: "prefer-groups").id!)
-                    }
-                }
-                try transaction.wrap { try transaction.replacePreferredGroups(facilitatorId: facilitator.id!, ids) }
-            }
-            let updated = try transaction.resolveFacilitator(String(facilitator.id!))
-            return try transaction.planningView(of: updated)
-        }
-        // A cleared address must not linger in the write-ahead log (privacy rule 9).
-        if contact == .clear { try storage { try store.checkpointAndTruncateLog() } }
-        return view
+        try write { (operation) throws(KringError) in try operation.updatePlanning(facilitator: reference, changes) }
     }
 
     /// A whole number in range, or nil for "none" (no limit).
@@ -277,6 +164,149 @@ extension Kring {
                 field, text, "must be a whole number from \(range.lowerBound) to \(range.upperBound), or none")
         }
         return try TextRules.checked(number, field: field, in: range)
+    }
+}
+
+extension KringTransaction {
+    /// `kring facilitator availability F --weekly 'tu 18:00-22:00' …`: replaces the weekly windows; `anyTime`
+    /// removes them all (available at any time). Without either it only shows the facilitator's planning profile.
+    func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        let facilitator = try transaction.resolveFacilitator(reference)
+        if anyTime && !weekly.isEmpty {
+            throw .invalid("any-time", "true", "give either --weekly windows or --any-time, not both")
+        }
+        if anyTime || !weekly.isEmpty {
+            var windows: [StoredWindow] = []
+            for text in weekly {
+                let window = try WindowText.parse(text)
+                if let other = windows.first(where: {
+                    $0.weekday == window.weekday && $0.startMinute < window.endMinute
+                        && window.startMinute < $0.endMinute
+                }) {
+                    throw .invalid("weekly", text, "overlaps the window '\(WindowText.format(other))'")
+                }
+                windows.append(window)
+            }
+            try transaction.wrap { try transaction.replaceWindows(facilitatorId: facilitator.id!, windows) }
+        }
+        return try transaction.planningView(of: facilitator)
+    }
+
+    /// `kring facilitator blockout F --from D --to D [--remove]`: whole days in the facilitator's zone, inclusive.
+    func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
+        -> FacilitatorPlanningView
+    {
+        let facilitator = try transaction.resolveFacilitator(reference)
+        let first = try LocalDate.parse(from, field: "from")
+        let last = try LocalDate.parse(to, field: "to")
+        guard last >= first else { throw .invalid("to", to, "is before --from \(from)") }
+        guard last.dayNumber - first.dayNumber < 366 else {
+            throw .invalid("to", to, "a blockout lasts at most a year; add another one for longer")
+        }
+        if remove {
+            let removed = try transaction.wrap {
+                try transaction.deleteBlockout(facilitatorId: facilitator.id!, firstDay: first, lastDay: last)
+            }
+            guard removed else {
+                throw .notFound("from", from, "no blockout from \(first.iso) to \(last.iso) for this facilitator")
+            }
+        } else {
+            let limits = try transaction.limits(of: facilitator)
+            let clock = try ZonedClock(identifier: limits.timeZone, field: "timezone")
+            let blockout = StoredBlockout(
+                facilitatorId: facilitator.id!, firstDay: first, lastDay: last,
+                startsAt: try Kring.startOfDay(first.iso, field: "from", in: clock),
+                endsAt: try Kring.startOfDay(last.adding(days: 1).iso, field: "to", in: clock))
+            let added = try transaction.wrap { try transaction.insertBlockout(blockout) }
+            guard added else {
+                throw .conflict(
+                    "from", from, "this facilitator already has a blockout from \(first.iso) to \(last.iso)")
+            }
+        }
+        return try transaction.planningView(of: facilitator)
+    }
+
+    /// `kring facilitator exclude F --group G | --participant P [--remove]`: a conflict of interest, never broken.
+    func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        let facilitator = try transaction.resolveFacilitator(reference)
+        switch (group, participant) {
+        case (let group?, nil):
+            let found = try transaction.resolveGroup(group)
+            _ = try transaction.wrap {
+                try transaction.setGroupExclusion(
+                    facilitatorId: facilitator.id!, groupId: found.id!, excluded: !remove)
+            }
+        case (nil, let participant?):
+            let found = try transaction.resolveParticipant(participant)
+            _ = try transaction.wrap {
+                try transaction.setParticipantExclusion(
+                    facilitatorId: facilitator.id!, participantId: found.id!, excluded: !remove)
+            }
+        default:
+            throw .invalid("group", group ?? "", "name either --group or --participant, exactly one")
+        }
+        return try transaction.planningView(of: facilitator)
+    }
+
+    /// `kring facilitator update F --max-per-week N --max-per-month N --timezone Z --prefer-days tu,we
+    /// --prefer-groups G,… --contact A|--clear-contact`: planning limits, soft preferences and the invite address,
+    /// all in one transaction.
+    func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
+        throws(KringError) -> FacilitatorPlanningView
+    {
+        let contact = try changes.contactChange()
+        var facilitator = try transaction.resolveFacilitator(reference)
+        if let contact {
+            facilitator = try transaction.changeContact(
+                of: facilitator, to: contact, sealer: sealer, keyFile: keyFile, now: now)
+        }
+        var limits = try transaction.limits(of: facilitator)
+        var maxPerMonth = facilitator.maxPerMonth
+        if let text = changes.maxPerWeek {
+            limits.maxPerWeek = try Kring.optionalCount(text, field: "max-per-week", in: 1...7)
+        }
+        if let text = changes.maxPerMonth {
+            maxPerMonth = try Kring.optionalCount(text, field: "max-per-month", in: 1...31)
+        }
+        if let zone = changes.timezone {
+            limits.timeZone = try ZonedClock(identifier: zone, field: "timezone").timeZone.identifier
+        }
+        if let text = changes.preferredWeekdays {
+            var days: [Int] = []
+            if text.lowercased() != "none" {
+                for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    let day: Int
+                    do throws(KringError) {
+                        day = try WindowText.weekday(String(part), field: "prefer-days")
+                    } catch {
+                        throw .invalid("prefer-days", text, error.reason)
+                    }
+                    if !days.contains(day) { days.append(day) }
+                }
+            }
+            limits.preferredWeekdays = days.sorted()
+        }
+        try transaction.wrap {
+            try transaction.setPlanningLimits(facilitatorId: facilitator.id!, limits, maxPerMonth: maxPerMonth)
+        }
+        if let text = changes.preferredGroups {
+            var ids: [Int64] = []
+            if text.lowercased() != "none" {
+                for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    ids.append(try transaction.resolveGroup(String(part), field: "prefer-groups").id!)
+                }
+            }
+            try transaction.wrap { try transaction.replacePreferredGroups(facilitatorId: facilitator.id!, ids) }
+        }
+        let updated = try transaction.resolveFacilitator(String(facilitator.id!))
+        let view = try transaction.planningView(of: updated)
+        // A cleared address must not linger in the write-ahead log (privacy rule 9).
+        if contact == .clear { truncateLogAfterCommit() }
+        return view
     }
 }
 

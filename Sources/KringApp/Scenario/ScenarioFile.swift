@@ -108,20 +108,6 @@ public struct Scenario: Decodable, Sendable {
     }
 }
 
-extension Kring {
-    /// `kring import FILE`: everything in the file, in one transaction, or nothing.
-    public func importScenario(_ scenario: Scenario) throws(KringError) -> ImportView {
-        let uidDomain = try read { (transaction) throws(KringError) in try transaction.uidDomain() }
-        var generator = SystemRandomNumberGenerator()
-        let view = try write { (transaction) throws(KringError) in
-            try transaction.importScenario(
-                scenario, uidDomain: uidDomain, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
-        }
-        logger.info("scenario imported", metadata: ["groups.count": "\(view.groups.count)", "sessions.count": "\(view.sessions)"])
-        return view
-    }
-}
-
 extension StoreTransaction {
     func importScenario(
         _ scenario: Scenario, uidDomain: String, sealer: ContactSealer?, keyFile: KeyFile, now: Date,
@@ -182,7 +168,8 @@ extension StoreTransaction {
             for (markIndex, mark) in (entry.attendance ?? []).enumerated() {
                 let markPath = "\(path).attendance[\(markIndex)]"
                 guard groupSessions.indices.contains(mark.session - 1) else {
-                    throw KringError.invalid("\(markPath).session", String(mark.session), "the group has no such session")
+                    throw KringError.invalid(
+                        "\(markPath).session", String(mark.session), "the group has no such session")
                 }
                 let session = groupSessions[mark.session - 1]
                 _ = try at(markPath) { () throws(KringError) in
@@ -193,7 +180,8 @@ extension StoreTransaction {
                     }
                     try wrap {
                         try upsert(
-                            Attendance(sessionId: session.id!, participantId: participant.id!, status: status, markedAt: now))
+                            Attendance(
+                                sessionId: session.id!, participantId: participant.id!, status: status, markedAt: now))
                         if status != .excused, session.status == .scheduled {
                             var held = session
                             held.status = .held
@@ -205,7 +193,9 @@ extension StoreTransaction {
         }
         for (index, pair) in (scenario.keepApart ?? []).enumerated() {
             try at("keep_apart[\(index)]") { () throws(KringError) in
-                guard pair.count == 2 else { throw .invalid("pair", pair.joined(separator: ","), "name exactly two participants") }
+                guard pair.count == 2 else {
+                    throw .invalid("pair", pair.joined(separator: ","), "name exactly two participants")
+                }
                 let one = try resolveParticipant(pair[0])
                 let other = try resolveParticipant(pair[1])
                 _ = try wrap { try insertKeepApart(one.id!, other.id!) }

@@ -1,4 +1,5 @@
 import Foundation
+import KringBusyParsing
 import KringDomain
 import KringSecrets
 import KringStorage
@@ -12,7 +13,6 @@ public final class Kring: Sendable {
     let clock: @Sendable () -> Date
     let busyCalendarParser: any BusyCalendarParser
     let logger: Logger
-    let transactionCounter = TransactionCounter()
 
     init(
         store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date,
@@ -72,47 +72,36 @@ public final class Kring: Sendable {
             keyFile: configuration.keyFile.path, keyCreated: !keyExisted, migrations: migrations)
     }
 
-    /// Runs one operation in one write transaction, turning storage failures into a clear environment error.
-    /// Called while a write transaction of this `Kring` is open on this thread, it joins that one (in a
-    /// savepoint, so a failure undoes only its own part) instead of opening another.
-    func write<T>(_ body: (StoreTransaction) throws(KringError) -> T) throws(KringError) -> T {
-        if let ambient = joinableAmbient() {
-            guard ambient.writable else {
-                logger.error("write inside a read transaction")
-                throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
-            }
-            return try storing {
-                try ambient.transaction.savepoint { transaction in
-                    do { return try body(transaction) } catch { throw error }
+    /// Runs one operation in one write transaction (`BEGIN IMMEDIATE`), then, once it has committed, the work it
+    /// asked for (`runAfterCommit`). A `KringError` rolls everything back; a storage failure becomes a clear
+    /// environment error.
+    func write<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
+        let context = makeContext()
+        let result: T
+        do {
+            result = try store.write { transaction in
+                do { return try body(KringTransaction(transaction: transaction, context: context)) } catch {
+                    throw error
                 }
             }
+        } catch let error as KringError {
+            throw error
+        } catch {
+            logger.error("write failed", metadata: ["error.type": "\(type(of: error))"])
+            throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
         }
-        transactionCounter.increment()
-        var opened: AmbientTransaction?
-        let result = try storing {
-            try store.write { transaction in
-                let ambient = AmbientTransaction(transaction: transaction, store: store, writable: true)
-                opened = ambient
-                return try AmbientTransaction.$current.withValue(ambient) {
-                    do { return try body(transaction) } catch { throw error }
-                }
-            }
-        }
-        for work in opened?.afterCommit ?? [] { try work() }
+        try runAfterCommit(context)
         return result
     }
 
-    /// Runs one operation on a consistent snapshot; inside an open transaction of this `Kring` it reads that one.
-    func read<T>(_ body: (StoreTransaction) throws(KringError) -> T) throws(KringError) -> T {
-        if let ambient = joinableAmbient() {
-            do { return try body(ambient.transaction) } catch { throw error }
-        }
-        transactionCounter.increment()
+    /// Runs one operation on a consistent snapshot.
+    func read<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
+        let context = makeContext()
+        let result: T
         do {
-            return try store.read { transaction in
-                let ambient = AmbientTransaction(transaction: transaction, store: store, writable: false)
-                return try AmbientTransaction.$current.withValue(ambient) {
-                    do { return try body(transaction) } catch { throw error }
+            result = try store.read { transaction in
+                do { return try body(KringTransaction(transaction: transaction, context: context)) } catch {
+                    throw error
                 }
             }
         } catch let error as KringError {
@@ -121,34 +110,32 @@ public final class Kring: Sendable {
             logger.error("read failed", metadata: ["error.type": "\(type(of: error))"])
             throw KringError(.environment, field: "db", value: store.path, reason: "the database could not be read")
         }
+        try runAfterCommit(context)
+        return result
     }
 
-    /// Runs `work` once the outermost transaction has committed, or now when none is open: a WAL checkpoint
+    private func makeContext() -> OperationContext {
+        OperationContext(
+            now: clock(), sealer: sealer, keyFile: keyFile, logger: logger, busyCalendarParser: busyCalendarParser)
+    }
+
+    /// The one place that runs work after a commit, and so the one place that checkpoints the log: a checkpoint
     /// cannot run inside a transaction, and must not run before the erasure it makes final is stored.
-    func afterCommit(_ work: @escaping () throws(KringError) -> Void) throws(KringError) {
-        if let ambient = joinableAmbient() { ambient.deferUntilCommitted(work) } else { try work() }
-    }
-
-    /// How many transactions this `Kring` has opened; joined ones do not count. For tests.
-    public var transactionsOpened: Int { transactionCounter.value }
-
-    private func joinableAmbient() -> AmbientTransaction? {
-        guard let ambient = AmbientTransaction.current, ambient.store == ObjectIdentifier(store) else { return nil }
-        return ambient
-    }
-
-    private func storing<T>(_ body: () throws -> T) throws(KringError) -> T {
-        do { return try body() } catch let error as KringError { throw error } catch {
-            logger.error("write failed", metadata: ["error.type": "\(type(of: error))"])
-            throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
+    private func runAfterCommit(_ context: OperationContext) throws(KringError) {
+        var truncationFailure: String?
+        for work in context.afterCommit {
+            switch work {
+            case .truncateLog(let failure):
+                do { try store.checkpointAndTruncateLog() } catch {
+                    logger.error("log truncation failed", metadata: ["error.type": "\(type(of: error))"])
+                    truncationFailure = failure
+                }
+            case .log(let level, let message, let metadata):
+                logger.log(level: level, message, metadata: metadata)
+            }
         }
-    }
-
-    /// Wraps a storage call so its untyped errors become a clear, generic environment error.
-    func storage<T>(_ body: () throws -> T) throws(KringError) -> T {
-        do { return try body() } catch let error as KringError { throw error } catch {
-            logger.error("storage failed", metadata: ["error.type": "\(type(of: error))"])
-            throw KringError(.environment, field: "db", value: store.path, reason: "the database refused the change")
+        if let truncationFailure {
+            throw KringError(.environment, field: "db", value: store.path, reason: truncationFailure)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KringBusyParsing
 import KringDomain
 import KringSecrets
 
@@ -33,7 +34,8 @@ public struct KringConfiguration: Sendable {
         } else if let fromEnvironment = environment["KRING_DB"], !fromEnvironment.isEmpty {
             path = fromEnvironment
         } else {
-            let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            let dataHome =
+                environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
             path = dataHome + "/kring/kring.sqlite"
         }

@@ -70,17 +70,21 @@ extension Kring {
     /// `kring import FILE` with planning data: the scenario and then each facilitator's availability, all in one
     /// transaction, so a bad window refuses the whole file.
     public func importScenario(_ scenario: Scenario, planning: ScenarioPlanning) throws(KringError) -> ImportView {
-        let uidDomain = try read { (transaction) throws(KringError) in try transaction.uidDomain() }
+        try write { (operation) throws(KringError) in try operation.importScenario(scenario, planning: planning) }
+    }
+}
+
+extension KringTransaction {
+    /// `kring import FILE` with planning data: the scenario and then each facilitator's availability, all in one
+    /// transaction, so a bad window refuses the whole file.
+    func importScenario(_ scenario: Scenario, planning: ScenarioPlanning) throws(KringError) -> ImportView {
+        let uidDomain = try transaction.uidDomain()
         var generator = SystemRandomNumberGenerator()
-        let view = try write { (transaction) throws(KringError) in
-            let view = try transaction.importScenario(
-                scenario, uidDomain: uidDomain, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
-            try transaction.importPlanning(planning)
-            return view
-        }
-        logger.info(
-            "scenario imported",
-            metadata: ["groups.count": "\(view.groups.count)", "sessions.count": "\(view.sessions)"])
+        let view = try transaction.importScenario(
+            scenario, uidDomain: uidDomain, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        try transaction.importPlanning(planning)
+        logAfterCommit(
+            .info, "scenario imported", ["groups.count": "\(view.groups.count)", "sessions.count": "\(view.sessions)"])
         return view
     }
 }
@@ -162,10 +166,13 @@ extension StoreTransaction {
 
 extension Kring {
     /// `kring import FILE` from the file's bytes (YAML or JSON), wherever they were read: here, or sent to the
-    /// service by a remote CLI. `file` names the source in errors.
+    /// service by a remote CLI. `file` names the source in errors. The file is decoded before any transaction opens.
     public func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
-        let scenario = try Scenario.decode(fileData, file: file)
-        let planning = try ScenarioPlanning.decode(fileData, file: file)
+        let (scenario, planning) = try Kring.decodeScenario(fileData, file: file)
         return try importScenario(scenario, planning: planning)
+    }
+
+    static func decodeScenario(_ fileData: Data, file: String) throws(KringError) -> (Scenario, ScenarioPlanning) {
+        (try Scenario.decode(fileData, file: file), try ScenarioPlanning.decode(fileData, file: file))
     }
 }

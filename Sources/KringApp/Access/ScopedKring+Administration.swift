@@ -1,0 +1,89 @@
+import Foundation
+import KringDomain
+
+/// Administration as one caller may do it: tokens, settings, invites, imports, keep-apart marks and calendar
+/// exports of other people are the coordinator's; a facilitator or participant may export only their own calendar.
+extension ScopedKring {
+    public func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.keepApart(first, second)
+        }
+    }
+
+    public func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.issueToken(request)
+        }
+    }
+
+    public func listTokens() throws(KringError) -> [TokenView] {
+        try consistently { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.listTokens()
+        }
+    }
+
+    public func revokeToken(_ reference: String) throws(KringError) -> TokenView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.revokeToken(reference)
+        }
+    }
+
+    public func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.setConfig(key, value)
+        }
+    }
+
+    public func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] {
+        try consistently { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.getConfig(key)
+        }
+    }
+
+    public func listInvites() throws(KringError) -> [InviteView] {
+        try consistently { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.listInvites()
+        }
+    }
+
+    public func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
+        try coordinatorOnly()
+        let (scenario, planning) = try Kring.decodeScenario(fileData, file: file)
+        return try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.importScenario(scenario, planning: planning)
+        }
+    }
+
+    /// Coordinators export any calendar; a facilitator or participant only their own (anyone else's fails like an
+    /// unknown person), and no group feed, which would show sessions of groups beyond their own.
+    public func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError)
+        -> String
+    {
+        switch caller {
+        case .coordinator:
+            return try kring.exportCalendar(group: group, facilitator: facilitator, participant: participant)
+        case .facilitator(let id):
+            guard group == nil, participant == nil, let facilitator else { throw .forbidden(caller.role) }
+            _ = try consistently { (operation) throws(KringError) in try checkedSelf(facilitator, operation) }
+            return try kring.facilitatorFeed(facilitatorId: id)
+        case .participant(let id):
+            guard group == nil, facilitator == nil, let participant else { throw .forbidden(caller.role) }
+            let target = try consistently { (operation) throws(KringError) in
+                try? operation.transaction.resolveParticipant(participant)
+            }
+            guard target?.id == id else {
+                throw .notFound(
+                    "participant", participant, "no participant has this id or pseudonym; see `kring participant list`")
+            }
+            return try kring.participantFeed(participantId: id)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import KringDomain
+import KringStorage
+import Logging
+
+extension Kring {
+    /// Erases participants whose groups ended longer ago than the retention period (privacy rule 10).
+    /// Runs when Kring opens a database and on the service's schedule, so no one has to remember it; returns how
+    /// many were erased. Takes the write lock only when someone is due.
+    @discardableResult
+    public func purgeExpired() throws(KringError) -> Int {
+        let due = try read { (operation) throws(KringError) in try operation.participantsDueForErasure() }
+        guard !due.isEmpty else { return 0 }
+        return try write { (operation) throws(KringError) in try operation.purgeExpired() }
+    }
+}
+
+extension KringTransaction {
+    /// The organisation's retention period (`retention-days`, default one year).
+    func retentionPolicy() throws(KringError) -> RetentionPolicy {
+        let text = try transaction.wrap { try transaction.setting("retention-days") }
+        return text.flatMap(Int.init).map(RetentionPolicy.init(days:)) ?? .standard
+    }
+
+    /// Participants whose groups ended longer ago than the retention period.
+    func participantsDueForErasure() throws(KringError) -> [Int64] {
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        return try transaction.wrap { try transaction.participantsInactiveSince(before: cutoff) }
+    }
+
+    /// Erases every participant due, then truncates the log once that is stored.
+    func purgeExpired() throws(KringError) -> Int {
+        let due = try participantsDueForErasure()
+        guard !due.isEmpty else { return 0 }
+        try transaction.wrap { for id in due { try transaction.deleteParticipant(id: id) } }
+        truncateLogAfterCommit()
+        logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
+        return due.count
+    }
+}
