@@ -112,6 +112,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: the sandbox around the real binary, a process runner, the privacy checks
+        // (trace logs, canary scans), calendar and plan fixtures. Tests only.
+        .target(
+            name: "KringTestSupport",
+            dependencies: [
+                "KringStorage", "KringSolver", "KringPlanChecker",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/KringTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KringAppTests",
+            dependencies: ["KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KringSecretsTests",
+            dependencies: ["KringSecrets", "KringDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KringServerTests",
             dependencies: [
@@ -125,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KringSolverTests",
-            dependencies: ["KringSolver", "KringPlanChecker", "KringSolverBench"],
+            dependencies: ["KringSolver", "KringPlanChecker", "KringSolverBench", "KringTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KringCalendarTests", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
@@ -133,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "KringStorageTests",
             dependencies: [
-                "KringStorage", "KringSecrets", "KringApp",
+                "KringStorage", "KringSecrets", "KringMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -142,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "KringCLITests",
             dependencies: [
-                "KringDomain", "KringStorage", "KringApp", "KringSolver", "KringPlanChecker", "KringBusyParsing",
+                "KringStorage", "KringApp", "KringSolver", "KringPlanChecker", "KringBusyParsing", "KringTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -35,7 +35,8 @@ public struct ContactSealer: Sendable {
 
     public func seal(_ plaintext: String, at location: Location) throws(KringError) -> [UInt8] {
         do {
-            let box = try AES.GCM.seal(Data(plaintext.utf8), using: encryptionKey, authenticating: location.associatedData)
+            let box = try AES.GCM.seal(
+                Data(plaintext.utf8), using: encryptionKey, authenticating: location.associatedData)
             guard let combined = box.combined else { throw CocoaError(.coderInvalidValue) }
             return [UInt8](combined)
         } catch {

@@ -1,9 +1,10 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// The assignment and availability commands refuse bad input like every other command: one line naming the field
 /// and the value, a non-zero exit, and the database exactly as before.
-@Suite struct AssignmentBadInputTests {
+@Suite(.timeLimit(.minutes(10))) struct AssignmentBadInputTests {
     typealias Case = BadInputTests.Case
 
     static let cases: [Case] = [

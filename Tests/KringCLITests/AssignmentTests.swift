@@ -3,11 +3,12 @@ import GRDB
 import KringApp
 import KringPlanChecker
 import KringSolver
+import KringTestSupport
 import Testing
 
 /// `kring assign`, `kring assignment …` and `kring facilitator decline` through the real binary; every plan they make
 /// is checked by the independent `PlanChecker` against the same problem the binary built from the database.
-@Suite struct AssignmentTests {
+@Suite(.timeLimit(.minutes(10))) struct AssignmentTests {
     /// Three groups on Tuesday, Thursday and Monday evenings; the French group has one French speaker, so some of
     /// its slots can never be filled and must be explained.
     static let scenario = """
@@ -74,7 +75,7 @@ import Testing
         let stored = try sandbox.ok(["assignment", "list", "--format", "json"]).array()
         #expect(stored.count == 36 - 8)
         let after = try sandbox.assignmentProblem()
-        #expect(PlanChecker.introducedViolations(after, Self.storedPlan(after)).isEmpty)
+        #expect(PlanChecker.introducedViolations(after, PlanFixtures.storedPlan(after)).isEmpty)
         // Re-planning an unchanged database changes nothing.
         let again = try sandbox.ok(["assign", "--format", "json"]).object()
         #expect((again["changes"] as? [Any])?.isEmpty == true)
@@ -325,7 +326,7 @@ import Testing
         // Checked against the problem as it stands after the demo: every stored assignment keeps every hard rule.
         sandbox.now = "2026-12-01T09:00:00Z"
         let problem = try sandbox.assignmentProblem(database: path)
-        #expect(PlanChecker.introducedViolations(problem, Self.storedPlan(problem)).isEmpty)
+        #expect(PlanChecker.introducedViolations(problem, PlanFixtures.storedPlan(problem)).isEmpty)
         try Self.expectEveryExplanationConfirmed(problem, plan, problem.facilitators.count)
         let table = try sandbox.ok(["demo", "--db", sandbox.folder.appendingPathComponent("demo2/kring.sqlite").path])
             .stdout
@@ -337,25 +338,6 @@ import Testing
     static func plan(_ run: KringRun) throws -> AssignmentPlan {
         struct Output: Decodable { let plan: AssignmentPlan }
         return try JSONDecoder().decode(Output.self, from: Data(run.stdout.utf8)).plan
-    }
-
-    /// The stored assignments of a problem as a plan, so the checker can judge what the database holds.
-    static func storedPlan(_ problem: AssignmentProblem) -> AssignmentPlan {
-        var plan = AssignmentPlan(
-            sessions: problem.sessions.map { session in
-                PlannedSession(
-                    sessionId: session.id,
-                    assignments: session.existing.map {
-                        PlannedAssignment(
-                            facilitatorId: $0.facilitatorId, isLead: $0.isLead, isPinned: $0.pinned, origin: .kept)
-                    })
-            },
-            score: PlanScore(
-                unfilledSlots: 0, missingLeads: 0, continuity: 0, fairness: 0, preference: 0, stability: 0,
-                weights: problem.weights),
-            unfilled: [], preexistingIssues: [], justifications: [])
-        plan.score = PlanChecker.score(problem, plan)
-        return plan
     }
 
     /// Every unfilled slot gives every facilitator a reason, and the checker confirms each named rule.

@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Every command refuses bad input with one line naming the field and the value, a non-zero exit, and no change.
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(10))) struct BadInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let arguments: [String]
         /// Text the one-line error must contain: the field, and the value where there is one.

@@ -1,11 +1,12 @@
 import Foundation
 import KringBusyParsing
+import KringTestSupport
 import Testing
 
 /// `kring facilitator busy` parses the untrusted file in a child `kring _parse-busy` with memory, processor and
 /// wall-clock limits: a child that hangs, spins, crashes or answers nonsense gives one clear `ics` line naming the
 /// file, and the database stays as it was. The misbehaviour comes from a test hook only debug builds compile.
-@Suite struct BusyParserChildProcessTests {
+@Suite(.timeLimit(.minutes(10))) struct BusyParserChildProcessTests {
     static let hook = "KRING_TEST_HOOK_BUSY_PARSER"
 
     /// A sandbox with one facilitator, one good calendar imported, and that calendar's path.
@@ -118,18 +119,12 @@ import Testing
 
     @Test func theChildWritesOnlyInstantsNeverEventText() throws {
         let (sandbox, file) = try Self.sandboxWithImport()
-        let process = Process()
-        process.executableURL = KringSandbox.binary
-        process.arguments = ["_parse-busy", "--from", "1798761600", "--to", "1814400000", "--zone", "Europe/Brussels"]
-        process.environment = sandbox.environment
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let outcome = try ProcessRunner.run(
+            KringSandbox.binary,
+            ["_parse-busy", "--from", "1798761600", "--to", "1814400000", "--zone", "Europe/Brussels"],
+            environment: sandbox.environment, stdin: URL(fileURLWithPath: file))
+        let data = outcome.stdout
+        #expect(outcome.status == 0)
         let answer = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(answer.keys) == ["intervals", "peakMemoryBytes"])
         #expect((answer["intervals"] as? [[String: Double]])?.count == 3)

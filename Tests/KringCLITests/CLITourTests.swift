@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// The README's tour, command by command, through the real binary.
-@Suite struct CLITourTests {
+@Suite(.timeLimit(.minutes(10))) struct CLITourTests {
     /// A database with one open group of capacity 3 and a fortnightly series.
     static func plannedGroup() throws -> KringSandbox {
         let sandbox = try KringSandbox()

@@ -1,10 +1,11 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// What kring exports from a real database, read by independent clients: recurring-ical-events expands it to
 /// exactly the sessions the database holds (across both DST switches, with a move, a cancellation, a holiday and an
 /// explicit exclusion), and Radicale stores and returns it.
-@Suite struct CalendarAgreementTests {
+@Suite(.timeLimit(.minutes(10))) struct CalendarAgreementTests {
     static let checks = ReadmeTourTests.repositoryRoot.appendingPathComponent("Tests/ical-checks")
 
     static var python: String? { ProcessInfo.processInfo.environment["KRING_PYTHON"] }
@@ -27,17 +28,7 @@ import Testing
     }
 
     static func runPython(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python!)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SandboxError("\(arguments) exited \(process.terminationStatus)") }
-        return data
+        try ProcessRunner.output(URL(fileURLWithPath: python!), arguments)
     }
 
     @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))

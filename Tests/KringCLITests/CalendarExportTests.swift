@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// `kring calendar export` and `kring facilitator busy` through the real binary.
-@Suite struct CalendarExportTests {
+@Suite(.timeLimit(.minutes(10))) struct CalendarExportTests {
     /// The text with RFC 5545 folding undone, so a value split over two lines is still found.
     static func unfolded(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n ", with: "").replacingOccurrences(of: "\r\n\t", with: "")
@@ -113,18 +114,11 @@ import Testing
 
     /// `check_export.py parse` over these files: its exit status (1 on any parse error or warning) and its JSON.
     static func checkExport(_ paths: [String]) throws -> (status: Int32, files: [String: [String: Any]]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CalendarAgreementTests.python!)
-        process.arguments =
-            [CalendarAgreementTests.checks.appendingPathComponent("check_export.py").path, "parse"] + paths
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let files = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
-        return (process.terminationStatus, files ?? [:])
+        let outcome = try ProcessRunner.run(
+            URL(fileURLWithPath: CalendarAgreementTests.python!),
+            [CalendarAgreementTests.checks.appendingPathComponent("check_export.py").path, "parse"] + paths)
+        let files = try JSONSerialization.jsonObject(with: outcome.stdout) as? [String: [String: Any]]
+        return (outcome.status, files ?? [:])
     }
 
     @Test func groupAndFacilitatorFeedsAndExactlyOneScope() throws {

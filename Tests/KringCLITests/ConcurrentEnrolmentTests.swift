@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Capacity holds when many coordinators (or scripts) enrol at once against one database file.
-@Suite struct ConcurrentEnrolmentTests {
+@Suite(.timeLimit(.minutes(10))) struct ConcurrentEnrolmentTests {
     @Test func fiftyProcessesIntoEightSeats() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])

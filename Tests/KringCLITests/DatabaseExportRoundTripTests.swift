@@ -1,4 +1,5 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Every feed kind and every invite file `kring invites export` writes, from a realistic database built through the
@@ -8,7 +9,7 @@ import Testing
 /// holds, and Radicale stores each file as kring wrote it and returns it unchanged. Privacy is checked on the same
 /// files. The files are found by listing what the export wrote, so new kinds of invite (facilitators') are covered
 /// as soon as they exist.
-@Suite(.serialized) struct DatabaseExportRoundTripTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct DatabaseExportRoundTripTests {
     static let python = ProcessInfo.processInfo.environment["KRING_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
     static let checks = ReadmeTourTests.repositoryRoot.appendingPathComponent("Tests/ical-checks")
 

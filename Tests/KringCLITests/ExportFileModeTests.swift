@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Exported files hold plain addresses (invites) or when someone goes to a group (calendars): owner only.
-@Suite struct ExportFileModeTests {
+@Suite(.timeLimit(.minutes(10))) struct ExportFileModeTests {
     /// The planned group with two participants who have an address (one REQUEST each pending) and the organizer set.
     static func groupWithAddresses() throws -> KringSandbox {
         let (sandbox, _) = try InviteExportTests.plannedWithContacts()

@@ -1,9 +1,10 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Facilitators' invites through the outbox, through the real binary: each holds only that facilitator's sessions,
 /// one ATTENDEE (them), the role address as ORGANIZER and nothing about participants, colleagues or the group.
-@Suite struct FacilitatorInviteTests {
+@Suite(.timeLimit(.minutes(10))) struct FacilitatorInviteTests {
     static let addresses = ["An Claes": "an.claes@example.org", "Bo Smet": "bo.smet@example.org"]
     static let organizer = "groepen@example.org"
 

@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// `kring config set|get` through the real binary.
-@Suite struct ConfigCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct ConfigCommandTests {
     @Test func setAndGetValidatedSettingsAndRefuseBadOnesWithoutChange() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
@@ -46,7 +47,7 @@ import Testing
 }
 
 /// The outbox and `kring invites list|export` through the real binary.
-@Suite struct InviteExportTests {
+@Suite(.timeLimit(.minutes(10))) struct InviteExportTests {
     static let addresses = ["Stille Eik": "eik@example.org", "Blauwe Reiger": "reiger@example.org"]
 
     static func plannedWithContacts() throws -> (KringSandbox, [String]) {

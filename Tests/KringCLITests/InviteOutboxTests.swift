@@ -1,9 +1,10 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// What the outbox queues after schedule and group changes, through the real binary: every change a calendar shows
 /// reaches each recipient once, with a SEQUENCE that never goes down for them.
-@Suite struct InviteOutboxTests {
+@Suite(.timeLimit(.minutes(10))) struct InviteOutboxTests {
     static let organizer = "groepen@example.org"
 
     /// The planned group (capacity 3, ten sessions) with Stille Eik and Blauwe Reiger (both with an address) and Rode

@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// The README's tour is run line by line with the real binary, so it never drifts from what works.
-@Suite struct ReadmeTourTests {
+@Suite(.timeLimit(.minutes(10))) struct ReadmeTourTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

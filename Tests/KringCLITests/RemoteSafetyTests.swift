@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// The CLI never sends a token in clear text over the network.
-@Suite struct RemoteSafetyTests {
+@Suite(.timeLimit(.minutes(10))) struct RemoteSafetyTests {
     @Test(arguments: ["http://kring.example.org", "http://192.0.2.10:8080"])
     func plainHTTPToAnotherMachineIsRefusedBeforeAnyRequest(server: String) throws {
         let sandbox = try KringSandbox()

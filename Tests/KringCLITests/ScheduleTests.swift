@@ -1,8 +1,9 @@
 import Foundation
+import KringTestSupport
 import Testing
 
 /// Series stay at their local hour across DST and skip Belgian holidays when asked.
-@Suite struct ScheduleTests {
+@Suite(.timeLimit(.minutes(10))) struct ScheduleTests {
     @Test func fortnightlyTuesdayStaysAtSevenInBrusselsAcrossBothSwitches() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])

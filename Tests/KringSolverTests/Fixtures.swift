@@ -41,24 +41,4 @@ enum Fixture {
             timeZoneIdentifier: zone, blockouts: blockouts, busy: busy, excludedGroups: excluded,
             preferredGroups: preferredGroups, preferredWeekdays: preferredWeekdays)
     }
-
-    /// A plan as a test would write it by hand: `[sessionId: [(facilitatorId, isLead)]]`, score from the checker.
-    static func plan(_ problem: AssignmentProblem, _ layout: [Int64: [(Int64, Bool)]]) -> AssignmentPlan {
-        let sessions = problem.sessions.map { s in
-            PlannedSession(
-                sessionId: s.id,
-                assignments: (layout[s.id] ?? []).map { f, lead in
-                    let pinned = s.existing.contains { $0.facilitatorId == f && $0.pinned }
-                    return PlannedAssignment(facilitatorId: f, isLead: lead, isPinned: pinned, origin: .new)
-                })
-        }
-        var plan = AssignmentPlan(
-            sessions: sessions,
-            score: PlanScore(
-                unfilledSlots: 0, missingLeads: 0, continuity: 0, fairness: 0, preference: 0, stability: 0,
-                weights: problem.weights),
-            unfilled: [], preexistingIssues: [], justifications: [])
-        plan.score = PlanChecker.score(problem, plan)
-        return plan
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KringPlanChecker
 import KringSolver
+import KringTestSupport
 import Testing
 
 /// Tiny random instances small enough to enumerate every plan.
@@ -57,7 +58,7 @@ enum Tiny {
             // Drop choices that already break a rule on their own.
             perSession.append(
                 options.filter { choice in
-                    let alone = Fixture.plan(problem, [session.id: choice])
+                    let alone = PlanFixtures.plan(problem, [session.id: choice])
                     // Other sessions are empty in this partial plan, so their pins look "changed"; ignore that.
                     return PlanChecker.introducedViolations(problem, alone).allSatisfy {
                         $0.rule == .fixedAssignmentChanged
@@ -67,7 +68,7 @@ enum Tiny {
         var best = Double.infinity
         func walk(_ k: Int, _ layout: [Int64: [(Int64, Bool)]]) {
             if k == problem.sessions.count {
-                let plan = Fixture.plan(problem, layout)
+                let plan = PlanFixtures.plan(problem, layout)
                 if PlanChecker.introducedViolations(problem, plan).isEmpty { best = min(best, plan.score.total) }
                 return
             }

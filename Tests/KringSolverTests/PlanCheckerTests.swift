@@ -1,6 +1,7 @@
 import Foundation
 import KringPlanChecker
 import KringSolver
+import KringTestSupport
 import Testing
 
 /// One planted breach of one rule, built on a valid base plan.
@@ -52,7 +53,7 @@ enum Breach: String, CaseIterable, Sendable {
             layout[5] = [(1, true), (2, false)]
         }
         let problem = AssignmentProblem(sessions: sessions, facilitators: people)
-        return (problem, Fixture.plan(problem, layout))
+        return (problem, PlanFixtures.plan(problem, layout))
     }
 }
 
@@ -61,7 +62,7 @@ enum Breach: String, CaseIterable, Sendable {
         let problem = AssignmentProblem(
             sessions: [Fixture.session(1, at: "2027-03-09 19:00")],
             facilitators: [Fixture.person(1), Fixture.person(2)])
-        #expect(PlanChecker.violations(problem, Fixture.plan(problem, [1: [(1, true), (2, false)]])).isEmpty)
+        #expect(PlanChecker.violations(problem, PlanFixtures.plan(problem, [1: [(1, true), (2, false)]])).isEmpty)
     }
 
     @Test(arguments: Breach.allCases) func catchesPlantedBreach(_ breach: Breach) {
@@ -77,10 +78,10 @@ enum Breach: String, CaseIterable, Sendable {
                 Fixture.session(2, group: 2, at: "2027-03-09 19:00", online: true, slots: 1, needsLead: false),
             ],
             facilitators: [Fixture.person(1)])
-        #expect(PlanChecker.violations(problem, Fixture.plan(problem, [1: [(1, false)], 2: [(1, false)]])).isEmpty)
+        #expect(PlanChecker.violations(problem, PlanFixtures.plan(problem, [1: [(1, false)], 2: [(1, false)]])).isEmpty)
         var inPerson = problem
         inPerson.sessions[1].online = false
-        let found = PlanChecker.violations(inPerson, Fixture.plan(inPerson, [1: [(1, false)], 2: [(1, false)]]))
+        let found = PlanChecker.violations(inPerson, PlanFixtures.plan(inPerson, [1: [(1, false)], 2: [(1, false)]]))
         #expect(found.map(\.rule) == [.overlap])
     }
 
@@ -93,7 +94,7 @@ enum Breach: String, CaseIterable, Sendable {
                     1, at: "2027-03-09 19:00", existing: [ExistingAssignment(facilitatorId: 2, pinned: true)])
             ],
             facilitators: [Fixture.person(1), person])
-        let found = PlanChecker.violations(problem, Fixture.plan(problem, [1: [(1, true), (2, false)]]))
+        let found = PlanChecker.violations(problem, PlanFixtures.plan(problem, [1: [(1, true), (2, false)]]))
         #expect(found.map(\.rule) == [.language])
         #expect(found.allSatisfy { $0.isPreexisting })
     }
@@ -101,7 +102,7 @@ enum Breach: String, CaseIterable, Sendable {
     @Test func misreportedScoreIsCaught() {
         let problem = AssignmentProblem(
             sessions: [Fixture.session(1, at: "2027-03-09 19:00")], facilitators: [Fixture.person(1)])
-        var plan = Fixture.plan(problem, [1: [(1, true)]])
+        var plan = PlanFixtures.plan(problem, [1: [(1, true)]])
         #expect(PlanChecker.violations(problem, plan).isEmpty)
         plan.score.unfilledSlots = 0
         #expect(PlanChecker.violations(problem, plan).map(\.rule) == [.misreportedScore])
@@ -118,7 +119,7 @@ enum Breach: String, CaseIterable, Sendable {
             facilitators: [
                 Fixture.person(1), Fixture.person(2, busy: [busy]), Fixture.person(3, canLead: false, maxPerMonth: 1),
             ])
-        let plan = Fixture.plan(problem, [1: [(1, true)], 2: [(3, false)]])
+        let plan = PlanFixtures.plan(problem, [1: [(1, true)], 2: [(3, false)]])
         #expect(PlanChecker.confirms(problem, plan, sessionId: 1, facilitatorId: 2, rule: .busy(busy)))
         #expect(!PlanChecker.confirms(problem, plan, sessionId: 1, facilitatorId: 1, rule: .busy(busy)))
         #expect(

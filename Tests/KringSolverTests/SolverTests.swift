@@ -2,6 +2,7 @@ import Foundation
 import KringPlanChecker
 import KringSolver
 import KringSolverBench
+import KringTestSupport
 import Testing
 
 /// A generated case: which preset, how much demand per supply, which seed.
@@ -53,7 +54,7 @@ struct GeneratedCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: GeneratedCase.all.prefix(8)) func plantedPlanIsValidAndSolverBeatsIt(_ c: GeneratedCase) throws {
         let instance = InstanceGenerator.generate(c.spec)
-        let planted = Fixture.plan(
+        let planted = PlanFixtures.plan(
             instance.problem,
             Dictionary(
                 uniqueKeysWithValues: instance.planted.map {

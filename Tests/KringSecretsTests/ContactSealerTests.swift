@@ -39,6 +39,7 @@ import Testing
 
     @Test func keyFileIsCreatedPrivateAndLoads() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-key-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let keyFile = KeyFile(path: folder.appendingPathComponent("kring/key").path)
         try keyFile.create()
         let mode = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? NSNumber

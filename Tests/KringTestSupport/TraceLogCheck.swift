@@ -4,15 +4,17 @@ import Testing
 /// Privacy rule 6 over the whole CLI suite: `KringSandbox.run` logs every command at trace level and hands its log
 /// lines here. No line may carry what the command was given about a person: a pseudonym, a name, an address (any
 /// argument with a space or an `@`, and the value of every option that names a person), nor an IPv4 address.
-enum TraceLogCheck {
+public enum TraceLogCheck {
     /// swift-log's `StreamLogHandler` line: `2026-11-29T10:00:00+0000 trace kring : … [Module] message`.
-    nonisolated(unsafe) static let logLine = try! Regex(
+    public nonisolated(unsafe) static let logLine = try! Regex(
         #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} (trace|debug|info|notice|warning|error|critical) "#)
-    nonisolated(unsafe) static let ipv4 = try! Regex(#"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"#)
-    static let personOptions: Set<String> = ["--pseudonym", "--contact", "--participant", "--facilitator", "--name"]
+    public nonisolated(unsafe) static let ipv4 = try! Regex(#"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"#)
+    public static let personOptions: Set<String> = [
+        "--pseudonym", "--contact", "--participant", "--facilitator", "--name",
+    ]
 
     /// The log lines of a run's stderr, and everything else (the command's own messages) as it was.
-    static func split(_ stderr: String) -> (logs: [String], messages: String) {
+    public static func split(_ stderr: String) -> (logs: [String], messages: String) {
         var logs: [String] = []
         var messages: [Substring] = []
         for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -22,7 +24,7 @@ enum TraceLogCheck {
     }
 
     /// What must not appear in a log line of a run with these arguments.
-    static func secrets(in arguments: [String]) -> Set<String> {
+    public static func secrets(in arguments: [String]) -> Set<String> {
         var secrets: Set<String> = []
         for (index, argument) in arguments.enumerated() {
             if argument.contains(" ") || argument.contains("@") { secrets.insert(argument) }
@@ -36,7 +38,7 @@ enum TraceLogCheck {
     }
 
     /// What is wrong with these log lines, one text per leak; empty when nothing personal was logged.
-    static func leaks(in logs: [String], arguments: [String]) -> [String] {
+    public static func leaks(in logs: [String], arguments: [String]) -> [String] {
         let secrets = secrets(in: arguments)
         var found: [String] = []
         for line in logs {
@@ -50,7 +52,7 @@ enum TraceLogCheck {
         return found
     }
 
-    static func expectNothingPersonal(
+    public static func expectNothingPersonal(
         in logs: [String], arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
     ) {
         for leak in leaks(in: logs, arguments: arguments) {

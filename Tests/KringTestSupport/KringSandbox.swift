@@ -3,43 +3,49 @@ import KringStorage
 import Testing
 
 /// The outcome of one `kring` process.
-struct KringRun: Sendable {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct KringRun: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
 
-    var succeeded: Bool { status == 0 }
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    public var succeeded: Bool { status == 0 }
 
     /// stdout parsed as JSON (the `--format json` output).
-    func json() throws -> Any {
+    public func json() throws -> Any {
         try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
     }
 
-    func object() throws -> [String: Any] {
+    public func object() throws -> [String: Any] {
         guard let object = try json() as? [String: Any] else { throw SandboxError("not a JSON object: \(stdout)") }
         return object
     }
 
-    func array() throws -> [[String: Any]] {
+    public func array() throws -> [[String: Any]] {
         guard let array = try json() as? [[String: Any]] else { throw SandboxError("not a JSON array: \(stdout)") }
         return array
     }
 }
 
-struct SandboxError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct SandboxError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A temporary home for one test: its own database, key file and XDG folders, and the real `kring` binary.
-final class KringSandbox: @unchecked Sendable {
-    let folder: URL
-    let databasePath: String
-    let keyPath: String
+public final class KringSandbox: @unchecked Sendable {
+    public let folder: URL
+    public let databasePath: String
+    public let keyPath: String
     /// A fixed "now" so tests about past and future sessions do not depend on the day they run.
-    var now = "2026-12-01T09:00:00Z"
+    public var now = "2026-12-01T09:00:00Z"
 
-    init() throws {
+    public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         databasePath = folder.appendingPathComponent("kring.sqlite").path
@@ -51,16 +57,9 @@ final class KringSandbox: @unchecked Sendable {
     }
 
     /// The `kring` executable built beside the test bundle (or `KRING_BINARY`).
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["KRING_BINARY"] { return URL(fileURLWithPath: path) }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("kring").path), folder.path != "/" {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder.appendingPathComponent("kring")
-    }
+    public static var binary: URL { KringBinary.url }
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KRING_") }
         environment["KRING_DB"] = databasePath
         environment["KRING_KEY_FILE"] = keyPath
@@ -74,7 +73,7 @@ final class KringSandbox: @unchecked Sendable {
     /// logs at trace level and its log lines are checked for personal data (privacy rule 6) then taken out of
     /// `stderr`, so the whole suite runs at trace level and tests still see only the command's own messages.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> KringRun {
+    public func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> KringRun {
         var environment = extra
         let traced = environment["KRING_LOG_LEVEL"] == nil
         if traced { environment["KRING_LOG_LEVEL"] = "trace" }
@@ -85,7 +84,7 @@ final class KringSandbox: @unchecked Sendable {
         return KringRun(status: result.status, stdout: result.stdout, stderr: messages)
     }
 
-    func start(
+    public func start(
         _ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil
     ) throws -> RunningKring {
         let process = Process()
@@ -103,7 +102,7 @@ final class KringSandbox: @unchecked Sendable {
 
     /// Runs and insists on success, returning the run for its output.
     @discardableResult
-    func ok(_ arguments: [String]) throws -> KringRun {
+    public func ok(_ arguments: [String]) throws -> KringRun {
         let result = try run(arguments)
         guard result.succeeded else {
             throw SandboxError("kring \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
@@ -112,22 +111,22 @@ final class KringSandbox: @unchecked Sendable {
     }
 
     /// Every row of every table, to compare before and after a refused command.
-    func dump() throws -> String {
+    public func dump() throws -> String {
         try KringStore.open(path: databasePath, create: false).dump()
     }
 
-    func rawBytes(_ suffix: String = "") -> Data {
+    public func rawBytes(_ suffix: String = "") -> Data {
         FileManager.default.contents(atPath: databasePath + suffix) ?? Data()
     }
 }
 
 /// A started `kring` process; reading both pipes while waiting so a chatty process never blocks.
-struct RunningKring: @unchecked Sendable {
-    let process: Process
-    let out: Pipe
-    let err: Pipe
+public struct RunningKring: @unchecked Sendable {
+    public let process: Process
+    public let out: Pipe
+    public let err: Pipe
 
-    func wait() -> KringRun {
+    public func wait() -> KringRun {
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
@@ -146,7 +145,7 @@ struct RunningKring: @unchecked Sendable {
 }
 
 extension Data {
-    func contains(_ text: String) -> Bool {
+    public func contains(_ text: String) -> Bool {
         range(of: Data(text.utf8)) != nil
     }
 }
@@ -156,14 +155,15 @@ extension KringSandbox {
     /// stdout, one line on stderr containing every text in `mentions` (the field, and the value where there is one),
     /// and a database identical to before. Returns the run for further checks.
     @discardableResult
-    func expectRefused(
+    public func expectRefused(
         _ arguments: [String], mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> KringRun {
         let before = try dump()
         let result = try run(arguments)
         #expect(result.status != 0, sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
-        #expect(result.stderr.split(separator: "\n").count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.split(separator: "\n").count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         for mention in mentions {
             #expect(
                 result.stderr.contains(mention), "stderr lacks '\(mention)': \(result.stderr)",
