@@ -22,8 +22,8 @@ struct Service: Sendable {
         bodyLimit = configuration.bodyLimit
         limiter = FailureLimiter(
             perAddress: configuration.failuresPerAddress, overall: configuration.failuresOverall,
-            window: configuration.failureWindow)
-        feedCache = FeedCache(lifetime: configuration.feedCacheLifetime)
+            window: configuration.failureWindow, clock: configuration.clock)
+        feedCache = FeedCache(lifetime: configuration.feedCacheLifetime, clock: configuration.clock)
         trustedProxies = Set(configuration.trustedProxies)
     }
 
