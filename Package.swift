@@ -89,11 +89,15 @@ let package = Package(
         .target(name: "KringPlanChecker", dependencies: ["KringSolver"], swiftSettings: swiftSettings),
         // Seeded instance generator around a planted feasible plan, for tests and the benchmark.
         .target(name: "KringSolverBench", dependencies: ["KringSolver"], swiftSettings: swiftSettings),
+        // What the service and its remote client share: request and error bodies, and the endpoint table. Foundation
+        // only, so the CLI's remote mode needs no HTTP server.
+        .target(name: "KringWire", dependencies: ["KringApp", "KringDomain"], swiftSettings: swiftSettings),
         // The HTTP service: Hummingbird routes over the same application operations as the CLI.
         .target(
             name: "KringServer",
             dependencies: [
-                "KringApp", "KringDomain",
+                "KringApp", "KringDomain", "KringWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -106,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "kring",
             dependencies: [
-                "KringApp", "KringServer", "KringBusyParsing", "KringDomain", "KringExamples",
+                "KringApp", "KringServer", "KringWire", "KringBusyParsing", "KringDomain", "KringExamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,7 +140,8 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
+                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

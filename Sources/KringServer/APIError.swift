@@ -2,71 +2,84 @@ import Foundation
 import Hummingbird
 import KringApp
 import KringDomain
+import KringWire
 
-/// Every refusal the service sends, in one stable shape: `{"error": {"kind", "field", "message"}}`.
+/// Every refusal the service sends, in one stable shape (`ErrorBody`): kind, field, value, reason and message.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let kind: String
     public let field: String
+    public let value: String
+    public let reason: String
+    /// The refusal as one line for people; `field 'value': reason` for an application error.
     public let message: String
 
-    public init(_ status: HTTPResponse.Status, kind: String, field: String = "", message: String) {
+    /// A refusal of the service's own; without a separate message, the reason is the message.
+    public init(
+        _ status: HTTPResponse.Status, kind: String, field: String = "", value: String = "", reason: String,
+        message: String? = nil
+    ) {
         self.status = status
         self.kind = kind
         self.field = field
-        self.message = message
+        self.value = value
+        self.reason = reason
+        self.message = message ?? reason
     }
 
-    /// One body for every unknown, expired or revoked API token: nothing says which it was.
+    /// One body for every unknown, expired or revoked API token: nothing says which it was, nor echoes it.
     static let unauthorized = APIError(
-        .unauthorized, kind: "unauthorized", field: "token", message: "a valid bearer token is required")
+        .unauthorized, kind: "unauthorized", field: "token", reason: "a valid bearer token is required")
     static let rateLimited = APIError(
-        .tooManyRequests, kind: "rate_limited", field: "token", message: "too many failed attempts; try again later")
-    static let feedNotFound = APIError(.notFound, kind: "not_found", message: "no such feed")
+        .tooManyRequests, kind: "rate_limited", field: "token", reason: "too many failed attempts; try again later")
+    static let feedNotFound = APIError(.notFound, kind: "not_found", reason: "no such feed")
     /// Rule 13: nothing about SQL, files, stack or token ever reaches the body.
     static let internalError = APIError(
-        .internalServerError, kind: "internal", message: "the service could not complete the request")
+        .internalServerError, kind: "internal", reason: "the service could not complete the request")
 
-    /// A refusal from the application layer. Environment failures (database, key) are the service's problem,
-    /// not the caller's, and get the generic body.
+    /// A refusal from the application layer, its parts kept apart so a client need not parse the message.
+    /// Environment failures (database, key) are the service's problem, not the caller's, and get the generic body.
     init(_ error: KringError) {
+        let status: HTTPResponse.Status
         switch error.kind {
         case .forbidden:
-            self.init(.forbidden, kind: "forbidden", field: "token", message: "this token's role may not do this")
-        case .invalidInput:
-            self.init(.badRequest, kind: error.kind.rawValue, field: error.field, message: error.description)
-        case .notFound: self.init(.notFound, kind: error.kind.rawValue, field: error.field, message: error.description)
-        case .conflict: self.init(.conflict, kind: error.kind.rawValue, field: error.field, message: error.description)
-        case .environment: self = .internalError
+            // The role is the caller's own and says nothing new; the body names the token, as 401 does.
+            self.init(
+                .forbidden, kind: error.kind.rawValue, field: "token", reason: "this token's role may not do this")
+            return
+        case .invalidInput: status = .badRequest
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .environment:
+            self = .internalError
+            return
         }
+        self.init(
+            status, kind: error.kind.rawValue, field: error.field, value: error.value, reason: error.reason,
+            message: error.description)
     }
 
     /// A framework refusal (unknown route, wrong method, body too large) in the same shape.
     init(status: HTTPResponse.Status) {
         switch status {
-        case .notFound: self.init(status, kind: "not_found", message: "no such resource")
+        case .notFound: self.init(status, kind: "not_found", reason: "no such resource")
         case .methodNotAllowed:
-            self.init(status, kind: "method_not_allowed", message: "this method is not allowed here")
-        case .contentTooLarge: self.init(status, kind: "too_large", message: "the request body is too large")
-        case .badRequest: self.init(status, kind: "invalid_input", message: "the request is malformed")
+            self.init(status, kind: "method_not_allowed", reason: "this method is not allowed here")
+        case .contentTooLarge: self.init(status, kind: "too_large", reason: "the request body is too large")
+        case .badRequest: self.init(status, kind: "invalid_input", reason: "the request is malformed")
         case .unsupportedMediaType:
-            self.init(status, kind: "invalid_input", message: "the request body must be application/json")
+            self.init(status, kind: "invalid_input", reason: "the request body must be application/json")
         default:
             if status.code >= 500 {
                 self = .internalError
             } else {
-                self.init(status, kind: "invalid_input", message: "the request was refused")
+                self.init(status, kind: "invalid_input", reason: "the request was refused")
             }
         }
     }
 
-    struct Body: Codable {
-        struct Detail: Codable {
-            let kind: String
-            let field: String
-            let message: String
-        }
-        let error: Detail
+    var body: ErrorBody {
+        ErrorBody(.init(kind: kind, field: field, value: value, reason: reason, message: message))
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -74,7 +87,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     func response() -> Response {
-        let body = Body(error: .init(kind: kind, field: field, message: message))
         var response = JSONResponse.make(body, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         if status == .tooManyRequests { response.headers[.retryAfter] = "60" }

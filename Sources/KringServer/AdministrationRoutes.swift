@@ -2,60 +2,64 @@ import Foundation
 import Hummingbird
 import KringApp
 import KringDomain
+import KringWire
 import NIOCore
 
 /// Tokens, settings, invites, scenario import, keep-apart marks and calendar exports: coordinator work, except
 /// that a facilitator or participant may export their own calendar. The role rules live in `ScopedKring`.
 func addAdministrationRoutes(to api: RouterGroup<KringRequestContext>, service: Service) {
-    api.post("/keep-apart") { request, context in
+    api.on(.keepApart) { request, context in
         let body = try await service.decode(RequestBodies.KeepApart.self, request, context)
-        return try await service.call(request, context) { scope, _ throws(KringError) in
+        return try await service.call(request, context) { scope throws(KringError) in
             try scope.keepApart(try required(body.first, "first"), try required(body.second, "second"))
         }
     }
-    api.get("/tokens") { request, context in
-        try await service.call(request, context) { scope, _ throws(KringError) in try scope.listTokens() }
+    api.on(.listTokens) { request, context in
+        try await service.call(request, context) { scope throws(KringError) in try scope.listTokens() }
     }
-    api.post("/tokens") { request, context in
+    api.on(.issueToken) { request, context in
         let body = try await service.decode(RequestBodies.Token.self, request, context)
-        return try await service.call(request, context, status: .created) { scope, _ throws(KringError) in
+        return try await service.call(request, context) { scope throws(KringError) in
             try scope.issueToken(try body.request())
         }
     }
-    api.post("/tokens/{id}/revoke") { request, context in
+    api.on(.revokeToken) { request, context in
         let id = try context.path("id")
-        return try await service.call(request, context) { scope, _ throws(KringError) in try scope.revokeToken(id) }
+        return try await service.call(request, context) { scope throws(KringError) in try scope.revokeToken(id) }
     }
-    api.get("/config") { request, context in
+    api.on(.getConfig) { request, context in
         let key = request.uri.queryParameters.get("key")
-        return try await service.call(request, context) { scope, _ throws(KringError) in try scope.getConfig(key) }
+        return try await service.call(request, context) { scope throws(KringError) in try scope.getConfig(key) }
     }
-    api.put("/config/{key}") { request, context in
+    api.on(.setConfig) { request, context in
         let key = try context.path("key")
         let body = try await service.decode(RequestBodies.ConfigValue.self, request, context)
-        return try await service.call(request, context) { scope, _ throws(KringError) in
+        return try await service.call(request, context) { scope throws(KringError) in
             try scope.setConfig(key, try required(body.value, "value"))
         }
     }
-    api.get("/invites") { request, context in
-        try await service.call(request, context) { scope, _ throws(KringError) in try scope.listInvites() }
+    api.on(.listInvites) { request, context in
+        try await service.call(request, context) { scope throws(KringError) in try scope.listInvites() }
     }
-    api.post("/import") { request, context in
+    api.on(.importScenario) { request, context in
         let file = request.uri.queryParameters.get("file").flatMap { $0.count <= 256 ? $0 : nil } ?? "request body"
         let data = try await service.collect(request, upTo: Kring.maxCalendarInputBytes)
-        return try await service.call(request, context, status: .created) { scope, _ throws(KringError) in
+        return try await service.call(request, context) { scope throws(KringError) in
             try scope.importScenario(fileData: data, file: file)
         }
     }
-    api.get("/calendar") { request, context in
-        let query = request.uri.queryParameters
-        let (group, facilitator, participant) = (query.get("group"), query.get("facilitator"), query.get("participant"))
-        let scope = try await service.authenticate(request, context)
-        let text = try await Blocking.run { () throws(KringError) -> String in
-            try scope.exportCalendar(group: group, facilitator: facilitator, participant: participant)
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: Data(text.utf8))))
-    }
+    api.on(
+        .exportCalendar,
+        respond: { request, context in
+            let query = request.uri.queryParameters
+            let (group, facilitator, participant) = (
+                query.get("group"), query.get("facilitator"), query.get("participant")
+            )
+            let text = try await service.call(request, context) { scope throws(KringError) in
+                try scope.exportCalendar(group: group, facilitator: facilitator, participant: participant)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: Data(text.utf8))))
+        })
 }

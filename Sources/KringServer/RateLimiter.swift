@@ -11,7 +11,7 @@ import Synchronization
 /// sender with many bad tokens cannot lock every participant's calendar and every coordinator out of the service.
 final class FailureLimiter: Sendable {
     private struct State {
-        var windowStart: ContinuousClock.Instant
+        var windowStart: Duration
         var perAddress: [String: Int] = [:]
         var overall = 0
     }
@@ -20,13 +20,16 @@ final class FailureLimiter: Sendable {
     private let perAddressLimit: Int
     private let overallLimit: Int
     private let window: Duration
+    private let time: Elapsed
     private let maximumAddresses = 10_000
 
-    init(perAddress: Int, overall: Int, window: Duration) {
+    /// `clock` is the server's (`ServerConfiguration.clock`): the window ends when that clock says so.
+    init(perAddress: Int, overall: Int, window: Duration, clock: any Clock<Duration>) {
         perAddressLimit = perAddress
         overallLimit = overall
         self.window = window
-        state = Mutex(State(windowStart: .now))
+        time = Elapsed(on: clock)
+        state = Mutex(State(windowStart: time.now))
     }
 
     /// Whether this address has used up its failures; it is then refused before any lookup.
@@ -52,7 +55,7 @@ final class FailureLimiter: Sendable {
     }
 
     private func roll(_ state: inout State) {
-        let now = ContinuousClock.now
+        let now = time.now
         if now - state.windowStart >= window {
             state = State(windowStart: now)
         }

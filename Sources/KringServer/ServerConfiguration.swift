@@ -20,13 +20,16 @@ public struct ServerConfiguration: Sendable {
     /// them the failure limits count the client named last in `X-Forwarded-For`, so one guesser behind the proxy
     /// does not lock out everyone else. Empty (the default): the header is ignored, so no client can choose it.
     public var trustedProxies: [String]
+    /// The time the failure windows and the feed cache run on. Tests pass a clock they move by hand, so a window
+    /// lasts exactly as long as they say however slow the machine is.
+    public var clock: any Clock<Duration>
     /// Called once the socket is bound, with the host and the actual port.
     public var onRunning: @Sendable (_ host: String, _ port: Int) async -> Void
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 64 * 1024, failuresPerAddress: Int = 30,
         failuresOverall: Int = 600, failureWindow: Duration = .seconds(60), feedCacheLifetime: Duration = .seconds(5),
-        trustedProxies: [String] = [],
+        trustedProxies: [String] = [], clock: any Clock<Duration> = ContinuousClock(),
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.host = host
@@ -37,6 +40,7 @@ public struct ServerConfiguration: Sendable {
         self.failureWindow = failureWindow
         self.feedCacheLifetime = feedCacheLifetime
         self.trustedProxies = trustedProxies
+        self.clock = clock
         self.onRunning = onRunning
     }
 }

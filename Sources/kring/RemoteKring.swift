@@ -1,7 +1,7 @@
 import Foundation
 import KringApp
 import KringDomain
-import KringServer
+import KringWire
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -44,180 +44,164 @@ struct RemoteKring: KringOperations {
 
     // MARK: Operations
 
-    func listGroups() throws(KringError) -> [GroupView] { try get("groups") }
-    func showGroup(_ reference: String) throws(KringError) -> GroupView { try get("groups", reference) }
+    func listGroups() throws(KringError) -> [GroupView] { try call(.listGroups) }
+    func showGroup(_ reference: String) throws(KringError) -> GroupView { try call(.showGroup, [reference]) }
     func createGroup(_ changes: GroupChanges) throws(KringError) -> GroupView {
-        try send("POST", ["groups"], RequestBodies.Group(changes))
+        try call(.createGroup, json: RequestBodies.Group(changes))
     }
     func updateGroup(_ reference: String, _ changes: GroupChanges) throws(KringError) -> GroupView {
-        try send("PATCH", ["groups", reference], RequestBodies.Group(changes))
+        try call(.updateGroup, [reference], json: RequestBodies.Group(changes))
     }
-    func openGroup(_ reference: String) throws(KringError) -> GroupView { try post(["groups", reference, "open"]) }
-    func startGroup(_ reference: String) throws(KringError) -> GroupView { try post(["groups", reference, "start"]) }
-    func closeGroup(_ reference: String) throws(KringError) -> GroupView { try post(["groups", reference, "close"]) }
+    func openGroup(_ reference: String) throws(KringError) -> GroupView { try call(.openGroup, [reference]) }
+    func startGroup(_ reference: String) throws(KringError) -> GroupView { try call(.startGroup, [reference]) }
+    func closeGroup(_ reference: String) throws(KringError) -> GroupView { try call(.closeGroup, [reference]) }
 
     func addSeries(_ request: SeriesRequest) throws(KringError) -> SeriesView {
-        try send("POST", ["series"], RequestBodies.Series(request))
+        try call(.addSeries, json: RequestBodies.Series(request))
     }
     func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
-        try get("sessions", query: ["group": reference, "from": from, "to": to])
+        try call(.listSessions, query: ["group": reference, "from": from, "to": to])
     }
     func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
-        try send("POST", ["sessions", reference, "move"], RequestBodies.Move(to: newStart))
+        try call(.moveSession, [reference], json: RequestBodies.Move(to: newStart))
     }
     func cancelSession(_ reference: String) throws(KringError) -> SessionView {
-        try post(["sessions", reference, "cancel"])
+        try call(.cancelSession, [reference])
     }
 
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
-        try send("POST", ["enrolments"], RequestBodies.Enrolment(request))
+        try call(.enrol, json: RequestBodies.Enrolment(request))
     }
     func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
-        try get("participants", query: ["group": reference])
+        try call(.listParticipants, query: ["group": reference])
     }
     func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
         -> EnrolmentChangeView
     {
-        try send(
-            "POST", ["participants", reference, "withdraw"],
-            RequestBodies.Withdrawal(group: groupReference, erase: erase))
+        try call(.withdraw, [reference], json: RequestBodies.Withdrawal(group: groupReference, erase: erase))
     }
 
-    func listFacilitators() throws(KringError) -> [FacilitatorView] { try get("facilitators") }
+    func listFacilitators() throws(KringError) -> [FacilitatorView] { try call(.listFacilitators) }
     func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView {
-        try send("POST", ["facilitators"], RequestBodies.Facilitator(request))
+        try call(.addFacilitator, json: RequestBodies.Facilitator(request))
     }
 
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView {
-        try get("groups", reference, "roster", query: ["session": sessionReference])
+        try call(.roster, [reference], query: ["session": sessionReference])
     }
     func markAttendance(session sessionReference: String, participant participantReference: String, status: String)
         throws(KringError) -> AttendanceView
     {
-        try send(
-            "POST", ["attendance"],
-            RequestBodies.Attendance(session: sessionReference, participant: participantReference, status: status))
+        try call(
+            .markAttendance,
+            json: RequestBodies.Attendance(session: sessionReference, participant: participantReference, status: status)
+        )
     }
 
     func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        try send(
-            "POST", ["facilitators", reference, "availability"],
-            RequestBodies.Availability(weekly: weekly, anyTime: anyTime))
+        try call(.setAvailability, [reference], json: RequestBodies.Availability(weekly: weekly, anyTime: anyTime))
     }
     func blockout(facilitator reference: String, from: String, to: String, remove: Bool) throws(KringError)
         -> FacilitatorPlanningView
     {
-        if remove {
-            return try exchange(
-                "DELETE", ["facilitators", reference, "blockouts"], query: ["from": from, "to": to], body: nil)
-        }
-        return try send("POST", ["facilitators", reference, "blockouts"], RequestBodies.Blockout(from: from, to: to))
+        if remove { return try call(.removeBlockout, [reference], query: ["from": from, "to": to]) }
+        return try call(.addBlockout, [reference], json: RequestBodies.Blockout(from: from, to: to))
     }
     func importBusyTimes(facilitator reference: String, icsData: Data, source: String, from: String?, to: String?)
         throws(KringError) -> BusyImportView
     {
-        try exchange(
-            "PUT", ["facilitators", reference, "busy"], query: ["from": from, "to": to, "source": source],
-            body: icsData, contentType: "text/calendar")
+        try call(
+            .importBusyTimes, [reference], query: ["from": from, "to": to, "source": source], body: icsData,
+            contentType: "text/calendar")
     }
     func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
         throws(KringError) -> FacilitatorPlanningView
     {
-        try send(
-            "POST", ["facilitators", reference, "exclusions"],
-            RequestBodies.Exclusion(group: group, participant: participant, remove: remove))
+        try call(
+            .excludeFacilitator, [reference],
+            json: RequestBodies.Exclusion(group: group, participant: participant, remove: remove))
     }
     func updatePlanning(facilitator reference: String, _ changes: FacilitatorPlanningChanges)
         throws(KringError) -> FacilitatorPlanningView
     {
-        try send("PATCH", ["facilitators", reference], changes)
+        try call(.updateFacilitatorPlanning, [reference], json: changes)
     }
     func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
-        try send("POST", ["keep-apart"], RequestBodies.KeepApart(first: first, second: second))
+        try call(.keepApart, json: RequestBodies.KeepApart(first: first, second: second))
     }
 
     func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
-        try send("POST", ["assign"], RequestBodies.Assign(request))
+        try call(.assign, json: RequestBodies.Assign(request))
     }
     func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
         throws(KringError) -> SessionStaffingView
     {
-        try send(
-            "POST", ["assignments"],
-            RequestBodies.Assignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead))
+        try call(
+            .setAssignment,
+            json: RequestBodies.Assignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead))
     }
     func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
         -> SessionStaffingView
     {
-        try exchange(
-            "DELETE", ["assignments"], query: ["session": sessionReference, "facilitator": reference], body: nil)
+        try call(.removeAssignment, query: ["session": sessionReference, "facilitator": reference])
     }
     func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView] {
-        try get("assignments", query: ["facilitator": facilitator, "group": group])
+        try call(.listAssignments, query: ["facilitator": facilitator, "group": group])
     }
     func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView {
         let unchanged = [changes.continuity, changes.fairness, changes.preference, changes.stability]
             .allSatisfy { $0 == nil }
-        if unchanged && changes.travelBufferMinutes == nil { return try get("assignment-settings") }
-        return try send("PATCH", ["assignment-settings"], changes)
+        if unchanged && changes.travelBufferMinutes == nil { return try call(.showAssignmentSettings) }
+        return try call(.changeAssignmentSettings, json: changes)
     }
     func decline(facilitator reference: String, session sessionReference: String) throws(KringError) -> DeclineView {
-        try send("POST", ["facilitators", reference, "decline"], RequestBodies.Decline(session: sessionReference))
+        try call(.declineSession, [reference], json: RequestBodies.Decline(session: sessionReference))
     }
 
     func issueToken(_ request: TokenRequest) throws(KringError) -> IssuedTokenView {
-        try send("POST", ["tokens"], RequestBodies.Token(request))
+        try call(.issueToken, json: RequestBodies.Token(request))
     }
-    func listTokens() throws(KringError) -> [TokenView] { try get("tokens") }
-    func revokeToken(_ reference: String) throws(KringError) -> TokenView { try post(["tokens", reference, "revoke"]) }
+    func listTokens() throws(KringError) -> [TokenView] { try call(.listTokens) }
+    func revokeToken(_ reference: String) throws(KringError) -> TokenView { try call(.revokeToken, [reference]) }
 
     func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
-        try send("PUT", ["config", key], RequestBodies.ConfigValue(value: value))
+        try call(.setConfig, [key], json: RequestBodies.ConfigValue(value: value))
     }
-    func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] { try get("config", query: ["key": key]) }
-    func listInvites() throws(KringError) -> [InviteView] { try get("invites") }
+    func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] { try call(.getConfig, query: ["key": key]) }
+    func listInvites() throws(KringError) -> [InviteView] { try call(.listInvites) }
     func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
-        try exchange(
-            "POST", ["import"], query: ["file": file], body: fileData, contentType: "application/octet-stream")
+        try call(.importScenario, query: ["file": file], body: fileData, contentType: "application/octet-stream")
     }
     func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError) -> String {
-        let data = try exchangeRaw(
-            "GET", ["calendar"], query: ["group": group, "facilitator": facilitator, "participant": participant],
+        let data = try exchange(
+            .exportCalendar, [], query: ["group": group, "facilitator": facilitator, "participant": participant],
             body: nil, contentType: nil, accept: "text/calendar")
         return String(decoding: data, as: UTF8.self)
     }
 
     // MARK: HTTP
 
-    private func get<T: Decodable>(_ path: String..., query: [String: String?] = [:]) throws(KringError) -> T {
-        try exchange("GET", path, query: query, body: nil)
-    }
-
-    private func post<T: Decodable>(_ path: [String]) throws(KringError) -> T {
-        try exchange("POST", path, query: [:], body: Data("{}".utf8))
-    }
-
-    private func send<T: Decodable>(_ method: String, _ path: [String], _ body: some Encodable) throws(KringError) -> T
-    {
+    /// One endpoint of the table with a JSON body.
+    private func call<T: Decodable>(
+        _ endpoint: Endpoint, _ parameters: [String] = [], query: [String: String?] = [:], json body: some Encodable
+    ) throws(KringError) -> T {
         let data: Data
         do { data = try JSONEncoder().encode(body) } catch {
             throw KringError(.invalidInput, field: "request", value: "", reason: "could not be encoded")
         }
-        return try exchange(method, path, query: [:], body: data)
+        return try call(endpoint, parameters, query: query, body: data)
     }
 
-    /// Letters, digits and `-._~` stay; everything else (spaces in pseudonyms, `/`, `&`) is escaped.
-    private static let unreserved = CharacterSet(
-        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-
-    private func exchange<T: Decodable>(
-        _ method: String, _ path: [String], query: [String: String?], body: Data?,
+    /// One endpoint of the table, its JSON answer decoded. A POST without a body sends `{}`.
+    private func call<T: Decodable>(
+        _ endpoint: Endpoint, _ parameters: [String] = [], query: [String: String?] = [:], body: Data? = nil,
         contentType: String = "application/json"
     ) throws(KringError) -> T {
-        let data = try exchangeRaw(
-            method, path, query: query, body: body, contentType: contentType, accept: "application/json")
+        let body = body ?? (endpoint.method == .post ? Data("{}".utf8) : nil)
+        let data = try exchange(
+            endpoint, parameters, query: query, body: body, contentType: contentType, accept: "application/json")
         do { return try JSONDecoder().decode(T.self, from: data) } catch {
             throw KringError(
                 .environment, field: "server", value: baseURL.absoluteString,
@@ -225,25 +209,22 @@ struct RemoteKring: KringOperations {
         }
     }
 
-    private func exchangeRaw(
-        _ method: String, _ path: [String], query: [String: String?], body: Data?, contentType: String?,
+    private func exchange(
+        _ endpoint: Endpoint, _ parameters: [String], query: [String: String?], body: Data?, contentType: String?,
         accept: String
     ) throws(KringError) -> Data {
         var text =
             baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        text +=
-            "/api/"
-            + path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0 }
-            .joined(separator: "/")
+        text += endpoint.path(parameters)
         let pairs = query.sorted { $0.key < $1.key }.compactMap { key, value in
-            value.map { key + "=" + ($0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0) }
+            value.map { key + "=" + ($0.addingPercentEncoding(withAllowedCharacters: Endpoint.unreserved) ?? $0) }
         }
         if !pairs.isEmpty { text += "?" + pairs.joined(separator: "&") }
         guard let url = URL(string: text) else {
             throw .invalid("server", baseURL.absoluteString, "is not a usable URL")
         }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 120)
-        request.httpMethod = method
+        request.httpMethod = endpoint.method.rawValue
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         request.setValue(accept, forHTTPHeaderField: "Accept")
         if let body {
@@ -280,16 +261,7 @@ struct RemoteKring: KringOperations {
         return (outcome.data, outcome.status)
     }
 
-    private struct ErrorBody: Decodable {
-        struct Detail: Decodable {
-            let kind: String
-            let field: String
-            let message: String
-        }
-        let error: Detail
-    }
-
-    /// The server's refusal as the same one line a local run prints: `field 'value': reason`.
+    /// The server's refusal as the error a local run throws: the body carries its kind, field, value and reason.
     static func error(status: Int, body: Data, server: String) -> KringError {
         switch status {
         case 401:
@@ -305,19 +277,9 @@ struct RemoteKring: KringOperations {
         default:
             break
         }
-        guard let detail = try? JSONDecoder().decode(ErrorBody.self, from: body).error,
-            let kind = KringError.Kind(rawValue: detail.kind), kind != .environment
-        else {
+        guard let error = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.kringError else {
             return KringError(.environment, field: "server", value: server, reason: "could not complete the request")
         }
-        let prefix = "\(detail.field) '"
-        if detail.message.hasPrefix(prefix), let split = detail.message.range(of: "': ") {
-            let value = String(
-                detail.message[
-                    detail.message.index(detail.message.startIndex, offsetBy: prefix.count)..<split.lowerBound])
-            return KringError(
-                kind, field: detail.field, value: value, reason: String(detail.message[split.upperBound...]))
-        }
-        return KringError(kind, field: detail.field, value: "", reason: detail.message)
+        return error
     }
 }

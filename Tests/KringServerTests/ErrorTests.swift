@@ -1,5 +1,7 @@
 import Foundation
 import KringApp
+import KringDomain
+import KringWire
 import Testing
 
 /// One error shape, 4xx for every bad input, a generic body for internal errors (privacy rule 13).
@@ -8,6 +10,8 @@ import Testing
         let error = (try? reply.object())?["error"] as? [String: Any]
         #expect(error?["kind"] is String, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(error?["field"] is String, "\(reply.text)", sourceLocation: sourceLocation)
+        #expect(error?["value"] is String, "\(reply.text)", sourceLocation: sourceLocation)
+        #expect(error?["reason"] is String, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(error?["message"] is String, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(reply.header("Cache-Control") == "no-store", sourceLocation: sourceLocation)
         #expect(reply.header("Referrer-Policy") == "no-referrer", sourceLocation: sourceLocation)
@@ -93,6 +97,8 @@ import Testing
         let error = try #require(try reply.object()["error"] as? [String: Any])
         #expect(error["kind"] as? String == "internal")
         #expect(error["field"] as? String == "")
+        #expect(error["value"] as? String == "")
+        #expect(error["reason"] as? String == "the service could not complete the request")
         for leak in [
             "facilitator", "languages", "klingon", "sqlite", "SQL", "kring.sqlite", harness.folder.path, token,
         ] {
@@ -100,6 +106,53 @@ import Testing
         }
         await harness.stop()
         harness.expectCleanLogs(secrets: [token, "klingon"])
+    }
+
+    /// The body carries the refusal's parts apart, so a client rebuilds the very error a local run throws, even when
+    /// the value itself looks like the `field 'value': reason` line.
+    @Test func aRefusalCarriesItsFieldValueAndReasonApart() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let coordinator = try harness.token(.coordinator)
+        let aliens = try await harness.request(
+            "POST", "/api/groups", token: coordinator,
+            json: ["name": "nieuw", "audience": "aliens", "language": "nl", "capacity": 5])
+        #expect(aliens.status == 400)
+        let body = try JSONDecoder().decode(ErrorBody.self, from: aliens.body)
+        #expect(body.error.kind == "invalid_input")
+        #expect(body.error.field == "audience")
+        #expect(body.error.value == "aliens")
+        #expect(!body.error.reason.isEmpty)
+        #expect(body.error.message == "audience 'aliens': \(body.error.reason)")
+        #expect(
+            body.kringError == KringError(.invalidInput, field: "audience", value: "aliens", reason: body.error.reason))
+
+        let tricky = "x': y"
+        let missing = try await harness.request(
+            "GET", Endpoint.showGroup.path(tricky), token: coordinator)
+        #expect(missing.status == 404)
+        let notFound = try JSONDecoder().decode(ErrorBody.self, from: missing.body)
+        #expect(notFound.error.value == tricky)
+        #expect(notFound.kringError?.kind == .notFound)
+        #expect(notFound.kringError?.value == tricky)
+        #expect(notFound.kringError?.description == notFound.error.message)
+
+        // 403 comes from the forbidden kind; it names the token, never shows it.
+        let facilitator = try harness.token(.facilitator, "An Claes")
+        let forbidden = try await harness.request(
+            "POST", "/api/groups", token: facilitator,
+            json: ["name": "nieuw", "audience": "partners", "language": "nl", "capacity": 5])
+        #expect(forbidden.status == 403)
+        Self.expectShape(forbidden)
+        let refusal = try JSONDecoder().decode(ErrorBody.self, from: forbidden.body)
+        #expect(refusal.error.kind == "forbidden")
+        #expect(refusal.error.field == "token")
+        #expect(refusal.error.value == "")
+        #expect(refusal.kringError?.kind == .forbidden)
+        #expect(!forbidden.text.contains(facilitator) && !forbidden.text.contains(coordinator))
+        await harness.stop()
+        harness.expectCleanLogs(secrets: [coordinator, facilitator])
     }
 
     @Test func healthAndUnknownRoutesCarryThePrivateHeaders() async throws {

@@ -11,13 +11,16 @@ import Testing
     @Test func overallGuessingMeets429ButAValidTokenIsStillServed() async throws {
         let harness = try ServerHarness()
         _ = try harness.seedWorld()
-        // Generous per address, tight overall: the overall limit alone is under test.
+        // Generous per address, tight overall: the overall limit alone is under test. The clock stands still, so the
+        // window cannot end halfway through however slowly the requests go.
         try await harness.start {
-            $0.failuresPerAddress = 5_000; $0.failuresOverall = 20
+            $0.failuresPerAddress = 5_000; $0.failuresOverall = 20; $0.clock = ManualClock()
         }
         let token = try harness.token(.participant, "Stille Eik")
         var statuses: [Int] = []
-        for _ in 1...40 { statuses.append(try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics").status) }
+        for _ in 1...40 {
+            statuses.append(try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics").status)
+        }
         #expect(Array(statuses.prefix(20)) == Array(repeating: 404, count: 20))
         #expect(Array(statuses.suffix(20)) == Array(repeating: 429, count: 20))
         // Everyone else keeps their calendar and the API.
@@ -32,7 +35,7 @@ import Testing
         let harness = try ServerHarness()
         _ = try harness.seedWorld()
         try await harness.start {
-            $0.failuresPerAddress = 10; $0.trustedProxies = ["127.0.0.1"]
+            $0.failuresPerAddress = 10; $0.trustedProxies = ["127.0.0.1"]; $0.clock = ManualClock()
         }
         let token = try harness.token(.participant, "Stille Eik")
         let guesser = ["X-Forwarded-For": "192.0.2.1, 203.0.113.7"]
@@ -55,7 +58,9 @@ import Testing
     @Test func withoutATrustedProxyTheForwardedHeaderIsIgnored() async throws {
         let harness = try ServerHarness()
         _ = try harness.seedWorld()
-        try await harness.start { $0.failuresPerAddress = 10 }
+        try await harness.start {
+            $0.failuresPerAddress = 10; $0.clock = ManualClock()
+        }
         var statuses: [Int] = []
         for attempt in 1...15 {
             // A guesser who makes up a new address each time is still one peer.
@@ -65,6 +70,33 @@ import Testing
         }
         #expect(statuses.filter { $0 == 429 }.count == 5, "\(statuses)")
         await harness.stop()
+    }
+
+    /// The window is the injected clock's: limited until it has moved a whole window on, then served again, with
+    /// both counters back at zero.
+    @Test func theFailureWindowEndsWhenTheServersClockHasMovedOn() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        let clock = ManualClock()
+        try await harness.start {
+            $0.failuresPerAddress = 3; $0.failuresOverall = 4; $0.failureWindow = .seconds(60); $0.clock = clock
+        }
+        let token = try harness.token(.participant, "Stille Eik")
+        func guess() async throws -> Int {
+            try await harness.request("GET", "/feeds/\(FeedTests.randomToken()).ics").status
+        }
+        #expect(try await [guess(), guess(), guess(), guess()] == [404, 404, 404, 429])
+        #expect(try await harness.request("GET", "/feeds/\(token).ics").status == 429)
+        clock.advance(by: .seconds(59))
+        #expect(try await harness.request("GET", "/feeds/\(token).ics").status == 429)
+        #expect(try await harness.request("GET", "/api/groups", token: token).status == 429)
+        clock.advance(by: .seconds(1))
+        #expect(try await harness.request("GET", "/feeds/\(token).ics").status == 200)
+        #expect(try await harness.request("GET", "/api/groups", token: token).status == 200)
+        // A fresh window: the address gets its three failures again, and the overall count restarted too.
+        #expect(try await [guess(), guess(), guess(), guess()] == [404, 404, 404, 429])
+        await harness.stop()
+        harness.expectCleanLogs(secrets: [token])
     }
 
     @Test func theTokenIsCheckedBeforeTheBodyIsRead() async throws {
@@ -130,7 +162,8 @@ import Testing
         #expect(right.status == 200, "\(right.text)")
         // null stands for "not given", as in every other body.
         let explicitNull = try await harness.request(
-            "PATCH", "/api/facilitators/An%20Claes", token: coordinator, json: ["maxPerWeek": "2", "timezone": NSNull()])
+            "PATCH", "/api/facilitators/An%20Claes", token: coordinator,
+            json: ["maxPerWeek": "2", "timezone": NSNull()])
         #expect(explicitNull.status == 200, "\(explicitNull.text)")
         await harness.stop()
     }

@@ -61,7 +61,7 @@ extension RequestBodies {
             explain = request.explain
         }
 
-        var request: AssignRequest {
+        public var request: AssignRequest {
             AssignRequest(group: group, from: from, to: to, dryRun: dryRun ?? false, explain: explain ?? false)
         }
     }
@@ -89,7 +89,7 @@ extension RequestBodies {
             feedOnly = request.feedOnly
         }
 
-        func request() throws(KringError) -> TokenRequest {
+        public func request() throws(KringError) -> TokenRequest {
             let text = try required(role, "role")
             guard let role = Role(rawValue: text) else {
                 throw .invalid("role", text, "is one of coordinator, facilitator, participant")

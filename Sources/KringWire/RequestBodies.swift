@@ -1,4 +1,5 @@
 import KringApp
+import KringDomain
 
 /// The JSON bodies the API accepts. Every field is optional on the wire so a missing one is refused by the
 /// application layer with its own field name, exactly as the CLI refuses a missing flag.
@@ -23,7 +24,7 @@ public enum RequestBodies {
             defaultTitle = changes.clearTitle ? true : nil
         }
 
-        var changes: GroupChanges {
+        public var changes: GroupChanges {
             GroupChanges(
                 name: name, title: title, clearTitle: defaultTitle ?? false, audience: audience, language: language,
                 capacity: capacity, minimum: minimum, facilitators: facilitators, venue: venue, online: online,
@@ -44,6 +45,13 @@ public enum RequestBodies {
             durationMinutes = request.durationMinutes
             excludedDates = request.excludedDates
         }
+
+        public func request() throws(KringError) -> SeriesRequest {
+            SeriesRequest(
+                group: try required(group, "group"), start: try required(start, "start"),
+                durationMinutes: try required(durationMinutes, "duration"), rrule: try required(rrule, "rrule"),
+                excludedDates: excludedDates ?? [], skipHolidays: skipHolidays)
+        }
     }
 
     public struct Enrolment: Codable, Sendable {
@@ -56,6 +64,12 @@ public enum RequestBodies {
             relation = request.relation
             language = request.language
             contact = request.contact
+        }
+
+        public func request() throws(KringError) -> EnrolmentRequest {
+            EnrolmentRequest(
+                group: try required(group, "group"), pseudonym: pseudonym, existingParticipant: participant,
+                relation: relation, language: language, contact: contact)
         }
     }
 
@@ -98,5 +112,18 @@ public enum RequestBodies {
             lead = request.lead
             maxPerMonth = request.maxPerMonth
         }
+
+        public func request() throws(KringError) -> FacilitatorRequest {
+            FacilitatorRequest(
+                name: try required(name, "name"), languages: try required(languages, "languages"), lead: lead ?? false,
+                audiences: audiences, maxPerMonth: maxPerMonth, contact: contact)
+        }
     }
+}
+
+/// A value the wire leaves optional but the operation needs: missing, it is refused by its field name, as the CLI
+/// refuses a missing flag.
+public func required<T>(_ value: T?, _ field: String) throws(KringError) -> T {
+    guard let value else { throw .invalid(field, "", "is required") }
+    return value
 }

@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KringApp
+import KringDomain
+import KringWire
+import NIOCore
+
+/// What the routes share: the token guard, the body readers, and the one way to run an operation. The unscoped
+/// `Kring` stays private: a handler gets only the `ScopedKring` of the caller its token names.
+struct Service: Sendable {
+    private let kring: Kring
+    let feeds: any CalendarFeedProvider
+    let bodyLimit: Int
+    let limiter: FailureLimiter
+    let feedCache: FeedCache
+    let trustedProxies: Set<String>
+
+    init(kring: Kring, feeds: (any CalendarFeedProvider)?, configuration: ServerConfiguration) {
+        self.kring = kring
+        self.feeds = feeds ?? LibicalFeedProvider(kring: kring)
+        bodyLimit = configuration.bodyLimit
+        limiter = FailureLimiter(
+            perAddress: configuration.failuresPerAddress, overall: configuration.failuresOverall,
+            window: configuration.failureWindow, clock: configuration.clock)
+        feedCache = FeedCache(lifetime: configuration.feedCacheLifetime, clock: configuration.clock)
+        trustedProxies = Set(configuration.trustedProxies)
+    }
+
+    /// Authenticates the bearer token, then runs the operation off the event loop as that caller.
+    func call<T: Sendable>(
+        _ request: Request, _ context: KringRequestContext,
+        _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
+    ) async throws -> T {
+        let scope = try await authenticate(request, context)
+        return try await Blocking.run { () throws(KringError) -> T in try operation(scope) }
+    }
+
+    /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
+    /// client it names last in `X-Forwarded-For` (the entry that proxy added itself; earlier ones are the client's
+    /// word). Only the in-memory limiter sees it.
+    func client(_ request: Request, _ context: KringRequestContext) -> String {
+        guard trustedProxies.contains(context.peer), let forwarded = request.headers[.xForwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return context.peer }
+        return last
+    }
+
+    /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110 §11.1).
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    func authenticate(_ request: Request, _ context: KringRequestContext) async throws -> ScopedKring {
+        if let scope = context.scope { return scope }
+        let client = client(request, context)
+        if limiter.isLimited(client) { throw APIError.rateLimited }
+        let token = Self.bearerToken(request)
+        let kring = kring
+        let caller: Caller? =
+            if let token {
+                try await Blocking.run { () throws(KringError) -> Caller? in
+                    try kring.authenticate(token: token, for: .api)
+                }
+            } else { nil }
+        guard let caller else {
+            if limiter.recordFailure(client) { throw APIError.rateLimited }
+            throw APIError.unauthorized
+        }
+        return ScopedKring(kring: kring, caller: caller)
+    }
+
+    /// Runs `operation` off the event loop as the holder of a feed token, in the same hop as the token check; nil
+    /// for an unknown, revoked or expired token. Feed tokens open `/feeds` only, never an `/api` route.
+    func asFeedHolder<T: Sendable>(
+        token: String, _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T?
+    ) async throws(KringError) -> T? {
+        let kring = kring
+        return try await Blocking.run { () throws(KringError) -> T? in
+            guard let caller = try kring.authenticate(token: token, for: .feed) else { return nil }
+            return try operation(ScopedKring(kring: kring, caller: caller))
+        }
+    }
+
+    /// A raw body (a calendar file, a scenario) up to `limit` bytes; beyond it the caller gets 413. Only the routes
+    /// that take files pass a limit above the JSON one.
+    func collect(_ request: Request, upTo limit: Int) async throws -> Data {
+        Data(try await request.body.collect(upTo: limit).readableBytesView)
+    }
+
+    func decode<T: Codable>(_ type: T.Type, _ request: Request, _ context: KringRequestContext) async throws -> T {
+        // A body declared as something else is refused before it is read; no declaration is taken as JSON.
+        if let declared = request.headers[.contentType] {
+            let mediaType = declared.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
+                let value = String(declared.prefix(80))
+                throw APIError(
+                    .unsupportedMediaType, kind: "invalid_input", field: "Content-Type", value: value,
+                    reason: "the body must be application/json",
+                    message: "Content-Type '\(value)': the body must be application/json")
+            }
+        }
+        let buffer = try await request.body.collect(upTo: bodyLimit)
+        let data = Data(buffer.readableBytesView)
+        let value: T
+        do {
+            value = try JSONDecoder().decode(type, from: data)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.last?.stringValue ?? ""
+            throw APIError(
+                .badRequest, kind: "invalid_input", field: field, reason: "has the wrong type",
+                message: "\(field) has the wrong type")
+        } catch {
+            throw APIError(.badRequest, kind: "invalid_input", reason: "the body must be a JSON object")
+        }
+        if let unknown = Self.unknownField(in: data, decodedAs: value) {
+            let shown = String(unknown.prefix(80))
+            throw APIError(
+                .badRequest, kind: "invalid_input", field: unknown, value: "",
+                reason: "is not a field of this request; nothing was changed",
+                message: "'\(shown)' is not a field of this request; nothing was changed")
+        }
+        return value
+    }
+
+    /// The first top-level key of the body that the request type does not know (a typo such as `maxPerweek` would
+    /// otherwise be ignored and answered 200): keys that survive decoding come back when the value is encoded.
+    static func unknownField<T: Encodable>(in data: Data, decodedAs value: T) -> String? {
+        guard let sent = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let known = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value))) as? [String: Any]
+        else { return nil }
+        return sent.filter { !($0.value is NSNull) && known[$0.key] == nil }.keys.sorted().first
+    }
+}
+
+extension KringRequestContext {
+    /// A path parameter, percent-decoded (pseudonyms and group names may contain spaces).
+    func path(_ name: String) throws -> String {
+        guard let raw = parameters.get(name), let decoded = raw.removingPercentEncoding else {
+            throw APIError(
+                .badRequest, kind: "invalid_input", field: name, reason: "is malformed", message: "\(name) is malformed"
+            )
+        }
+        return decoded
+    }
+}
+
+extension RouterGroup<KringRequestContext> {
+    /// Registers a table endpoint at its method and path; the handler's value goes back as JSON with the table's
+    /// success status.
+    @discardableResult
+    func on<T: Encodable & Sendable>(
+        _ endpoint: Endpoint, use handler: @escaping @Sendable (Request, KringRequestContext) async throws -> T
+    ) -> Self {
+        let status = HTTPResponse.Status(code: endpoint.successStatus)
+        return on(
+            endpoint,
+            respond: { request, context in
+                JSONResponse.make(try await handler(request, context), status: status)
+            })
+    }
+
+    /// Registers a table endpoint whose handler writes its own response (a calendar, not JSON).
+    @discardableResult
+    func on(
+        _ endpoint: Endpoint,
+        respond handler: @escaping @Sendable (Request, KringRequestContext) async throws -> Response
+    ) -> Self {
+        // The table's methods are all standard ones, which HTTPTypes knows by name.
+        on(RouterPath(endpoint.route), method: HTTPRequest.Method(endpoint.method.rawValue)!, use: handler)
+    }
+}
