@@ -13,7 +13,7 @@ struct CalendarCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write one person's (or one group's) sessions as an iCalendar feed (METHOD:PUBLISH).",
+            abstract: "Write one person's (or one group's) sessions as an iCalendar feed (no METHOD).",
             discussion: """
                 One event per series in the group's time zone, cancelled sessions as exceptions, moved ones as
                 overrides. No attendee and no other participant appears; titles are the group's public title or a
