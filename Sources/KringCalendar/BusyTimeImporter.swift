@@ -411,14 +411,17 @@ private struct CalendarReader {
             let isPeriod = icaltime_is_null_time(value.period.start) == 0
             let time = isPeriod ? value.period.start : value.time
             guard icaltime_is_null_time(time) == 0, icaltime_is_valid_time(time) != 0 else { continue }
-            let start = instant(
-                time, zone: timeZone(for: property, time: time, calendar: calendar, floating: floating))
+            // A date in the set of a timed series is midnight in the series' zone, as recurring-ical-events has it.
+            let zoneOf = { (reader: inout CalendarReader, time: icaltimetype) -> OpaquePointer in
+                time.is_date != 0 && master.startTime.is_date == 0
+                    ? master.zone
+                    : reader.timeZone(for: property, time: time, calendar: calendar, floating: floating)
+            }
+            let start = instant(time, zone: zoneOf(&self, time))
             var length = master.length
             if isPeriod {
                 if icaltime_is_null_time(value.period.end) == 0 {
-                    let end = instant(
-                        value.period.end,
-                        zone: timeZone(for: property, time: value.period.end, calendar: calendar, floating: floating))
+                    let end = instant(value.period.end, zone: zoneOf(&self, value.period.end))
                     length = Length(exact: min(max(0, end.timeIntervalSince(start)), Length.cap))
                 } else {
                     length = Self.length(of: value.period.duration)

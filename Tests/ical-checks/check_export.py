@@ -131,9 +131,11 @@ def expand(path, begin, finish):
 
 
 def auto_window(path, years):
-    """1 January of the earliest DTSTART's year, and YEARS years later (2025 when the file has none)."""
+    """1 January of the earliest DTSTART's year (or of X-KRING-WINDOW-START, which the busy-corpus files set), and
+    YEARS years later (2025 when the file has none)."""
     with open(path, "rb") as handle:
-        found = re.findall(rb"\nDTSTART[^:\r\n]*:(\d{4})", handle.read())
+        data = handle.read()
+    found = re.findall(rb"\nX-KRING-WINDOW-START:(\d{4})", data) or re.findall(rb"\nDTSTART[^:\r\n]*:(\d{4})", data)
     year = min((int(y) for y in found if 1900 <= int(y) <= 2100), default=2025)
     return dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(year + years, 1, 1, tzinfo=dt.timezone.utc)
 
