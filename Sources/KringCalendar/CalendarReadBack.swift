@@ -14,6 +14,7 @@ struct CalendarReadBack {
         /// `TZID=Europe/Brussels:20260106T190000` or `20260106T180000Z`.
         var dtstart: String?
         var dtend: String?
+        var dtstamp: String?
         var recurrenceID: String?
         var rrule: String?
         var exdates: [String] = []
@@ -107,6 +108,7 @@ struct CalendarReadBack {
             case ICAL_STATUS_PROPERTY: event.status = Libical.take(icalproperty_get_value_as_string_r(current))
             case ICAL_DTSTART_PROPERTY: event.dtstart = time(current)
             case ICAL_DTEND_PROPERTY: event.dtend = time(current)
+            case ICAL_DTSTAMP_PROPERTY: event.dtstamp = time(current)
             case ICAL_RECURRENCEID_PROPERTY: event.recurrenceID = time(current)
             case ICAL_EXDATE_PROPERTY: event.exdates.append(time(current) ?? "")
             case ICAL_RRULE_PROPERTY: event.rrule = Libical.take(icalproperty_get_value_as_string_r(current))

@@ -1,7 +1,8 @@
 import CLibical
 import Foundation
 
-/// The iTIP method of an e-mail invite (RFC 5546); feeds are always PUBLISH.
+/// The iTIP method of an e-mail invite (RFC 5546). Feeds carry no METHOD: PUBLISH would pair them with an
+/// ORGANIZER they do not have.
 public enum InviteMethod: String, Sendable {
     case request
     case cancel
@@ -20,9 +21,11 @@ public struct FeedExporter: Sendable {
     /// The zone of the VTIMEZONE an empty feed carries: the default zone of every group.
     static let emptyFeedTimeZone = "Europe/Brussels"
 
-    /// A subscribable feed: METHOD:PUBLISH, one master VEVENT per series plus one override per moved occurrence.
+    /// A subscribable feed or downloaded file: one master VEVENT per series plus one override per moved occurrence,
+    /// and no METHOD, as most publishers write them (RFC 5546 pairs PUBLISH with an ORGANIZER, which a feed lacks).
+    /// DTSTAMP is `now()` at the time of this call.
     /// A feed with no series (a withdrawn participant, a facilitator not yet assigned) still holds one component,
-    /// as RFC 5545 requires of a VCALENDAR: the VTIMEZONE of `emptyFeedTimeZone` for the current year.
+    /// as RFC 5545 requires of a VCALENDAR: the VTIMEZONE of `emptyFeedTimeZone` from the current year on.
     /// - Parameters:
     ///   - name: the calendar's display name; nil uses the neutral name of `language`.
     ///   - refreshInterval: seconds between refreshes suggested to clients (at least 60).
@@ -45,7 +48,7 @@ public struct FeedExporter: Sendable {
                 throw CalendarError(.invalidSeries, "two series share one uid")
             }
             let root = ICalRoot(kind: ICAL_VCALENDAR_COMPONENT)
-            Self.addHeader(root.pointer, text: text, method: ICAL_METHOD_PUBLISH)
+            Self.addHeader(root.pointer, text: text, method: nil)
             // NAME is TEXT, but clients that do not know RFC 7986 (PyPI icalendar 7 among them) show its escapes
             // raw, and X-WR-CALNAME is never escaped: both get the same name with `, ; \` replaced.
             let calendarName = Self.xSafe(name ?? text.calendarName)
@@ -132,7 +135,7 @@ public struct FeedExporter: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: emptyFeedTimeZone) ?? .gmt
         let year = calendar.component(.year, from: stamp)
-        if let vtimezone = TimeZoneComponents.compact(emptyFeedTimeZone, firstYear: year, lastYear: year) {
+        if let vtimezone = TimeZoneComponents.compact(emptyFeedTimeZone, firstYear: year) {
             icalcomponent_add_component(root, vtimezone)
         }
     }
@@ -142,29 +145,22 @@ public struct FeedExporter: Sendable {
         let attendee: String
     }
 
-    private static func addHeader(_ root: OpaquePointer, text: CalendarText, method: icalproperty_method) {
+    private static func addHeader(_ root: OpaquePointer, text: CalendarText, method: icalproperty_method?) {
         icalcomponent_add_property(root, icalproperty_new_prodid(text.productIdentifier))
         icalcomponent_add_property(root, icalproperty_new_version("2.0"))
         icalcomponent_add_property(root, icalproperty_new_calscale("GREGORIAN"))
-        icalcomponent_add_property(root, icalproperty_new_method(method))
+        if let method { icalcomponent_add_property(root, icalproperty_new_method(method)) }
     }
 
-    /// One compact VTIMEZONE per zone, spanning the years all series using it need.
+    /// One compact VTIMEZONE per zone, from the first year any series using it needs.
     private static func addTimeZones(_ root: OpaquePointer, for items: [PreparedSeries]) {
-        var spans: [String: (first: Int, last: Int?)] = [:]
+        var firstYears: [String: Int] = [:]
         for item in items {
             let id = item.series.timeZoneIdentifier
-            if let span = spans[id] {
-                let last: Int? = if let a = span.last, let b = item.lastYear { max(a, b) } else { nil }
-                spans[id] = (min(span.first, item.firstYear), last)
-            } else {
-                spans[id] = (item.firstYear, item.lastYear)
-            }
+            firstYears[id] = min(firstYears[id] ?? item.firstYear, item.firstYear)
         }
-        for (id, span) in spans.sorted(by: { $0.key < $1.key }) {
-            guard let vtimezone = TimeZoneComponents.compact(id, firstYear: span.first, lastYear: span.last) else {
-                continue
-            }
+        for (id, first) in firstYears.sorted(by: { $0.key < $1.key }) {
+            guard let vtimezone = TimeZoneComponents.compact(id, firstYear: first) else { continue }
             icalcomponent_add_component(root, vtimezone)
         }
     }

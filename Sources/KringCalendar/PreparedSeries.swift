@@ -16,9 +16,8 @@ struct PreparedSeries {
     let overrides: [MovedOccurrence]
     /// The value written on the master and on every override: Google drops an override whose SEQUENCE is lower.
     let sequence: Int
+    /// The first year the VTIMEZONE must cover; it is open-ended, so no last year is needed.
     let firstYear: Int
-    /// Nil when the rule is unbounded (or longer than the checked window): the VTIMEZONE then keeps its open end.
-    let lastYear: Int?
 
     init(_ series: CalendarSeries) throws(CalendarError) {
         self.series = series
@@ -43,7 +42,6 @@ struct PreparedSeries {
         // Expand with a floating DTSTART and a floating local UNTIL: libical compares wall-clock fields, so both
         // must be in the same frame. The iterator ignores EXDATE and overrides; that is handled below.
         var occurrences: [LocalDateTime] = []
-        var bounded = false
         let dtstart = series.firstStartLocal.icalFloating
         guard let iterator = icalrecur_iterator_new(iterationRule, dtstart) else {
             throw CalendarError(.invalidRule, "rrule cannot be expanded: \(series.rrule)")
@@ -52,10 +50,7 @@ struct PreparedSeries {
         let unboundedHorizon = series.firstStartLocal.year + 3
         while occurrences.count < Self.maxCheckedOccurrences {
             let next = icalrecur_iterator_next(iterator)
-            if icaltime_is_null_time(next) != 0 {
-                bounded = true
-                break
-            }
+            if icaltime_is_null_time(next) != 0 { break }
             let local = LocalDateTime(next)
             if iterationRule.count == 0 && icaltime_is_null_time(iterationRule.until) != 0
                 && local.year > unboundedHorizon
@@ -97,12 +92,6 @@ struct PreparedSeries {
 
         let years = [series.firstStartLocal.year] + kept.flatMap { [$0.newStartLocal.year, $0.newEndLocal.year] }
         firstYear = years.min()!
-        if bounded {
-            let endYear = clock.local(end).year
-            lastYear = (years + occurrences.map(\.year) + [endYear]).max()!
-        } else {
-            lastYear = nil
-        }
     }
 
     var endLocal: LocalDateTime { clock.local(end) }

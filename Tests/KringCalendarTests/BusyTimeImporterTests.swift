@@ -258,9 +258,59 @@ struct BusyTimeImporterTests {
         #expect(Date().timeIntervalSince(started) < BusyTimeImporter.expansionBudget + 3)
     }
 
-    @Test func subDailyRulesCountOnlyTheirFirstOccurrence() throws {
-        let ics = calendar(event("DTSTART:20260301T090000Z\r\nDURATION:PT10M\r\nRRULE:FREQ=HOURLY;COUNT=5\r\n"))
-        #expect(try busy(ics).count == 1)
+    /// A rule is expanded as written or refused with its line: libical drops unknown parts and keeps one of two
+    /// repeated ones, which stored "the first occurrence only" with exit 0 (issue 10 item 14).
+    @Test(arguments: [
+        (
+            "FREQ=HOURLY;COUNT=5",
+            "ics: line 9: RRULE FREQ=HOURLY is finer than daily, which busy-time import does not expand"
+        ),
+        ("FREQ=WEEKLY;FREQ=DAILY;COUNT=5", "ics: line 9: RRULE repeats FREQ"),
+        ("FREQ=WEEKLY;COUNT=5;X-NAME=A", "ics: line 9: RRULE has an unknown part X-NAME"),
+        ("FREQ=FORTNIGHTLY", "ics: line 9: RRULE has an unknown FREQ=FORTNIGHTLY"),
+        ("COUNT=5", "ics: line 9: RRULE has no FREQ"),
+        ("FREQ=WEEKLY;BYDAY=XX", "ics: line 9: RRULE has an invalid BYDAY"),
+        ("FREQ=DAILY;COUNT=3;UNTIL=20260310", "ics: line 9: RRULE has both COUNT and UNTIL"),
+    ])
+    func malformedRulesAreRefusedNamingTheLine(rule: String, message: String) {
+        let ics = calendar(event("DTSTART:20260301T090000Z\r\nDURATION:PT10M\r\nRRULE:\(rule)\r\n"))
+        #expect {
+            try busy(ics)
+        } throws: { error in
+            (error as? ImportError)?.description == message
+        }
+    }
+
+    /// The caps refuse instead of cutting short: 24 occurrences a day for five years is above 20,000.
+    @Test func aRuleAboveTheCapIsRefusedNotTruncated() {
+        let window = DateInterval(start: Self.window.start, duration: 5 * 365 * 86_400)
+        let hours = (0..<24).map(String.init).joined(separator: ",")
+        let ics = calendar(event("DTSTART:20260101T000000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;BYHOUR=\(hours)\r\n"))
+        #expect {
+            try busy(ics, window: window)
+        } throws: { error in
+            (error as? ImportError)?.description
+                == "ics: line 9: RRULE gives more than 20000 occurrences in the window"
+        }
+    }
+
+    /// A COUNT rule has to be counted from its start: 40,000 days from 1950 reach into 2059.
+    @Test func aLongCountedRuleFromLongAgoReachesTheWindow() throws {
+        let ics = calendar(
+            event("DTSTART;TZID=Europe/Brussels:19500101T070000\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=40000\r\n"))
+        let window = DateInterval(start: Fixtures.instant(Fixtures.local(2026, 3, 1, 0, 0)), duration: 7 * 86_400)
+        #expect(try busy(ics, window: window) == (1...7).map { at(2026, 3, $0, 7, 0, hours: 1) })
+    }
+
+    /// An all-day day lasts from midnight to midnight: 25 hours on the October switch, so no free hour appears.
+    @Test func dailyAllDayEventsLeaveNoGapOnTheOctoberSwitch() throws {
+        let ics = calendar(event("DTSTART;VALUE=DATE:20261020\r\nRRULE:FREQ=DAILY;COUNT=10\r\n"))
+        #expect(
+            try busy(ics) == [
+                DateInterval(
+                    start: Fixtures.instant(Fixtures.local(2026, 10, 20, 0, 0)),
+                    end: Fixtures.instant(Fixtures.local(2026, 10, 30, 0, 0)))
+            ])
     }
 
     @Test func onlyTimesSurvive() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import KringCalendar
@@ -11,11 +12,13 @@ struct FeedExportTests {
         try exporter.publishFeed(language: .nl, series: series)
     }
 
-    @Test func feedIsPublishWithNameRefreshAndNoAttendee() throws {
+    @Test func feedHasNoMethodAndHasNameRefreshAndNoAttendee() throws {
         let text = try feed()
         let calendar = CalendarReadBack.read(text)
         #expect(calendar.parseErrors == 0)
-        #expect(calendar.method == "PUBLISH")
+        // RFC 5546 pairs PUBLISH with an ORGANIZER, which a feed has not: no METHOD at all, as most publishers do.
+        #expect(calendar.method == nil)
+        #expect(!text.contains("METHOD"))
         #expect(calendar.calendarProperties["NAME"] == "Mijn afspraken")
         #expect(calendar.calendarProperties["X-WR-CALNAME"] == "Mijn afspraken")
         #expect(calendar.calendarProperties["PRODID"] == "-//Kring//Kalender//NL")
@@ -40,6 +43,49 @@ struct FeedExportTests {
         for line in text.components(separatedBy: "\r\n") where line.contains("TZID=") {
             #expect(line.contains("TZID=Europe/Brussels:"), "\(line)")
         }
+    }
+
+    /// Issue 10 item 12: an observance whose UNTIL ends on its last transition makes dateutil readers (vobject,
+    /// Radicale) drop that year's switch. The rules in force are written once each, without UNTIL.
+    @Test(arguments: [[Fixtures.biweekly, Fixtures.monthly], [Fixtures.march2027]])
+    func vtimezoneRulesInForceAreOpenEnded(series: [CalendarSeries]) throws {
+        let zone = try vtimezone(of: try feed(series))
+        #expect(!zone.contains("UNTIL"), "\(zone)")
+        let rules = zone.components(separatedBy: "\r\n").filter { $0.hasPrefix("RRULE:") }
+        #expect(
+            rules.sorted() == ["RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"])
+        #expect(zone.components(separatedBy: "BEGIN:DAYLIGHT").count - 1 == 1)
+        #expect(zone.components(separatedBy: "BEGIN:STANDARD").count - 1 == 1)
+    }
+
+    @Test func southernAndWesternZonesAreOpenEndedToo() throws {
+        for identifier in ["America/New_York", "Australia/Sydney"] {
+            var series = Fixtures.march2027
+            series.timeZoneIdentifier = identifier
+            let zone = try vtimezone(of: try feed([series]))
+            #expect(!zone.contains("UNTIL"), "\(identifier): \(zone)")
+            #expect(zone.components(separatedBy: "BEGIN:DAYLIGHT").count - 1 == 1, "\(identifier)")
+            #expect(zone.components(separatedBy: "BEGIN:STANDARD").count - 1 == 1, "\(identifier)")
+        }
+    }
+
+    func vtimezone(of text: String) throws -> String {
+        try #require(
+            text.components(separatedBy: "BEGIN:VTIMEZONE\r\n").last?.components(separatedBy: "END:VTIMEZONE\r\n")
+                .first)
+    }
+
+    /// DTSTAMP is read from the clock when the feed is written, not when the exporter is made.
+    @Test func dtstampIsTheTimeOfWriting() throws {
+        let clock = Mutex(Fixtures.fixedNow)
+        let exporter = FeedExporter(now: { clock.withLock { $0 } })
+        clock.withLock { $0 = Date(timeIntervalSince1970: 1_790_000_123) }  // 2026-09-21T14:15:23Z
+        let first = CalendarReadBack.read(try exporter.publishFeed(language: .nl, series: [Fixtures.monthly]))
+        clock.withLock { $0 = Date(timeIntervalSince1970: 1_790_086_524) }  // a day and a second later
+        let second = try exporter.publishFeed(language: .nl, series: [Fixtures.monthly])
+        #expect(first.events.map(\.dtstamp) == ["20260921T141523Z"])
+        #expect(CalendarReadBack.read(second).events.map(\.dtstamp) == ["20260922T141524Z"])
+        #expect(second.contains("\r\nDTSTAMP:20260922T141524Z\r\n"), "UTC, as RFC 5545 3.8.7.2 requires")
     }
 
     @Test func localUntilBecomesUTCAsRFC5545Requires() throws {
@@ -164,10 +210,9 @@ struct FeedExportTests {
         // RFC 5545 3.6: a VCALENDAR holds at least one component; the zone's VTIMEZONE for the current year.
         #expect(calendar.timeZoneIDs == ["Europe/Brussels"])
         #expect(text.contains("\r\nBEGIN:VTIMEZONE\r\n"))
-        // Fixtures.fixedNow is in 2026: the zone's rules through that year's October switch, and no further.
-        #expect(text.contains("UNTIL=20261025T010000Z"))
-        #expect(text.contains("\r\nTZUNTIL:20270101T000000Z\r\n"))
-        #expect(calendar.method == "PUBLISH")
+        // Fixtures.fixedNow is in 2026: the zone's rules from that year on, open-ended.
+        #expect(!text.contains("UNTIL") && !text.contains("TZUNTIL"))
+        #expect(calendar.method == nil)
         #expect(calendar.calendarProperties["NAME"] == CalendarText.neutral(.fr).calendarName)
         #expect(calendar.calendarProperties["X-WR-CALNAME"] == CalendarText.neutral(.fr).calendarName)
         #expect(text.contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"))

@@ -45,6 +45,21 @@ enum Fixtures {
         )
     }
 
+    /// Tuesdays 2 to 30 March 2027 at 19:00: the last session is two days after the switch to summer time, in
+    /// the only year of its VTIMEZONE (issue 10 item 12: dateutil readers showed it at 20:00).
+    static var march2027: CalendarSeries {
+        CalendarSeries(
+            uid: "c41d2e6f-8a3b-4f1e-9d7c-5b2a0e6f3c19@kring.invalid",
+            sequence: 0,
+            timeZoneIdentifier: "Europe/Brussels",
+            firstStartLocal: local(2027, 3, 2, 19, 0),
+            durationMinutes: 120,
+            rrule: "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330"
+        )
+    }
+
+    static var march2027Starts: [Date] { (0..<5).map { instant(local(2027, 3, 2 + 7 * $0, 19, 0)) } }
+
     static func instant(_ local: LocalDateTime, in zone: TimeZone = brussels) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

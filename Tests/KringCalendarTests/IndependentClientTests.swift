@@ -77,6 +77,13 @@ struct IndependentClientTests {
 
         let mkcalendar: [Int]
         let files: [String: [String: Stored]]
+        /// UIDs Radicale's time-range REPORT found, per file and probed range.
+        let probes: [String: [String: [String]]]
+    }
+
+    struct ZoneReadings: Decodable {
+        let vobject: [String]
+        let icalendar: [String]
     }
 
     /// Any JSON value, compared structurally.
@@ -154,7 +161,7 @@ struct IndependentClientTests {
             }
         }
         let feed = try #require(parsed[files["feed"]!])
-        #expect(feed.method == "PUBLISH" && feed.name == "Mijn afspraken" && feed.x_wr_calname == "Mijn afspraken")
+        #expect(feed.method == "" && feed.name == "Mijn afspraken" && feed.x_wr_calname == "Mijn afspraken")
         let master = try #require(feed.events.first { $0.uid == Fixtures.biweekly.uid && $0.recurrence_id == nil })
         #expect(master.exdates.map(\.local) == ["20260331T190000", "20261027T190000"])
         #expect(master.rrule == "FREQ=WEEKLY;UNTIL=20271228T225959Z;INTERVAL=2;BYDAY=TU")
@@ -196,11 +203,30 @@ struct IndependentClientTests {
         #expect(expected.count == 52 - 2 + 10, "52 fortnightly sessions less 2 excluded, 10 monthly")
     }
 
+    /// Issue 10 item 12: vobject (Radicale's reader) and icalendar's `to_tz()` read session times through the
+    /// feed's own VTIMEZONE; with a truncated one the last summer's sessions came an hour late.
+    @Test(arguments: [
+        ([Fixtures.biweekly, Fixtures.monthly], Fixtures.expectedIntervals.map(\.start)),
+        ([Fixtures.march2027], Fixtures.march2027Starts),
+    ])
+    func readersOfTheFeedsOwnVTimeZoneGetOurInstants(series: [CalendarSeries], starts: [Date]) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(
+            try exporter.publishFeed(language: .nl, series: series), named: "feed.ics", in: directory)
+        let read = try TestSupport.pythonCheck(ZoneReadings.self, script: "check_zones.py", [path])
+        let expected = starts.map(Fixtures.utcString)
+        #expect(read.vobject == expected)
+        #expect(read.icalendar == expected)
+    }
+
     @Test func radicaleStoresAndReturnsEveryExport() throws {
         let python = try #require(TestSupport.python)
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let files = try exports(in: directory)
+        var files = try exports(in: directory)
+        files["march2027"] = try TestSupport.write(
+            try exporter.publishFeed(language: .nl, series: [Fixtures.march2027]), named: "march.ics", in: directory)
         let portText = try TestSupport.run(python, [TestSupport.checks.appendingPathComponent("free_port.py").path])
         let port = String(decoding: portText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -215,9 +241,24 @@ struct IndependentClientTests {
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { TestSupport.kill(server) }
+        // Session starts in the first and the last summer of the feeds (19:00 CEST is 17:00Z), and the hour where a
+        // misread last-summer session would be: Radicale answers time-range queries from its own reading.
+        let firstSummer = "20260428T170000Z/20260428T170100Z"
+        let lastSummer = ["20270330T170000Z/20270330T170100Z", "20271026T170000Z/20271026T170100Z"]
+        let hourLate = "20270330T190000Z/20270330T190100Z"
+        let probes = ([firstSummer, hourLate] + lastSummer).flatMap { ["--probe", $0] }
         // The script waits until the server answers before its first request.
         let result = try TestSupport.pythonCheck(
-            RoundTrip.self, script: "radicale_roundtrip.py", ["http://127.0.0.1:\(port)/"] + files.values.sorted())
+            RoundTrip.self, script: "radicale_roundtrip.py",
+            ["http://127.0.0.1:\(port)/"] + probes + files.values.sorted())
+        let feedProbes = try #require(result.probes[files["feed"]!])
+        for probe in [firstSummer] + lastSummer {
+            #expect(feedProbes[probe] == [Fixtures.biweekly.uid], "\(probe)")
+        }
+        #expect(feedProbes[hourLate] == [])
+        let marchProbes = try #require(result.probes[files["march2027"]!])
+        #expect(marchProbes[lastSummer[0]] == [Fixtures.march2027.uid])
+        #expect(marchProbes[hourLate] == [])
         #expect(result.mkcalendar.allSatisfy { $0 == 201 }, "\(result.mkcalendar)")
         for (kind, path) in files {
             let stored = try #require(result.files[path], "\(kind)")

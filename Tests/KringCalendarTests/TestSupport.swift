@@ -90,9 +90,11 @@ extension TestSupport {
     }
 
     /// Runs a script of `Tests/ical-checks` with `$KRING_PYTHON` and decodes the JSON it prints.
-    static func pythonCheck<T: Decodable>(_ type: T.Type, script: String, _ arguments: [String]) throws -> T {
+    static func pythonCheck<T: Decodable>(
+        _ type: T.Type, script: String, _ arguments: [String], timeout: TimeInterval = 120
+    ) throws -> T {
         guard let python else { throw ProcessFailure(description: "KRING_PYTHON is not set") }
-        let data = try run(python, [checks.appendingPathComponent(script).path] + arguments)
+        let data = try run(python, [checks.appendingPathComponent(script).path] + arguments, timeout: timeout)
         return try JSONDecoder().decode(T.self, from: data)
     }
 

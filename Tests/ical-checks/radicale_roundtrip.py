@@ -1,7 +1,10 @@
 """Stores Kring's exports on a real CalDAV server (Radicale), byte for byte, and reads them back.
 
-Usage: radicale_roundtrip.py BASE_URL FILE...
+Usage: radicale_roundtrip.py BASE_URL [--probe START/END]... FILE...
   BASE_URL: a Radicale the caller started (auth none), e.g. http://127.0.0.1:5232/; waited for up to 30 s.
+  --probe:  a UTC time range (20270330T170000Z/20270330T170100Z) asked of each file's collection with a CalDAV
+            time-range REPORT (RFC 4791 9.9) after all PUTs: Radicale answers from its own reading of the objects,
+            VTIMEZONEs included.
 
 A CalDAV collection holds one calendar object per UID (RFC 4791 4.1), so each export is split textually, keeping
 Kring's own physical lines (folding and escaping as Kring wrote them): one object per UID made of the file's
@@ -22,6 +25,7 @@ Prints JSON:
     components_sent      the same for FILE's calendar properties (without METHOD), VTIMEZONEs and that UID's VEVENTs
   covered[FILE]          every physical line of FILE except METHOD went into some object
   originals[FILE]        `summary` of all of FILE's VEVENTs
+  probes[FILE][RANGE]    UIDs of the objects the time-range REPORT found, sorted
 """
 
 import base64
@@ -31,6 +35,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from xml.etree import ElementTree
 
 import icalendar
 
@@ -191,16 +196,45 @@ def summary(calendar):
     return out
 
 
+QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+ <D:prop><D:getetag/></D:prop>
+ <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
+  <C:time-range start="%s" end="%s"/>
+ </C:comp-filter></C:comp-filter></C:filter>
+</C:calendar-query>"""
+
+
+def time_range(base, collection, probe):
+    """UIDs (from the hrefs this script chose) of the objects a time-range REPORT returns."""
+    start, end = probe.split("/")
+    status, body = request(base, "REPORT", collection, (QUERY % (start, end)).encode(),
+                           {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"})
+    if status != 207:
+        return ["REPORT status %d" % status]
+    tree = ElementTree.fromstring(body)
+    hrefs = [h.text for h in tree.iter("{DAV:}href")]
+    return sorted(urllib.parse.unquote(h.rsplit("/", 1)[-1])[:-len(".ics")] for h in hrefs if h.endswith(".ics"))
+
+
 def main(argv):
-    if len(argv) < 3:
+    probes = []
+    args = argv[1:]
+    while "--probe" in args:
+        at = args.index("--probe")
+        probes.append(args[at + 1])
+        del args[at:at + 2]
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    base = argv[1].rstrip("/")
+    base = args[0].rstrip("/")
     wait_until_answering(base)
-    result = {"mkcalendar": [], "files": {}, "originals": {}, "covered": {}}
-    for path in argv[2:]:
+    result = {"mkcalendar": [], "files": {}, "originals": {}, "covered": {}, "probes": {}}
+    collections = {}
+    for path in args[1:]:
         # One collection per file: an invite and a feed of the same series share UIDs.
         collection = "/user/calendar-%s.ics/" % uuid.uuid4().hex[:8]
+        collections[path] = collection
         status, _ = request(base, "MKCALENDAR", collection)
         result["mkcalendar"].append(status)
         with open(path, "rb") as handle:
@@ -230,6 +264,9 @@ def main(argv):
         result["files"][path] = stored
         result["originals"][path] = summary(original)
         result["covered"][path] = all(line in used for line in file_lines[:-1] if not line.startswith(b"METHOD:"))
+    # After every PUT: Radicale caches zones per process, so one file's VTIMEZONE can change how another reads.
+    for path, collection in collections.items():
+        result["probes"][path] = {probe: time_range(base, collection, probe) for probe in probes}
     json.dump(result, sys.stdout, indent=1, sort_keys=True)
     return 0
 

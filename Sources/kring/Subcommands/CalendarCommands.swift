@@ -13,7 +13,7 @@ struct CalendarCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write one person's (or one group's) sessions as an iCalendar feed (METHOD:PUBLISH).",
+            abstract: "Write one person's (or one group's) sessions as an iCalendar feed (no METHOD).",
             discussion: """
                 One event per series in the group's time zone, cancelled sessions as exceptions, moved ones as
                 overrides. No attendee and no other participant appears; titles are the group's public title or a
@@ -57,6 +57,14 @@ struct FacilitatorBusyCommand: ParsableCommand {
         discussion: """
             Only start and end times are kept: no titles, places or attendees. The window is --from to --to
             (dates, inclusive; default: today and the next 12 months). A malformed file stores nothing.
+
+            Busy: every event occurrence except STATUS:CANCELLED or TRANSP:TRANSPARENT ones (TENTATIVE counts),
+            and VFREEBUSY periods except FBTYPE=FREE. Floating times and all-day dates are in X-WR-TIMEZONE,
+            else Europe/Brussels; an all-day day runs midnight to midnight local time. RRULE, RDATE (periods
+            with their own end), EXDATE (a date removes that day), RECURRENCE-ID overrides (RANGE=THISANDFUTURE
+            too) apply; the highest SEQUENCE of a UID wins. Refused, naming the line: an RRULE with an unknown or
+            repeated part or finer than daily; more than 20,000 busy intervals (or occurrences of one rule) in
+            the window, 500,000 occurrences of one rule before it, or 3 s of expansion. See docs/calendars.md.
 
             Example:
               kring facilitator busy "An Claes" --ics an-claes.ics --from 2027-01-01 --to 2027-06-30
