@@ -140,10 +140,9 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
+                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage", "KringTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -4,7 +4,7 @@ import KringDomain
 import Testing
 
 /// Privacy rule 8: every role against every endpoint with another group's and another person's ids.
-@Suite struct AccessControlTests {
+@Suite(.timeLimit(.minutes(10))) struct AccessControlTests {
     @Test func everyRoleAgainstEveryEndpointOutsideItsScopeGets403Or404() async throws {
         let harness = try ServerHarness()
         let world = try harness.seedWorld()

@@ -6,7 +6,7 @@ import Testing
 
 /// Declining a pinned assignment is the caller's conflict to resolve, not a planner failure: before, the re-plan
 /// moved the pinned facilitator, the checker rejected it and the service answered 500.
-@Suite struct DeclineTests {
+@Suite(.timeLimit(.minutes(10))) struct DeclineTests {
     @Test func decliningAPinnedSessionIsAConflictNamingThePinAndChangesNothing() throws {
         let harness = try ServerHarness()
         let world = try harness.seedWorld()

@@ -5,7 +5,7 @@ import KringWire
 import Testing
 
 /// One error shape, 4xx for every bad input, a generic body for internal errors (privacy rule 13).
-@Suite struct ErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct ErrorTests {
     static func expectShape(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) {
         let error = (try? reply.object())?["error"] as? [String: Any]
         #expect(error?["kind"] is String, "\(reply.text)", sourceLocation: sourceLocation)

@@ -3,7 +3,7 @@ import KringApp
 import Testing
 
 /// `POST /api/facilitators` takes the optional invite address: sealed, never echoed, and bad input is a 400 naming it.
-@Suite struct FacilitatorContactAPITests {
+@Suite(.timeLimit(.minutes(10))) struct FacilitatorContactAPITests {
     @Test func addressIsSealedNotEchoedAndAMalformedOneIsRefused() async throws {
         let harness = try ServerHarness()
         try await harness.start()

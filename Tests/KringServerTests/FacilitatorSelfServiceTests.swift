@@ -6,7 +6,7 @@ import Testing
 
 /// Issue 5: a facilitator manages their own availability, blockouts and calendar import over HTTP; nothing else of
 /// planning, and no one else's. Every new endpoint against every role with another person's or group's ids.
-@Suite struct FacilitatorSelfServiceTests {
+@Suite(.timeLimit(.minutes(10))) struct FacilitatorSelfServiceTests {
     /// A facilitator's own calendar export: busy 19:00-21:00 Brussels time on 2027-01-26.
     static let busyCalendar = Data(
         """

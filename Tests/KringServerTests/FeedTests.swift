@@ -4,7 +4,7 @@ import KringServer
 import Testing
 
 /// `GET /feeds/{token}.ics`: caching headers, 304, 404 for revoked and random tokens, 429 for guessing.
-@Suite struct FeedTests {
+@Suite(.timeLimit(.minutes(10))) struct FeedTests {
     static func randomToken() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         return String((0..<43).map { _ in alphabet.randomElement()! })

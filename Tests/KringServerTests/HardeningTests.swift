@@ -7,7 +7,7 @@ import Testing
 
 /// What a second review found at the edges of the service: one guesser locking everyone out, bodies read before the
 /// token, HEAD, the bearer scheme's case, bodies declared as something other than JSON.
-@Suite struct HardeningTests {
+@Suite(.timeLimit(.minutes(10))) struct HardeningTests {
     @Test func overallGuessingMeets429ButAValidTokenIsStillServed() async throws {
         let harness = try ServerHarness()
         _ = try harness.seedWorld()
@@ -185,7 +185,7 @@ import Testing
 }
 
 /// A calendar app gets a token that opens the feed and nothing else.
-@Suite struct FeedOnlyTokenTests {
+@Suite(.timeLimit(.minutes(10))) struct FeedOnlyTokenTests {
     @Test func aFeedOnlyTokenOpensTheFeedAndNoRouteOfTheAPI() async throws {
         let harness = try ServerHarness()
         let world = try harness.seedWorld()

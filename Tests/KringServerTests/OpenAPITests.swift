@@ -7,7 +7,7 @@ import Testing
 import Yams
 
 /// The hand-written OpenAPI document and the router must describe the same endpoints.
-@Suite struct OpenAPITests {
+@Suite(.timeLimit(.minutes(10))) struct OpenAPITests {
     static var documentURL: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/openapi.yaml")

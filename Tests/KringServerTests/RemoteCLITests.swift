@@ -2,6 +2,7 @@ import Foundation
 import KringApp
 import KringSecrets
 import KringStorage
+import KringTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -10,16 +11,8 @@ import Testing
 
 /// The "done when": a real `kring serve`, a facilitator token, and the CLI from another shell with only
 /// the URL and the token, printing what the same command prints locally.
-@Suite struct RemoteCLITests {
-    /// The `kring` executable built beside the test bundle (or `KRING_BINARY`).
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["KRING_BINARY"] { return URL(fileURLWithPath: path) }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("kring").path), folder.path != "/" {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder.appendingPathComponent("kring")
-    }
+@Suite(.timeLimit(.minutes(10))) struct RemoteCLITests {
+    static var binary: URL { KringBinary.url }
 
     static func kring(_ arguments: [String], environment: [String: String]) throws -> (Int32, String, String) {
         let process = Process()

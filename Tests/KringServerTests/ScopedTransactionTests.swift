@@ -6,7 +6,7 @@ import Testing
 
 /// A role check and the operation it guards run in one transaction, so nothing (an unassignment, a withdrawal)
 /// can change the caller's scope between the check and the change.
-@Suite struct ScopedTransactionTests {
+@Suite(.timeLimit(.minutes(10))) struct ScopedTransactionTests {
     /// The crash of issue 9: the checkpoint that makes a cleared address final ran inside the role check's open
     /// transaction and GRDB trapped ("Database methods are not reentrant"). It now runs after the commit.
     @Test func clearingAFacilitatorsContactInAScopedCallRemovesItFromTheFileAndTheLog() throws {

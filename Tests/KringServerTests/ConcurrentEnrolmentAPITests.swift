@@ -3,7 +3,7 @@ import KringApp
 import Testing
 
 /// 200 enrolment requests at once into groups of capacity 10: exactly 10 seats each, the rest queued in order.
-@Suite struct ConcurrentEnrolmentTests {
+@Suite(.timeLimit(.minutes(10))) struct ConcurrentEnrolmentAPITests {
     @Test func twoHundredConcurrentEnrolmentsFillExactlyTheSeats() async throws {
         let harness = try ServerHarness()
         let groups = ["eerste", "tweede", "derde", "vierde"]
