@@ -197,6 +197,21 @@ enum MailTestSupport {
         return try JSONDecoder().decode(CheckedMail.self, from: output)
     }
 
+    /// A self-signed certificate for 127.0.0.1 (cert.pem, key.pem) in a new folder, made by the openssl tool.
+    static func loopbackCertificate() throws -> URL {
+        let directory = try temporaryDirectory()
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", directory.appendingPathComponent("key.pem").path,
+                "-out", directory.appendingPathComponent("cert.pem").path,
+            ]
+        )
+        return directory
+    }
+
     static func kill(_ process: Process) {
         guard process.isRunning else { return }
         _ = sendSignal(process.processIdentifier, SIGKILL)
@@ -210,14 +225,14 @@ final class ScriptedSMTPServer {
     let port: Int
     private let process: Process
 
-    init(mode: String) throws {
+    init(mode: String, certificates: URL? = nil) throws {
         guard let python = MailTestSupport.python else { throw MailTestSupport.Failure(description: "no python") }
         directory = try MailTestSupport.temporaryDirectory()
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            MailTestSupport.scripts.appendingPathComponent("scripted_smtp.py").path, mode, directory.path,
-        ]
+        process.arguments =
+            [MailTestSupport.scripts.appendingPathComponent("scripted_smtp.py").path, mode, directory.path]
+            + (certificates.map { [$0.path] } ?? [])
         let log = directory.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
@@ -226,8 +241,11 @@ final class ScriptedSMTPServer {
         let portFile = directory.appendingPathComponent("port")
         let directory = directory
         guard
-            MailTestSupport.waitUntil(seconds: 30, { FileManager.default.fileExists(atPath: portFile.path) }),
-            let port = Int(try String(contentsOf: portFile, encoding: .utf8))
+            MailTestSupport.waitUntil(
+                seconds: 30,
+                { [process] in FileManager.default.fileExists(atPath: portFile.path) || !process.isRunning }
+            ),
+            let port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap({ Int($0) })
         else {
             MailTestSupport.kill(process)
             let said = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""

@@ -14,6 +14,7 @@ struct SMTPTransportTests {
     private func transport(
         _ url: String,
         username: String? = nil,
+        caFile: String? = nil,
         logs: LogCollector = LogCollector()
     ) throws -> any MailTransport {
         let configuration = try MailConfiguration(
@@ -21,6 +22,7 @@ struct SMTPTransportTests {
             from: Support.organisation.description,
             username: username,
             passwordEnvironmentVariable: username == nil ? nil : "KRING_TEST_SMTP_PASSWORD",
+            caFile: caFile,
             timeoutSeconds: 20
         )
         return try configuration.makeTransport(
@@ -176,5 +178,33 @@ struct SMTPTransportTests {
         let result = try await transport("smtp+plain://127.0.0.1:\(server.port)", username: "kring").send(mail)
         #expect(result.isSent, "\(result)")
         #expect(server.messages.count == 1)
+    }
+
+    @Test(arguments: [("starttls", "smtp"), ("smtps", "smtps")])
+    func tlsWithATrustedCertificateSends(mode: String, scheme: String) async throws {
+        let certificates = try Support.loopbackCertificate()
+        defer { try? FileManager.default.removeItem(at: certificates) }
+        let server = try ScriptedSMTPServer(mode: mode, certificates: certificates)
+        let mail = try Support.composer().compose(Support.invite(), date: Support.fixedDate)
+        let caFile = certificates.appendingPathComponent("cert.pem").path
+        let result = try await transport("\(scheme)://127.0.0.1:\(server.port)", caFile: caFile).send(mail)
+        #expect(result.isSent, "\(result)")
+        let message = try #require(server.messages.first)
+        #expect(try Support.check(message).to == [Support.recipient.description])
+    }
+
+    @Test(arguments: [("starttls", "smtp"), ("smtps", "smtps")])
+    func anUntrustedCertificateIsAConfigurationErrorAndNothingIsSent(mode: String, scheme: String) async throws {
+        let certificates = try Support.loopbackCertificate()
+        defer { try? FileManager.default.removeItem(at: certificates) }
+        let server = try ScriptedSMTPServer(mode: mode, certificates: certificates)
+        let mail = try Support.composer().compose(Support.invite(), date: Support.fixedDate)
+        let result = try await transport("\(scheme)://127.0.0.1:\(server.port)").send(mail)
+        guard case .configurationError(let reason) = result else {
+            Issue.record("expected a configuration error, got \(result)")
+            return
+        }
+        #expect(reason.contains("certificate"))
+        #expect(server.messages.isEmpty)
     }
 }

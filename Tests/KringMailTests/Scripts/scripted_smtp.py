@@ -1,22 +1,28 @@
 """A scripted SMTP server on 127.0.0.1 for the KringMail tests (aiosmtpd).
 
-usage: scripted_smtp.py MODE DIR
+usage: scripted_smtp.py MODE DIR [CERTDIR]
 Writes the port it listens on to DIR/port once it accepts connections. Every accepted message goes to
 DIR/msg-N.eml with its envelope in DIR/msg-N.json; every connection adds a line to DIR/connections.
-MODE: accept | greet421 | rcpt451 | rcpt550 | data421 | auth-refuse | auth-accept
-No STARTTLS is ever offered.
+MODE: accept | greet421 | rcpt451 | rcpt550 | data421 | auth-refuse | auth-accept | starttls | smtps
+Only `starttls` offers (and requires) STARTTLS and only `smtps` speaks TLS from the start, both with
+CERTDIR/cert.pem and CERTDIR/key.pem.
 """
 
 import asyncio
 import json
 import os
 import socket
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
 mode, directory = sys.argv[1], sys.argv[2]
 counter = 0
+tls = None
+if mode in ("starttls", "smtps"):
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(os.path.join(sys.argv[3], "cert.pem"), os.path.join(sys.argv[3], "key.pem"))
 
 
 class Handler:
@@ -70,6 +76,8 @@ def factory():
         authenticator=authenticator if auth else None,
         auth_require_tls=False,
         auth_required=auth,
+        tls_context=tls if mode == "starttls" else None,
+        require_starttls=mode == "starttls",
     )
 
 
@@ -77,7 +85,7 @@ async def main():
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    server = await asyncio.get_running_loop().create_server(factory, sock=sock)
+    server = await asyncio.get_running_loop().create_server(factory, sock=sock, ssl=tls if mode == "smtps" else None)
     port_file = os.path.join(directory, "port")
     with open(port_file + ".tmp", "w") as f:
         f.write(str(sock.getsockname()[1]))
