@@ -85,11 +85,12 @@ enum MailWording {
         }
     }
 
+    /// "Wat: ", "Quoi : " (French puts a no-break space before the colon), "What: ".
     static func labels(_ language: MailLanguage) -> (what: String, when: String, where: String) {
         switch language {
-        case .nl: ("Wat", "Wanneer", "Waar")
-        case .fr: ("Quoi", "Quand", "Où")
-        case .en: ("What", "When", "Where")
+        case .nl: ("Wat: ", "Wanneer: ", "Waar: ")
+        case .fr: ("Quoi\u{A0}: ", "Quand\u{A0}: ", "Où\u{A0}: ")
+        case .en: ("What: ", "When: ", "Where: ")
         }
     }
 

@@ -64,13 +64,13 @@ public struct MailComposer: Sendable {
 
         var text = MailWording.opening(invite.method, language: invite.language) + "\n\n"
         let labels = MailWording.labels(invite.language)
-        text += "\(labels.what): \(title)\n"
-        text += "\(labels.when): "
+        text += "\(labels.what)\(title)\n"
+        text += labels.when
         text += MailWording.when(
             start: invite.start, end: invite.end, timeZone: invite.timeZone, language: invite.language)
         text += "\n"
         if let location = invite.location.map({ Self.singleLine($0, limit: 300) }), !location.isEmpty {
-            text += "\(labels.where): \(location)\n"
+            text += "\(labels.where)\(location)\n"
         }
         text += "\n"
         text += organisationText[invite.language] ?? MailWording.defaultOrganisationText(invite.language)

@@ -65,7 +65,7 @@ struct SMTPTransportTests {
         #expect(checked.attendees.first?.cn == "Zoë Lefèvre-Ødegård")
         #expect(checked.summary == "Groepsgesprek – ontmoeting")
         #expect(checked.location == "Rue de l’Église 12, Liège")
-        #expect(checked.text.contains("Où: Rue de l’Église 12, Liège"))
+        #expect(checked.text.contains("Où\u{A0}: Rue de l’Église 12, Liège"))
         #expect(checked.text.contains("19:30–21:00 (Europe/Brussels)"))
         #expect(checked.text.contains("mardi 10 mars 2026"))
         #expect(checked.defects.isEmpty)
