@@ -104,7 +104,7 @@ enum MailTestSupport {
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it).
     static func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, streamSocket, 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -315,6 +315,8 @@ struct CollectingLogHandler: LogHandler {
 
 #if canImport(Glibc)
     private let sendSignal = Glibc.kill
+    let streamSocket = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Darwin)
     private let sendSignal = Darwin.kill
+    let streamSocket = SOCK_STREAM
 #endif
