@@ -28,6 +28,7 @@ final class PostfixInstance {
         try MailTestSupport.run("/bin/sh", [Self.script, "start", directory.path, "\(port)"])
         let listening = MailTestSupport.waitUntil(seconds: 30) { Self.accepts(port: port) }
         if !listening {
+            _ = try? MailTestSupport.run("/bin/sh", [Self.script, "stop", directory.path])
             throw MailTestSupport.Failure(description: "postfix did not listen on \(port): \(log)")
         }
     }

@@ -103,6 +103,21 @@ struct SMTPTransportTests {
         #expect(try Support.check(server.messages[2]).mimeMethod == "CANCEL")
     }
 
+    @Test func aRejectedRecipientInTheMiddleOfABatchDoesNotStopTheOthers() async throws {
+        let server = try ScriptedSMTPServer(mode: "accept")
+        let composer = try Support.composer()
+        let recipients = ["first@example.org", "reject-me@example.org", "last@example.org"].map { MailAddress($0)! }
+        let mails = try recipients.enumerated().map { index, recipient in
+            try composer.compose(Support.invite(id: "mixed-\(index)", recipient: recipient), date: Support.fixedDate)
+        }
+        let results = try await transport("smtp+plain://127.0.0.1:\(server.port)").send(mails)
+        #expect(results.map(\.kind) == ["sent", "permanent", "sent"])
+        #expect(
+            try server.messages.map { try server.envelope(of: $0).rcpt_tos } == [
+                ["first@example.org"], ["last@example.org"],
+            ])
+    }
+
     @Test func serverDownIsTemporary() async throws {
         let port = Support.freePort()
         let mail = try Support.composer().compose(Support.invite(), date: Support.fixedDate)

@@ -4,6 +4,7 @@ usage: scripted_smtp.py MODE DIR [CERTDIR]
 Writes the port it listens on to DIR/port once it accepts connections. Every accepted message goes to
 DIR/msg-N.eml with its envelope in DIR/msg-N.json; every connection adds a line to DIR/connections.
 MODE: accept | greet421 | rcpt451 | rcpt550 | data421 | auth-refuse | auth-accept | starttls | smtps
+(in every accepting mode, a recipient whose address starts with "reject" gets 550)
 Only `starttls` offers (and requires) STARTTLS and only `smtps` speaks TLS from the start, both with
 CERTDIR/cert.pem and CERTDIR/key.pem.
 """
@@ -29,7 +30,7 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if mode == "rcpt451":
             return "451 4.3.0 Try again later"
-        if mode == "rcpt550":
+        if mode == "rcpt550" or address.startswith("reject"):
             # Echo the address, as real servers do: the client must scrub it.
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
