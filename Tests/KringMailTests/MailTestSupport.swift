@@ -277,8 +277,11 @@ final class ScriptedSMTPServer {
         return try JSONDecoder().decode(Envelope.self, from: Data(contentsOf: url))
     }
 
-    var connections: Int {
-        let text = (try? String(contentsOf: directory.appendingPathComponent("connections"), encoding: .utf8)) ?? ""
+    var connections: Int { lines(in: "connections") }
+    var closed: Int { lines(in: "closed") }
+
+    private func lines(in name: String) -> Int {
+        let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").count
     }
 }

@@ -118,6 +118,21 @@ struct SMTPTransportTests {
             ])
     }
 
+    @Test func aConnectionTheServerClosedIsReplacedNotReportedAsAFailure() async throws {
+        let server = try ScriptedSMTPServer(mode: "drop-after-data")
+        let composer = try Support.composer()
+        let transport = try transport("smtp+plain://127.0.0.1:\(server.port)")
+        for index in 1...3 {
+            let mail = try composer.compose(Support.invite(id: "drop-\(index)"), date: Support.fixedDate)
+            // Wait until the server has dropped the previous connection, so the handle holds a dead one.
+            #expect(Support.waitUntil(seconds: 10) { server.closed >= index - 1 })
+            let result = await transport.send(mail)
+            #expect(result.isSent, "message \(index): \(result)")
+        }
+        #expect(server.messages.count == 3)
+        #expect(server.connections == 3, "each message after a drop needed a new connection")
+    }
+
     @Test func serverDownIsTemporary() async throws {
         let port = Support.freePort()
         let mail = try Support.composer().compose(Support.invite(), date: Support.fixedDate)

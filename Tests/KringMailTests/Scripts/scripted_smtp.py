@@ -2,8 +2,8 @@
 
 usage: scripted_smtp.py MODE DIR [CERTDIR]
 Writes the port it listens on to DIR/port once it accepts connections. Every accepted message goes to
-DIR/msg-N.eml with its envelope in DIR/msg-N.json; every connection adds a line to DIR/connections.
-MODE: accept | greet421 | rcpt451 | rcpt550 | data421 | auth-refuse | auth-accept | starttls | smtps
+DIR/msg-N.eml with its envelope in DIR/msg-N.json; every connection adds a line to DIR/connections, and to DIR/closed when it ends.
+MODE: accept | drop-after-data | greet421 | rcpt451 | rcpt550 | data421 | auth-refuse | auth-accept | starttls | smtps
 (in every accepting mode, a recipient whose address starts with "reject" gets 550)
 Only `starttls` offers (and requires) STARTTLS and only `smtps` speaks TLS from the start, both with
 CERTDIR/cert.pem and CERTDIR/key.pem.
@@ -46,6 +46,9 @@ class Handler:
             f.write(envelope.original_content)
         with open(base + ".json", "w") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, f)
+        if mode == "drop-after-data":
+            # As a server closing an idle connection would: the client only finds out on its next command.
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
         return f"250 2.0.0 Ok: queued as Q{counter:05d} for <{envelope.rcpt_tos[0]}>"
 
 
@@ -58,6 +61,11 @@ class CountingSMTP(SMTP):
         with open(os.path.join(directory, "connections"), "a") as f:
             f.write("connection\n")
         super().connection_made(transport)
+
+    def connection_lost(self, error):
+        with open(os.path.join(directory, "closed"), "a") as f:
+            f.write("closed\n")
+        super().connection_lost(error)
 
 
 class Greet421(asyncio.Protocol):
