@@ -3,7 +3,10 @@ SHELL := /bin/bash
 # Missing system packages are installed when run as root; otherwise the exact command is printed.
 
 SWIFT        ?= swift
-DEB_PACKAGES := libsqlite3-dev libical-dev pkg-config sqlite3 python3 python3-venv
+DEB_PACKAGES := libsqlite3-dev libical-dev libcurl4-openssl-dev postfix pkg-config sqlite3 python3 python3-venv
+# Postfix is only a test peer (the mail tests start private instances on loopback): preseed "No configuration"
+# so installing it asks nothing and sets up no system mail service.
+POSTFIX_PRESEED := postfix postfix/main_mailer_type select No configuration
 VENV         := .venv
 PYTHON       := $(CURDIR)/$(VENV)/bin/python
 PY_REQS      := Tests/ical-checks/requirements.txt
@@ -34,14 +37,16 @@ deps:
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = "0" ]; then \
 	  echo "installing:$$missing"; \
+	  echo "$(POSTFIX_PRESEED)" | debconf-set-selections; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	else \
 	  echo "missing Debian packages:$$missing"; \
-	  echo "run: sudo apt-get install -y$$missing"; \
+	  echo "run: echo '$(POSTFIX_PRESEED)' | sudo debconf-set-selections && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing"; \
 	  exit 1; \
 	fi
 
-# Python tools for the independent calendar checks (icalendar, recurring-ical-events, radicale, khal) live here.
+# Python tools for the independent calendar and mail checks (icalendar, recurring-ical-events, radicale, khal,
+# aiosmtpd) live here.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: $(PY_REQS)

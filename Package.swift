@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "KringSolver", targets: ["KringSolver"]),
         .library(name: "KringPlanChecker", targets: ["KringPlanChecker"]),
         .library(name: "KringSolverBench", targets: ["KringSolverBench"]),
+        // For the separate mail benchmark package (Benchmarks/mail).
+        .library(name: "KringMail", targets: ["KringMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,6 +85,23 @@ let package = Package(
         .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
         // Parsing untrusted calendar files in a limited child process (limits, answer format); knows no Kring type.
         .target(name: "KringBusyParsing", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
+        // libcurl from Debian (libcurl4-openssl-dev), used only by KringMail for SMTP and TLS.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        // iMIP e-mail of invites and their delivery (SMTP through libcurl, or sendmail); plain values, no other
+        // Kring target, so the outbox integration stays a thin layer.
+        .target(
+            name: "KringMail",
+            dependencies: [
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Facilitator assignment solver: plain value types in, plan out; Foundation only.
         .target(name: "KringSolver", swiftSettings: swiftSettings),
         // Independent checker of every hard rule; uses only KringSolver's input/output value types.
@@ -154,6 +173,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KringCalendarTests", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KringMailTests",
+            dependencies: ["KringMail", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Scripts"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "KringDomainTests", dependencies: ["KringDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KringStorageTests",
