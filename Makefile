@@ -15,7 +15,9 @@ PY_REQS      := Tests/ical-checks/requirements.txt
 KRING        := .build/release/kring
 FORMATTED    := Sources Tests Examples Migrations Benchmarks Package.swift
 
-.PHONY: demo test lint build deps venv clean format
+.PHONY: demo test lint build install deps venv clean format
+
+PREFIX       ?= /usr/local
 
 demo: deps build
 	$(KRING) demo
@@ -25,6 +27,18 @@ test: deps venv lint
 
 build:
 	$(SWIFT) build -c release --product kring
+
+# The release binary, its manual pages (one per subcommand) and shell completions, under $(DESTDIR)$(PREFIX).
+install: deps build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(KRING) $(DESTDIR)$(PREFIX)/bin/kring
+	$(SWIFT) package plugin generate-manual --multi-page --authors Kring >/dev/null
+	install -m 0644 .build/plugins/GenerateManual/outputs/kring/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(KRING) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kring
+	$(KRING) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kring
+	$(KRING) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kring.fish
 
 # The house style (.swift-format): the tree is formatted, and a change that is not fails here first.
 lint:

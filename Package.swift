@@ -148,7 +148,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KringAppTests",
-            dependencies: ["KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringTestSupport"],
+            dependencies: [
+                "KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,7 +8,7 @@ import KringMigrations
 /// The CLI and the server may open one file at once; every write is an IMMEDIATE transaction behind a busy timeout,
 /// so concurrent writers queue instead of failing or overbooking.
 public final class KringStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     private init(pool: DatabasePool, path: String) {
@@ -33,6 +33,7 @@ public final class KringStore: Sendable {
                 }
             }
         }
+        try refuseForeignFile(path: path, create: create)
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.foreignKeysEnabled = true

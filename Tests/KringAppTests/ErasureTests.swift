@@ -1,6 +1,7 @@
 import Foundation
 import KringApp
 import KringDomain
+import KringStorage
 import KringTestSupport
 import Testing
 
@@ -53,5 +54,34 @@ import Testing
             try participant.withdraw("Stille Eik", group: nil, erase: true)
         }
         #expect(refusal?.kind == .forbidden)
+    }
+}
+
+/// An erasure interrupted between its commit and its checkpoint (a kill, a crash) leaves the person readable in the
+/// database file's old pages or in `-wal`; the mark its transaction left makes the next open finish it.
+@Suite struct InterruptedErasureTests {
+    @Test func theNextOpenFinishesAnErasureThatWasCommittedButNotCheckpointed() throws {
+        let app = try AppHarness()
+        try app.openGroup("avond")
+        let pseudonym = "Verdwenen Vlinder"
+        let enrolled = try app.enrol(pseudonym, in: "avond")
+        try app.kring.store.checkpointAndTruncateLog()
+        // The erasing transaction as `withdraw --erase` commits it, and then nothing: the process "died".
+        try app.kring.store.write { transaction in
+            try transaction.deleteParticipant(id: enrolled.participantId)
+            try transaction.markErasurePending()
+        }
+        let files = ["", "-wal"].map {
+            FileManager.default.contents(atPath: app.configuration.databasePath + $0) ?? Data()
+        }
+        #expect(files.contains { $0.range(of: Data(pseudonym.utf8)) != nil }, "the test needs the trace to be there")
+        #expect(try app.kring.erasureStatus().clean == false)
+        // `app.kring` stays open, as a running service would: the next command's open finishes the erasure.
+        let next = try Kring.open(configuration: app.configuration)
+        #expect(try next.erasureStatus().clean)
+        for suffix in ["", "-wal", "-shm"] {
+            let bytes = FileManager.default.contents(atPath: app.configuration.databasePath + suffix) ?? Data()
+            #expect(bytes.range(of: Data(pseudonym.utf8)) == nil, "pseudonym in kring.sqlite\(suffix)")
+        }
     }
 }

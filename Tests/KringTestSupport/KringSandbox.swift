@@ -102,8 +102,8 @@ public final class KringSandbox: @unchecked Sendable {
 
     /// Runs and insists on success, returning the run for its output.
     @discardableResult
-    public func ok(_ arguments: [String]) throws -> KringRun {
-        let result = try run(arguments)
+    public func ok(_ arguments: [String], environment extra: [String: String] = [:]) throws -> KringRun {
+        let result = try run(arguments, environment: extra)
         guard result.succeeded else {
             throw SandboxError("kring \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
         }

@@ -53,15 +53,27 @@ public final class Kring: Sendable {
         let kring = Kring(
             store: store, keyFile: configuration.keyFile, sealer: sealer, clock: configuration.clock,
             busyCalendarParser: configuration.busyCalendarParser, logger: logger)
+        try kring.finishPendingErasure()
         try kring.purgeExpired()
         return kring
     }
 
-    /// `kring init`: creates the key file (if absent) and the database with every migration applied.
+    /// `kring init`: creates the key file (if absent) and the database with every migration applied. A database
+    /// that already holds sealed contacts (a restored backup, say) without its key is refused: a new key could
+    /// never open them, and would hide that the right one is missing.
     public static func initialise(
         configuration: KringConfiguration, logger: Logger = Logger(label: "kring")
     ) throws(KringError) -> InitialisationView {
         let keyExisted = configuration.keyFile.exists
+        if !keyExisted, FileManager.default.fileExists(atPath: configuration.databasePath) {
+            let store = try KringStore.open(path: configuration.databasePath, create: true)
+            if (try? store.read { try $0.anySealedContact() }) != nil {
+                throw KringError(
+                    .environment, field: "key", value: configuration.keyFile.path,
+                    reason: "is missing, and this database holds contacts sealed with a key; restore that key file "
+                        + "(see docs/operations.md) instead of creating a new one")
+            }
+        }
         try configuration.keyFile.create()
         let databaseExisted = FileManager.default.fileExists(atPath: configuration.databasePath)
         let kring = try open(configuration: configuration, create: true, logger: logger)
@@ -114,6 +126,40 @@ public final class Kring: Sendable {
         return result
     }
 
+    /// Pays a checkpoint an interrupted erasure still owes (see `KringStore.finishPendingErasure`).
+    public func finishPendingErasure() throws(KringError) {
+        let status: ErasureStatus
+        do { status = try store.erasureStatus() } catch {
+            throw KringError(.environment, field: "db", value: store.path, reason: "cannot be read")
+        }
+        guard status.pending else { return }
+        do { try store.finishPendingErasure() } catch {
+            logger.error("pending erasure not finished", metadata: ["error.type": "\(type(of: error))"])
+            throw KringError(
+                .environment, field: "db", value: store.path,
+                reason: "an erasure is not final yet and the log cannot be truncated (another process may hold it); "
+                    + "run the command again when it is idle")
+        }
+        logger.info("pending erasure finished")
+    }
+
+    /// `kring participant erase-status`: whether every erasure is final in the database file and its log.
+    public func erasureStatus() throws(KringError) -> ErasureStatusView {
+        do {
+            let status = try store.erasureStatus()
+            return ErasureStatusView(pending: status.pending, logBytes: status.logBytes, clean: !status.pending)
+        } catch {
+            throw KringError(.environment, field: "db", value: store.path, reason: "cannot be read")
+        }
+    }
+
+    /// `kring backup --out FILE`: a consistent copy while others write, 0600, checked (see `KringStore.backup`).
+    public func backup(to destination: String) throws(KringError) -> BackupView {
+        let counts = try store.backup(to: destination)
+        logger.info("backup written", metadata: ["tables.count": "\(counts.count)"])
+        return BackupView(file: destination, rows: counts.values.reduce(0, +), tables: counts.count)
+    }
+
     private func makeContext() -> OperationContext {
         OperationContext(
             now: clock(), sealer: sealer, keyFile: keyFile, logger: logger, busyCalendarParser: busyCalendarParser)
@@ -126,7 +172,7 @@ public final class Kring: Sendable {
         for work in context.afterCommit {
             switch work {
             case .truncateLog(let failure):
-                do { try store.checkpointAndTruncateLog() } catch {
+                do { try store.finishPendingErasure() } catch {
                     logger.error("log truncation failed", metadata: ["error.type": "\(type(of: error))"])
                     truncationFailure = failure
                 }

@@ -51,9 +51,13 @@ struct KringTransaction {
     var logger: Logger { context.logger }
     var busyCalendarParser: any BusyCalendarParser { context.busyCalendarParser }
 
-    /// Truncates the write-ahead log once this transaction has committed.
-    func truncateLogAfterCommit(failure: String = "the change was stored but the log could not be truncated") {
+    /// Truncates the write-ahead log once this transaction has committed. The debt is recorded in this transaction,
+    /// so if anything stops the truncation, the next open of the database (or the service's schedule) pays it.
+    func truncateLogAfterCommit(
+        failure: String = "the change was stored but the log could not be truncated; it will be on the next start"
+    ) throws(KringError) {
         if !context.afterCommit.contains(where: { if case .truncateLog = $0 { true } else { false } }) {
+            try transaction.wrap { try transaction.markErasurePending() }
             context.afterCommit.append(.truncateLog(failure: failure))
         }
     }

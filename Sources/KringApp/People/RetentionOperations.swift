@@ -33,7 +33,7 @@ extension KringTransaction {
         let due = try participantsDueForErasure()
         guard !due.isEmpty else { return 0 }
         try transaction.wrap { for id in due { try transaction.deleteParticipant(id: id) } }
-        truncateLogAfterCommit()
+        try truncateLogAfterCommit()
         logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
         return due.count
     }

@@ -27,7 +27,7 @@ extension KringTransaction {
     {
         let change = try transaction.withdraw(reference, group: groupReference, erase: erase, now: now)
         if erase {
-            truncateLogAfterCommit(
+            try truncateLogAfterCommit(
                 failure: "the participant was erased but the log could not be truncated; run the command again")
         }
         logAfterCommit(

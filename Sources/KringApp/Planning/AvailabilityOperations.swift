@@ -305,7 +305,7 @@ extension KringTransaction {
         let updated = try transaction.resolveFacilitator(String(facilitator.id!))
         let view = try transaction.planningView(of: updated)
         // A cleared address must not linger in the write-ahead log (privacy rule 9).
-        if contact == .clear { truncateLogAfterCommit() }
+        if contact == .clear { try truncateLogAfterCommit() }
         return view
     }
 }

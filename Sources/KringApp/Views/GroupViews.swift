@@ -101,3 +101,18 @@ public struct ImportView: Codable, Sendable {
     public let participants: Int
     public let sessions: Int
 }
+
+/// What `kring backup` wrote: the file, and the rows and tables the check found in it.
+public struct BackupView: Codable, Sendable {
+    public let file: String
+    public let rows: Int
+    public let tables: Int
+}
+
+/// `kring participant erase-status`: whether an erasure is still owed a checkpoint (clean when none is: the mark is
+/// cleared only after the checkpoint that made the erasure final), and the log's size for information.
+public struct ErasureStatusView: Codable, Sendable {
+    public let pending: Bool
+    public let logBytes: Int
+    public let clean: Bool
+}

@@ -6,7 +6,7 @@ struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
         abstract: "Enrol participants under a pseudonym, list them, withdraw them, keep two apart.",
-        subcommands: [Enrol.self, List.self, Withdraw.self, KeepApart.self]
+        subcommands: [Enrol.self, List.self, Withdraw.self, KeepApart.self, EraseStatusCommand.self]
     )
 
     struct Enrol: ParsableCommand {

@@ -64,8 +64,33 @@ struct ServeCommand: AsyncParsableCommand {
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
         }
-        try await runServer(
-            kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring))
+        do {
+            try await runServer(
+                kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring))
+        } catch {
+            throw Self.startFailure(error, host: host, port: port)
+        }
+    }
+
+    /// A failure to listen said the way an operator acts on it (the port and the cause), not as NIO's call site.
+    static func startFailure(_ error: any Error, host: String, port: Int) -> any Error {
+        let text = String(describing: error)
+        let address = "\(host):\(port)"
+        if text.contains("Address already in use") {
+            return KringError(
+                .environment, field: "port", value: address,
+                reason: "is already in use by another process; stop it or choose another --port")
+        }
+        if text.contains("Permission denied") {
+            return KringError(
+                .environment, field: "port", value: address,
+                reason: "may not be opened by this user (ports below 1024 need privileges); choose another --port")
+        }
+        if text.contains("Cannot assign requested address") {
+            return KringError(
+                .environment, field: "host", value: host, reason: "is not an address of this machine; check --host")
+        }
+        return error
     }
 
     /// Whether `text` is an IPv4 or IPv6 address as the peer of a connection is written (no host names: a proxy's

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import KringDomain
+
+/// An erasure is final only once the write-ahead log is checkpointed and truncated: until then the erased rows stay
+/// readable in the main file's old pages or in `-wal`. So the erasure's own transaction records that a checkpoint is
+/// owed, and whatever interrupts it (a kill, a crash, a reader holding the log), the next open of the database, or
+/// the service's schedule, pays it (`finishPendingErasure`).
+extension StoreTransaction {
+    static let erasurePendingKey = "erasure-pending"
+
+    /// Records, inside the erasing transaction, that a checkpoint is owed.
+    public func markErasurePending() throws {
+        try db.execute(
+            sql: "INSERT INTO setting (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = '1'",
+            arguments: [Self.erasurePendingKey])
+    }
+}
+
+/// Whether every erasure is final in the files: none owed, and an empty `-wal`.
+public struct ErasureStatus: Sendable, Codable, Equatable {
+    public let pending: Bool
+    public let logBytes: Int
+    public var clean: Bool { !pending && logBytes == 0 }
+}
+
+extension KringStore {
+    public func erasureStatus() throws -> ErasureStatus {
+        let pending = try pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [StoreTransaction.erasurePendingKey])
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        return ErasureStatus(pending: pending != nil, logBytes: size ?? 0)
+    }
+
+    /// Checkpoints and truncates the log, then clears the owed mark and truncates again, so the files hold no trace
+    /// and no mark. Throws (leaving the mark) when the checkpoint cannot complete, e.g. while a reader holds the log.
+    public func finishPendingErasure() throws {
+        try checkpointAndTruncateLog()
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [StoreTransaction.erasurePendingKey])
+        }
+        try checkpointAndTruncateLog()
+    }
+}
