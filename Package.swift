@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "KringDomain", "KringMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -133,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "KringStorageTests",
             dependencies: [
-                "KringStorage", "KringSecrets", "KringApp",
+                "KringStorage", "KringSecrets", "KringApp", "KringDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
