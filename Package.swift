@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "KringDomain", "KringMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -186,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "KringStorageTests",
             dependencies: [
-                "KringStorage", "KringSecrets", "KringMigrations",
+                "KringStorage", "KringSecrets", "KringMigrations", "KringDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -41,42 +41,43 @@ public struct StoredDecline: Sendable, Codable, Hashable {
 extension StoreTransaction {
     /// The groups a facilitator has at least one assignment in (any session, cancelled ones included), for access
     /// checks: privacy rule 8 lets a facilitator see only these groups.
-    public func groupIdsAssigned(facilitatorId: Int64) throws -> [Int64] {
-        try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT session.group_id FROM assignment JOIN session ON session.id = assignment.session_id
-                WHERE assignment.facilitator_id = ? ORDER BY session.group_id
-                """,
-            arguments: [facilitatorId])
+    public func groupIdsAssigned(facilitatorId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self,
+            """
+            SELECT DISTINCT session.group_id FROM assignment JOIN session ON session.id = assignment.session_id
+            WHERE assignment.facilitator_id = ? ORDER BY session.group_id
+            """,
+            [facilitatorId])
     }
 
     /// The sessions a facilitator is assigned to, in start order. Cancelled sessions are included so a calendar feed
     /// can withdraw them; callers filter on the session's status.
-    public func assignedSessionIds(facilitatorId: Int64) throws -> [Int64] {
-        try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT assignment.session_id FROM assignment JOIN session ON session.id = assignment.session_id
-                WHERE assignment.facilitator_id = ? ORDER BY session.starts_at, session.id
-                """,
-            arguments: [facilitatorId])
+    public func assignedSessionIds(facilitatorId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self,
+            """
+            SELECT assignment.session_id FROM assignment JOIN session ON session.id = assignment.session_id
+            WHERE assignment.facilitator_id = ? ORDER BY session.starts_at, session.id
+            """,
+            [facilitatorId])
     }
 
-    public func assignments(sessionId: Int64) throws -> [StoredAssignment] {
+    public func assignments(sessionId: Int64) throws(KringError) -> [StoredAssignment] {
         try fetchAll(
             "SELECT * FROM assignment WHERE session_id = ? ORDER BY is_lead DESC, created_at, facilitator_id",
             [sessionId], map: Self.assignment)
     }
 
-    public func assignment(sessionId: Int64, facilitatorId: Int64) throws -> StoredAssignment? {
+    public func assignment(sessionId: Int64, facilitatorId: Int64) throws(KringError) -> StoredAssignment? {
         try fetchOne(
             "SELECT * FROM assignment WHERE session_id = ? AND facilitator_id = ?", [sessionId, facilitatorId],
             map: Self.assignment)
     }
 
     /// Assignments in session start order, optionally of one facilitator and/or one group.
-    public func assignments(facilitatorId: Int64? = nil, groupId: Int64? = nil) throws -> [StoredAssignment] {
+    public func assignments(facilitatorId: Int64? = nil, groupId: Int64? = nil) throws(KringError) -> [StoredAssignment]
+    {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let facilitatorId {
@@ -96,55 +97,34 @@ extension StoreTransaction {
             """, arguments, map: Self.assignment)
     }
 
-    public func insert(_ assignment: StoredAssignment) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO assignment (session_id, facilitator_id, is_lead, pinned, published_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                assignment.sessionId, assignment.facilitatorId, assignment.isLead, assignment.pinned,
-                assignment.publishedAt?.storedSeconds, assignment.createdAt.storedSeconds,
-            ])
+    public func insert(_ assignment: StoredAssignment) throws(KringError) {
+        try insert(AssignmentRecord(assignment))
     }
 
-    public func update(_ assignment: StoredAssignment) throws {
-        try db.execute(
-            sql: """
-                UPDATE assignment SET is_lead = ?, pinned = ?, published_at = ?
-                WHERE session_id = ? AND facilitator_id = ?
-                """,
-            arguments: [
-                assignment.isLead, assignment.pinned, assignment.publishedAt?.storedSeconds, assignment.sessionId,
-                assignment.facilitatorId,
-            ])
+    public func update(_ assignment: StoredAssignment) throws(KringError) {
+        try update(AssignmentRecord(assignment))
     }
 
     /// Removes one assignment; false when there was none.
-    public func deleteAssignment(sessionId: Int64, facilitatorId: Int64) throws -> Bool {
-        try db.execute(
-            sql: "DELETE FROM assignment WHERE session_id = ? AND facilitator_id = ?",
-            arguments: [sessionId, facilitatorId])
-        return db.changesCount > 0
+    public func deleteAssignment(sessionId: Int64, facilitatorId: Int64) throws(KringError) -> Bool {
+        try execute(
+            "DELETE FROM assignment WHERE session_id = ? AND facilitator_id = ?", [sessionId, facilitatorId])
     }
 
-    public func allDeclines() throws -> [StoredDecline] {
+    public func allDeclines() throws(KringError) -> [StoredDecline] {
         try fetchAll("SELECT * FROM assignment_decline ORDER BY session_id, facilitator_id", map: Self.decline)
     }
 
-    public func insert(_ decline: StoredDecline) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO assignment_decline (session_id, facilitator_id, declined_at) VALUES (?, ?, ?)
-                ON CONFLICT(session_id, facilitator_id) DO UPDATE SET declined_at = excluded.declined_at
-                """,
-            arguments: [decline.sessionId, decline.facilitatorId, decline.declinedAt.storedSeconds])
+    public func insert(_ decline: StoredDecline) throws(KringError) {
+        try upsert(
+            DeclineRecord(
+                sessionId: decline.sessionId, facilitatorId: decline.facilitatorId,
+                declinedAt: decline.declinedAt.storedSeconds))
     }
 
-    public func deleteDecline(sessionId: Int64, facilitatorId: Int64) throws {
-        try db.execute(
-            sql: "DELETE FROM assignment_decline WHERE session_id = ? AND facilitator_id = ?",
-            arguments: [sessionId, facilitatorId])
+    public func deleteDecline(sessionId: Int64, facilitatorId: Int64) throws(KringError) {
+        try execute(
+            "DELETE FROM assignment_decline WHERE session_id = ? AND facilitator_id = ?", [sessionId, facilitatorId])
     }
 
     static func assignment(_ row: Row) -> StoredAssignment {
@@ -160,4 +140,30 @@ extension StoreTransaction {
             sessionId: row["session_id"], facilitatorId: row["facilitator_id"],
             declinedAt: Date(storedSeconds: row["declined_at"]))
     }
+}
+
+struct AssignmentRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "assignment"
+    var sessionId: Int64
+    var facilitatorId: Int64
+    var isLead: Bool
+    var pinned: Bool
+    var publishedAt: Int64?
+    var createdAt: Int64
+
+    init(_ assignment: StoredAssignment) {
+        sessionId = assignment.sessionId
+        facilitatorId = assignment.facilitatorId
+        isLead = assignment.isLead
+        pinned = assignment.pinned
+        publishedAt = assignment.publishedAt?.storedSeconds
+        createdAt = assignment.createdAt.storedSeconds
+    }
+}
+
+struct DeclineRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "assignment_decline"
+    var sessionId: Int64
+    var facilitatorId: Int64
+    var declinedAt: Int64
 }

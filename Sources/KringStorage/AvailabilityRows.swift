@@ -63,27 +63,29 @@ public struct StoredPlanningLimits: Sendable, Codable, Hashable {
 extension StoreTransaction {
     // MARK: Limits and preferences on the facilitator row
 
-    public func planningLimits(facilitatorId: Int64) throws -> StoredPlanningLimits? {
+    public func planningLimits(facilitatorId: Int64) throws(KringError) -> StoredPlanningLimits? {
         try fetchOne(
             "SELECT max_per_week, time_zone, preferred_weekdays FROM facilitator WHERE id = ?", [facilitatorId],
             map: Self.planningLimits)
     }
 
     /// Every facilitator's planning columns, by facilitator id.
-    public func allPlanningLimits() throws -> [Int64: StoredPlanningLimits] {
+    public func allPlanningLimits() throws(KringError) -> [Int64: StoredPlanningLimits] {
         let rows = try fetchAll("SELECT id, max_per_week, time_zone, preferred_weekdays FROM facilitator") { row in
             (row["id"] as Int64, try Self.planningLimits(row))
         }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
-    public func setPlanningLimits(facilitatorId: Int64, _ limits: StoredPlanningLimits, maxPerMonth: Int?) throws {
-        try db.execute(
-            sql: """
-                UPDATE facilitator SET max_per_week = ?, max_per_month = ?, time_zone = ?, preferred_weekdays = ?
-                WHERE id = ?
-                """,
-            arguments: [
+    public func setPlanningLimits(
+        facilitatorId: Int64, _ limits: StoredPlanningLimits, maxPerMonth: Int?
+    ) throws(KringError) {
+        try execute(
+            """
+            UPDATE facilitator SET max_per_week = ?, max_per_month = ?, time_zone = ?, preferred_weekdays = ?
+            WHERE id = ?
+            """,
+            [
                 limits.maxPerWeek, maxPerMonth, limits.timeZone,
                 limits.preferredWeekdays.map(String.init).joined(separator: ","), facilitatorId,
             ])
@@ -91,13 +93,13 @@ extension StoreTransaction {
 
     // MARK: Weekly windows
 
-    public func windows(facilitatorId: Int64) throws -> [StoredWindow] {
+    public func windows(facilitatorId: Int64) throws(KringError) -> [StoredWindow] {
         try fetchAll(
             "SELECT * FROM facilitator_window WHERE facilitator_id = ? ORDER BY weekday, start_minute", [facilitatorId],
             map: Self.window)
     }
 
-    public func allWindows() throws -> [Int64: [StoredWindow]] {
+    public func allWindows() throws(KringError) -> [Int64: [StoredWindow]] {
         let rows = try fetchAll("SELECT * FROM facilitator_window ORDER BY facilitator_id, weekday, start_minute") {
             row in (row["facilitator_id"] as Int64, Self.window(row))
         }
@@ -105,118 +107,109 @@ extension StoreTransaction {
     }
 
     /// Replaces all weekly windows of a facilitator; an empty list means "available at any time".
-    public func replaceWindows(facilitatorId: Int64, _ windows: [StoredWindow]) throws {
-        try db.execute(sql: "DELETE FROM facilitator_window WHERE facilitator_id = ?", arguments: [facilitatorId])
+    public func replaceWindows(facilitatorId: Int64, _ windows: [StoredWindow]) throws(KringError) {
+        try execute("DELETE FROM facilitator_window WHERE facilitator_id = ?", [facilitatorId])
         for window in windows {
-            try db.execute(
-                sql: """
-                    INSERT INTO facilitator_window (facilitator_id, weekday, start_minute, end_minute)
-                    VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [facilitatorId, window.weekday, window.startMinute, window.endMinute])
+            try insert(
+                WindowRecord(
+                    facilitatorId: facilitatorId, weekday: window.weekday, startMinute: window.startMinute,
+                    endMinute: window.endMinute))
         }
     }
 
     // MARK: Blockouts
 
-    public func blockouts(facilitatorId: Int64) throws -> [StoredBlockout] {
+    public func blockouts(facilitatorId: Int64) throws(KringError) -> [StoredBlockout] {
         try fetchAll(
             "SELECT * FROM facilitator_blockout WHERE facilitator_id = ? ORDER BY starts_at", [facilitatorId],
             map: Self.blockout)
     }
 
-    public func allBlockouts() throws -> [StoredBlockout] {
+    public func allBlockouts() throws(KringError) -> [StoredBlockout] {
         try fetchAll("SELECT * FROM facilitator_blockout ORDER BY facilitator_id, starts_at", map: Self.blockout)
     }
 
     /// Adds a blockout; false when the same dates were already blocked out.
-    public func insertBlockout(_ blockout: StoredBlockout) throws -> Bool {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO facilitator_blockout (facilitator_id, first_day, last_day, starts_at, ends_at)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                blockout.facilitatorId, blockout.firstDay.iso, blockout.lastDay.iso, blockout.startsAt.storedSeconds,
-                blockout.endsAt.storedSeconds,
-            ])
-        return db.changesCount > 0
+    public func insertBlockout(_ blockout: StoredBlockout) throws(KringError) -> Bool {
+        try insert(BlockoutRecord(blockout), onConflict: .ignore)
     }
 
     /// Removes the blockout with exactly these dates; false when there was none.
-    public func deleteBlockout(facilitatorId: Int64, firstDay: LocalDate, lastDay: LocalDate) throws -> Bool {
-        try db.execute(
-            sql: "DELETE FROM facilitator_blockout WHERE facilitator_id = ? AND first_day = ? AND last_day = ?",
-            arguments: [facilitatorId, firstDay.iso, lastDay.iso])
-        return db.changesCount > 0
+    public func deleteBlockout(facilitatorId: Int64, firstDay: LocalDate, lastDay: LocalDate) throws(KringError) -> Bool
+    {
+        try execute(
+            "DELETE FROM facilitator_blockout WHERE facilitator_id = ? AND first_day = ? AND last_day = ?",
+            [facilitatorId, firstDay.iso, lastDay.iso])
     }
 
     // MARK: Busy times (filled by the calendar import)
 
-    public func busyTimes(facilitatorId: Int64) throws -> [StoredBusyTime] {
+    public func busyTimes(facilitatorId: Int64) throws(KringError) -> [StoredBusyTime] {
         try fetchAll(
             "SELECT * FROM facilitator_busy WHERE facilitator_id = ? ORDER BY starts_at", [facilitatorId],
             map: Self.busy)
     }
 
-    public func allBusyTimes() throws -> [StoredBusyTime] {
+    public func allBusyTimes() throws(KringError) -> [StoredBusyTime] {
         try fetchAll("SELECT * FROM facilitator_busy ORDER BY facilitator_id, starts_at", map: Self.busy)
     }
 
     /// Replaces a facilitator's imported busy times (a calendar import is a full snapshot).
-    public func replaceBusyTimes(facilitatorId: Int64, _ times: [StoredBusyTime]) throws {
-        try db.execute(sql: "DELETE FROM facilitator_busy WHERE facilitator_id = ?", arguments: [facilitatorId])
+    public func replaceBusyTimes(facilitatorId: Int64, _ times: [StoredBusyTime]) throws(KringError) {
+        try execute("DELETE FROM facilitator_busy WHERE facilitator_id = ?", [facilitatorId])
         for time in times {
-            try db.execute(
-                sql: "INSERT INTO facilitator_busy (facilitator_id, starts_at, ends_at) VALUES (?, ?, ?)",
-                arguments: [facilitatorId, time.startsAt.storedSeconds, time.endsAt.storedSeconds])
+            try insert(
+                BusyRecord(
+                    facilitatorId: facilitatorId, startsAt: time.startsAt.storedSeconds,
+                    endsAt: time.endsAt.storedSeconds))
         }
     }
 
     // MARK: Exclusions and preferred groups
 
     /// Adds or removes a "never in this group" mark; true when something changed.
-    public func setGroupExclusion(facilitatorId: Int64, groupId: Int64, excluded: Bool) throws -> Bool {
-        try db.execute(
-            sql: excluded
-                ? "INSERT OR IGNORE INTO facilitator_group_exclusion (facilitator_id, group_id) VALUES (?, ?)"
-                : "DELETE FROM facilitator_group_exclusion WHERE facilitator_id = ? AND group_id = ?",
-            arguments: [facilitatorId, groupId])
-        return db.changesCount > 0
+    public func setGroupExclusion(facilitatorId: Int64, groupId: Int64, excluded: Bool) throws(KringError) -> Bool {
+        guard excluded else {
+            return try execute(
+                "DELETE FROM facilitator_group_exclusion WHERE facilitator_id = ? AND group_id = ?",
+                [facilitatorId, groupId])
+        }
+        return try insert(GroupExclusionRecord(facilitatorId: facilitatorId, groupId: groupId), onConflict: .ignore)
     }
 
     /// Adds or removes a "knows this participant" mark; true when something changed.
-    public func setParticipantExclusion(facilitatorId: Int64, participantId: Int64, excluded: Bool) throws -> Bool {
-        try db.execute(
-            sql: excluded
-                ? """
-                INSERT OR IGNORE INTO facilitator_participant_exclusion (facilitator_id, participant_id)
-                VALUES (?, ?)
-                """
-                : "DELETE FROM facilitator_participant_exclusion WHERE facilitator_id = ? AND participant_id = ?",
-            arguments: [facilitatorId, participantId])
-        return db.changesCount > 0
+    public func setParticipantExclusion(facilitatorId: Int64, participantId: Int64, excluded: Bool) throws(KringError)
+        -> Bool
+    {
+        guard excluded else {
+            return try execute(
+                "DELETE FROM facilitator_participant_exclusion WHERE facilitator_id = ? AND participant_id = ?",
+                [facilitatorId, participantId])
+        }
+        return try insert(
+            ParticipantExclusionRecord(facilitatorId: facilitatorId, participantId: participantId),
+            onConflict: .ignore)
     }
 
-    public func excludedGroupIds(facilitatorId: Int64) throws -> [Int64] {
-        try Int64.fetchAll(
-            db, sql: "SELECT group_id FROM facilitator_group_exclusion WHERE facilitator_id = ? ORDER BY group_id",
-            arguments: [facilitatorId])
+    public func excludedGroupIds(facilitatorId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self, "SELECT group_id FROM facilitator_group_exclusion WHERE facilitator_id = ? ORDER BY group_id",
+            [facilitatorId])
     }
 
-    public func excludedParticipantIds(facilitatorId: Int64) throws -> [Int64] {
-        try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT participant_id FROM facilitator_participant_exclusion WHERE facilitator_id = ?
-                ORDER BY participant_id
-                """,
-            arguments: [facilitatorId])
+    public func excludedParticipantIds(facilitatorId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self,
+            """
+            SELECT participant_id FROM facilitator_participant_exclusion WHERE facilitator_id = ?
+            ORDER BY participant_id
+            """,
+            [facilitatorId])
     }
 
     /// Every group each facilitator must not serve: marked groups, and groups where a participant they know is
     /// enrolled, waitlisted (a seat may free up at any time) or has completed.
-    public func allExcludedGroupIds() throws -> [Int64: Set<Int64>] {
+    public func allExcludedGroupIds() throws(KringError) -> [Int64: Set<Int64>] {
         let rows = try fetchAll(
             """
             SELECT facilitator_id, group_id FROM facilitator_group_exclusion
@@ -230,23 +223,20 @@ extension StoreTransaction {
         return Dictionary(grouping: rows, by: \.0).mapValues { Set($0.map(\.1)) }
     }
 
-    public func replacePreferredGroups(facilitatorId: Int64, _ groupIds: [Int64]) throws {
-        try db.execute(
-            sql: "DELETE FROM facilitator_preferred_group WHERE facilitator_id = ?", arguments: [facilitatorId])
+    public func replacePreferredGroups(facilitatorId: Int64, _ groupIds: [Int64]) throws(KringError) {
+        try execute("DELETE FROM facilitator_preferred_group WHERE facilitator_id = ?", [facilitatorId])
         for groupId in groupIds {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO facilitator_preferred_group (facilitator_id, group_id) VALUES (?, ?)",
-                arguments: [facilitatorId, groupId])
+            try insert(PreferredGroupRecord(facilitatorId: facilitatorId, groupId: groupId), onConflict: .ignore)
         }
     }
 
-    public func preferredGroupIds(facilitatorId: Int64) throws -> [Int64] {
-        try Int64.fetchAll(
-            db, sql: "SELECT group_id FROM facilitator_preferred_group WHERE facilitator_id = ? ORDER BY group_id",
-            arguments: [facilitatorId])
+    public func preferredGroupIds(facilitatorId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self, "SELECT group_id FROM facilitator_preferred_group WHERE facilitator_id = ? ORDER BY group_id",
+            [facilitatorId])
     }
 
-    public func allPreferredGroupIds() throws -> [Int64: Set<Int64>] {
+    public func allPreferredGroupIds() throws(KringError) -> [Int64: Set<Int64>] {
         let rows = try fetchAll("SELECT facilitator_id, group_id FROM facilitator_preferred_group") { row in
             (row["facilitator_id"] as Int64, row["group_id"] as Int64)
         }
@@ -290,4 +280,56 @@ extension StoreTransaction {
             facilitatorId: row["facilitator_id"], startsAt: Date(storedSeconds: row["starts_at"]),
             endsAt: Date(storedSeconds: row["ends_at"]))
     }
+}
+
+struct WindowRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "facilitator_window"
+    var facilitatorId: Int64
+    var weekday: Int
+    var startMinute: Int
+    var endMinute: Int
+}
+
+struct BlockoutRecord: StoredRecord {
+    static let databaseTableName = "facilitator_blockout"
+    var id: Int64?
+    var facilitatorId: Int64
+    var firstDay: String
+    var lastDay: String
+    var startsAt: Int64
+    var endsAt: Int64
+
+    init(_ blockout: StoredBlockout) {
+        id = nil
+        facilitatorId = blockout.facilitatorId
+        firstDay = blockout.firstDay.iso
+        lastDay = blockout.lastDay.iso
+        startsAt = blockout.startsAt.storedSeconds
+        endsAt = blockout.endsAt.storedSeconds
+    }
+}
+
+struct BusyRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "facilitator_busy"
+    var facilitatorId: Int64
+    var startsAt: Int64
+    var endsAt: Int64
+}
+
+struct GroupExclusionRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "facilitator_group_exclusion"
+    var facilitatorId: Int64
+    var groupId: Int64
+}
+
+struct ParticipantExclusionRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "facilitator_participant_exclusion"
+    var facilitatorId: Int64
+    var participantId: Int64
+}
+
+struct PreferredGroupRecord: StoredRecord, PersistableRecord {
+    static let databaseTableName = "facilitator_preferred_group"
+    var facilitatorId: Int64
+    var groupId: Int64
 }

@@ -10,10 +10,10 @@ extension StoreTransaction {
     static let erasurePendingKey = "erasure-pending"
 
     /// Records, inside the erasing transaction, that a checkpoint is owed.
-    public func markErasurePending() throws {
-        try db.execute(
-            sql: "INSERT INTO setting (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = '1'",
-            arguments: [Self.erasurePendingKey])
+    public func markErasurePending() throws(KringError) {
+        try execute(
+            "INSERT INTO setting (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = '1'",
+            [Self.erasurePendingKey])
     }
 }
 
@@ -25,10 +25,9 @@ public struct ErasureStatus: Sendable, Codable, Equatable {
 }
 
 extension KringStore {
-    public func erasureStatus() throws -> ErasureStatus {
-        let pending = try pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [StoreTransaction.erasurePendingKey])
+    public func erasureStatus() throws(KringError) -> ErasureStatus {
+        let pending = try read { transaction throws(KringError) in
+            try transaction.setting(StoreTransaction.erasurePendingKey)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
         return ErasureStatus(pending: pending != nil, logBytes: size ?? 0)
@@ -36,10 +35,10 @@ extension KringStore {
 
     /// Checkpoints and truncates the log, then clears the owed mark and truncates again, so the files hold no trace
     /// and no mark. Throws (leaving the mark) when the checkpoint cannot complete, e.g. while a reader holds the log.
-    public func finishPendingErasure() throws {
+    public func finishPendingErasure() throws(KringError) {
         try checkpointAndTruncateLog()
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [StoreTransaction.erasurePendingKey])
+        try write { transaction throws(KringError) in
+            try transaction.execute("DELETE FROM setting WHERE key = ?", [StoreTransaction.erasurePendingKey])
         }
         try checkpointAndTruncateLog()
     }

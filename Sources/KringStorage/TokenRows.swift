@@ -4,7 +4,8 @@ import KringDomain
 
 /// One stored capability token: its hash, never its text (privacy rule 5).
 public struct TokenRecord: Sendable, Equatable {
-    public var id: Int64?
+    /// Given by the database; a token not stored yet is a `NewTokenRecord`.
+    public let id: Int64
     public var hash: [UInt8]
     /// `coordinator`, `facilitator` or `participant`; the application layer owns the meaning.
     public var role: String
@@ -17,7 +18,7 @@ public struct TokenRecord: Sendable, Equatable {
     public var feedOnly: Bool
 
     public init(
-        id: Int64? = nil, hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date,
+        id: Int64, hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date,
         expiresAt: Date?, revokedAt: Date? = nil, feedOnly: Bool = false
     ) {
         self.id = id
@@ -32,51 +33,101 @@ public struct TokenRecord: Sendable, Equatable {
     }
 }
 
+/// A token about to be stored, before the database gives it an id.
+public struct NewTokenRecord: Sendable, Equatable {
+    public var hash: [UInt8]
+    public var role: String
+    public var facilitatorId: Int64?
+    public var participantId: Int64?
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var feedOnly: Bool
+
+    public init(
+        hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date, expiresAt: Date?,
+        feedOnly: Bool = false
+    ) {
+        self.hash = hash
+        self.role = role
+        self.facilitatorId = facilitatorId
+        self.participantId = participantId
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.feedOnly = feedOnly
+    }
+}
+
 extension StoreTransaction {
-    public func insert(_ token: TokenRecord) throws -> TokenRecord {
-        try db.execute(
-            sql: """
-                INSERT INTO access_token
-                    (token_hash, role, facilitator_id, participant_id, created_at, expires_at, revoked_at, feed_only)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                Data(token.hash), token.role, token.facilitatorId, token.participantId, token.createdAt.storedSeconds,
-                token.expiresAt?.storedSeconds, token.revokedAt?.storedSeconds, token.feedOnly,
-            ])
-        var stored = token
-        stored.id = db.lastInsertedRowID
-        return stored
+    public func insert(_ token: NewTokenRecord) throws(KringError) -> TokenRecord {
+        try insert(AccessTokenRecord(token)) { try $0.token() }
     }
 
     /// Runs on every feed request, so its statement is prepared once per connection and reused.
-    public func token(hash: [UInt8]) throws -> TokenRecord? {
-        let statement = try db.cachedStatement(sql: "SELECT * FROM access_token WHERE token_hash = ?")
-        return try Row.fetchOne(statement, arguments: [Data(hash)]).map(Self.token)
+    public func token(hash: [UInt8]) throws(KringError) -> TokenRecord? {
+        try fetchCachedRecord(
+            AccessTokenRecord.self, "SELECT * FROM access_token WHERE token_hash = ?", [Data(hash)]
+        ) { try $0.token() }
     }
 
-    public func token(id: Int64) throws -> TokenRecord? {
-        try fetchOne("SELECT * FROM access_token WHERE id = ?", [id], map: Self.token)
+    public func token(id: Int64) throws(KringError) -> TokenRecord? {
+        try fetchRecord(AccessTokenRecord.self, "SELECT * FROM access_token WHERE id = ?", [id]) { try $0.token() }
     }
 
-    public func allTokens() throws -> [TokenRecord] {
-        try fetchAll("SELECT * FROM access_token ORDER BY id", map: Self.token)
+    public func allTokens() throws(KringError) -> [TokenRecord] {
+        try fetchRecords(AccessTokenRecord.self, "SELECT * FROM access_token ORDER BY id") { try $0.token() }
     }
 
-    public func revokeToken(id: Int64, at instant: Date) throws {
-        try db.execute(
-            sql: "UPDATE access_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            arguments: [instant.storedSeconds, id])
+    public func revokeToken(id: Int64, at instant: Date) throws(KringError) {
+        try execute(
+            "UPDATE access_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [instant.storedSeconds, id])
+    }
+}
+
+/// Decoded on every feed request, so its columns are named by explicit coding keys rather than converted from
+/// snake case row after row.
+struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "access_token"
+    var id: Int64?
+    var tokenHash: Data
+    var role: String
+    var facilitatorId: Int64?
+    var participantId: Int64?
+    var createdAt: Int64
+    var expiresAt: Int64?
+    var revokedAt: Int64?
+    var feedOnly: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case tokenHash = "token_hash"
+        case role
+        case facilitatorId = "facilitator_id"
+        case participantId = "participant_id"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+        case feedOnly = "feed_only"
     }
 
-    static func token(_ row: Row) throws -> TokenRecord {
-        let hash: Data = row["token_hash"]
-        let expires: Int64? = row["expires_at"]
-        let revoked: Int64? = row["revoked_at"]
-        return TokenRecord(
-            id: row["id"], hash: [UInt8](hash), role: row["role"], facilitatorId: row["facilitator_id"],
-            participantId: row["participant_id"], createdAt: Date(storedSeconds: row["created_at"]),
-            expiresAt: expires.map(Date.init(storedSeconds:)), revokedAt: revoked.map(Date.init(storedSeconds:)),
-            feedOnly: row["feed_only"])
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    init(_ token: NewTokenRecord) {
+        id = nil
+        tokenHash = Data(token.hash)
+        role = token.role
+        facilitatorId = token.facilitatorId
+        participantId = token.participantId
+        createdAt = token.createdAt.storedSeconds
+        expiresAt = token.expiresAt?.storedSeconds
+        revokedAt = nil
+        feedOnly = token.feedOnly
+    }
+
+    func token() throws -> TokenRecord {
+        TokenRecord(
+            id: try storedId(id, table: Self.databaseTableName), hash: [UInt8](tokenHash), role: role,
+            facilitatorId: facilitatorId, participantId: participantId, createdAt: Date(storedSeconds: createdAt),
+            expiresAt: expiresAt.map(Date.init(storedSeconds:)), revokedAt: revokedAt.map(Date.init(storedSeconds:)),
+            feedOnly: feedOnly)
     }
 }

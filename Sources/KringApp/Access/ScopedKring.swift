@@ -9,12 +9,12 @@ extension KringError {
 extension KringTransaction {
     /// The groups a facilitator is assigned to (at least one session of the group).
     func groupsAssigned(toFacilitator facilitatorId: Int64) throws(KringError) -> Set<Int64> {
-        Set(try transaction.wrap { try transaction.groupIdsAssigned(facilitatorId: facilitatorId) })
+        Set(try transaction.groupIdsAssigned(facilitatorId: facilitatorId))
     }
 
     /// The groups a participant belongs to: enrolled, waiting or completed; a withdrawal ends the access.
     func groupsOf(participant participantId: Int64) throws(KringError) -> Set<Int64> {
-        let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
+        let enrolments = try transaction.enrolments(participantId: participantId)
         return Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
     }
 }
@@ -58,7 +58,7 @@ public struct ScopedKring: KringOperations {
         do { group = try operation.transaction.resolveGroup(reference) } catch  where error.kind == .notFound {
             throw unknown
         }
-        if let visible = try visibleGroups(operation), !visible.contains(group.id!) { throw unknown }
+        if let visible = try visibleGroups(operation), !visible.contains(group.id) { throw unknown }
         return try operation.transaction.view(of: group, now: operation.now)
     }
 
@@ -67,7 +67,7 @@ public struct ScopedKring: KringOperations {
         guard let id = Int64(reference.trimmingCharacters(in: .whitespaces)) else {
             throw .invalid("session", reference, "a session is named by its id, a number; see `kring session list`")
         }
-        let groupId = try operation.transaction.wrap { try operation.transaction.session(id: id) }?.groupId
+        let groupId = try operation.transaction.session(id: id)?.groupId
         guard let groupId else { throw unknown }
         if let visible = try visibleGroups(operation), !visible.contains(groupId) { throw unknown }
         return groupId
@@ -248,9 +248,7 @@ public struct ScopedKring: KringOperations {
                     "no participant has this id or pseudonym; see `kring participant list`")
                 let transaction = operation.transaction
                 guard let participant = try? transaction.resolveParticipant(participantReference),
-                    try transaction.wrap({
-                        try transaction.enrolment(groupId: groupId, participantId: participant.id!) != nil
-                    })
+                    try transaction.enrolment(groupId: groupId, participantId: participant.id) != nil
                 else { throw unknown }
                 return try operation.markAttendance(
                     session: sessionReference, participant: participantReference, status: status)

@@ -137,7 +137,7 @@ extension Kring {
             state = "active"
         }
         return TokenView(
-            id: record.id!, role: Role(rawValue: record.role) ?? .participant,
+            id: record.id, role: Role(rawValue: record.role) ?? .participant,
             subjectId: record.facilitatorId ?? record.participantId, created: formatter.string(from: record.createdAt),
             expires: record.expiresAt.map(formatter.string(from:)), state: state, feedOnly: record.feedOnly)
     }
@@ -172,10 +172,10 @@ extension KringTransaction {
                 participantId = try transaction.resolveParticipant(subject).id
             }
             let expiresAt = try request.expires.map { (text) throws(KringError) in try Kring.expiry(text, now: now) }
-            let record = TokenRecord(
+            let record = NewTokenRecord(
                 hash: TokenText.hash(text), role: request.role.rawValue, facilitatorId: facilitatorId,
                 participantId: participantId, createdAt: now, expiresAt: expiresAt, feedOnly: request.feedOnly ?? false)
-            view = Kring.view(of: try transaction.wrap { try transaction.insert(record) }, now: now)
+            view = Kring.view(of: try transaction.insert(record), now: now)
         }
         logAfterCommit(.info, "token issued", ["token.id": "\(view.id)", "token.role": "\(view.role.rawValue)"])
         return IssuedTokenView(token: text, details: view)
@@ -183,7 +183,7 @@ extension KringTransaction {
 
     /// `kring token list`: every token with its state, never its text.
     func listTokens() throws(KringError) -> [TokenView] {
-        try transaction.wrap { try transaction.allTokens() }.map { Kring.view(of: $0, now: now) }
+        try transaction.allTokens().map { Kring.view(of: $0, now: now) }
     }
 
     /// `kring token revoke`: the token stops working at once; revoking twice is harmless.
@@ -191,11 +191,11 @@ extension KringTransaction {
         guard let id = Int64(reference.trimmingCharacters(in: .whitespaces)) else {
             throw .invalid("token", reference, "a token is named by its id, a number; see `kring token list`")
         }
-        guard try transaction.wrap({ try transaction.token(id: id) }) != nil else {
+        guard try transaction.token(id: id) != nil else {
             throw .notFound("token", reference, "no token has this id; see `kring token list`")
         }
-        try transaction.wrap { try transaction.revokeToken(id: id, at: now) }
-        let view = Kring.view(of: try transaction.wrap { try transaction.token(id: id) }!, now: now)
+        try transaction.revokeToken(id: id, at: now)
+        let view = Kring.view(of: try transaction.token(id: id)!, now: now)
         logAfterCommit(.info, "token revoked", ["token.id": "\(view.id)"])
         return view
     }
@@ -205,7 +205,7 @@ extension KringTransaction {
     func authenticate(token text: String, for use: Kring.TokenUse) throws(KringError) -> Caller? {
         guard TokenText.isWellFormed(text) else { return nil }
         let hash = TokenText.hash(text)
-        guard let record = try transaction.wrap({ try transaction.token(hash: hash) }) else { return nil }
+        guard let record = try transaction.token(hash: hash) else { return nil }
         if record.revokedAt != nil { return nil }
         if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
         if record.feedOnly, use != .feed { return nil }

@@ -32,7 +32,7 @@ extension Kring {
         try renderFeed(
             try read { (operation) throws(KringError) in
                 try operation.participantCalendar(
-                    participantId: try operation.transaction.resolveParticipant(reference).id!)
+                    participantId: try operation.transaction.resolveParticipant(reference).id)
             })
     }
 
@@ -42,7 +42,7 @@ extension Kring {
         try renderFeed(
             try read { (operation) throws(KringError) in
                 try operation.transaction.facilitatorCalendarSeries(
-                    facilitatorId: try operation.transaction.resolveFacilitator(reference).id!)
+                    facilitatorId: try operation.transaction.resolveFacilitator(reference).id)
             })
     }
 
@@ -51,7 +51,7 @@ extension Kring {
         try renderFeed(
             try read { (operation) throws(KringError) in
                 try operation.transaction.calendarSeries(ofGroups: [
-                    try operation.transaction.resolveGroup(reference).id!
+                    try operation.transaction.resolveGroup(reference).id
                 ])
             })
     }
@@ -90,10 +90,10 @@ extension KringTransaction {
     func participantCalendar(participantId: Int64) throws(KringError) -> (
         series: [CalendarSeries], language: CalendarLanguage
     ) {
-        let enrolments = try transaction.wrap { try transaction.enrolments(participantId: participantId) }
+        let enrolments = try transaction.enrolments(participantId: participantId)
         let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
         var feed = try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
-        if let participant = try transaction.wrap({ try transaction.participant(id: participantId) }),
+        if let participant = try transaction.participant(id: participantId),
             let language = CalendarLanguage(rawValue: participant.language.rawValue)
         {
             feed.language = language
@@ -112,18 +112,17 @@ extension StoreTransaction {
         var result: [CalendarSeries] = []
         var language: CalendarLanguage?
         for groupId in groupIds {
-            guard let group = try wrap({ try self.group(id: groupId) }) else { continue }
+            guard let group = try self.group(id: groupId) else { continue }
             if language == nil { language = CalendarLanguage(rawValue: group.language.rawValue) ?? .en }
             let clock = clock(for: group)
-            let allSeries = try wrap { try self.series(ofGroup: groupId) }
-            let sessions = try wrap { try self.sessions(groupId: groupId) }
+            let allSeries = try self.series(ofGroup: groupId)
+            let sessions = try self.sessions(groupId: groupId)
             for series in allSeries {
                 let own = sessions.filter { $0.seriesId == series.id }
                 var calendar = Self.calendarSeries(series, sessions: own, group: group, clock: clock)
                 if let participantId {
-                    calendar.sequence += try wrap {
-                        try participantCalendarChanges(participantId: participantId, seriesId: series.id!)
-                    }
+                    calendar.sequence += try participantCalendarChanges(
+                        participantId: participantId, seriesId: series.id)
                 }
                 result.append(calendar)
             }
@@ -137,10 +136,10 @@ extension StoreTransaction {
     ) {
         var result: [CalendarSeries] = []
         var language: CalendarLanguage?
-        let groupIds = try wrap { try groupIdsAssigned(facilitatorId: facilitatorId) }
+        let groupIds = try groupIdsAssigned(facilitatorId: facilitatorId)
         for groupId in groupIds {
-            guard let group = try wrap({ try self.group(id: groupId) }) else { continue }
-            for series in try wrap({ try self.series(ofGroup: groupId) }) {
+            guard let group = try self.group(id: groupId) else { continue }
+            for series in try self.series(ofGroup: groupId) {
                 let view = try facilitatorView(of: series, facilitatorId: facilitatorId, group: group)
                 guard view.ownSessions > 0 else { continue }
                 if language == nil { language = CalendarLanguage(rawValue: group.language.rawValue) ?? .en }
@@ -156,10 +155,10 @@ extension StoreTransaction {
     func facilitatorView(of series: Series, facilitatorId: Int64, group: SupportGroup) throws(KringError) -> (
         calendar: CalendarSeries, ownSessions: Int
     ) {
-        let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
-        let assigned = Set(try wrap { try assignedSessionIds(facilitatorId: facilitatorId) })
-        let own = Set(sessions.filter { assigned.contains($0.id!) && $0.status != .cancelled }.map { $0.id! })
-        let changes = try wrap { try facilitatorCalendarChanges(facilitatorId: facilitatorId, seriesId: series.id!) }
+        let sessions = try self.sessions(groupId: group.id).filter { $0.seriesId == series.id }
+        let assigned = Set(try assignedSessionIds(facilitatorId: facilitatorId))
+        let own = Set(sessions.filter { assigned.contains($0.id) && $0.status != .cancelled }.map { $0.id })
+        let changes = try facilitatorCalendarChanges(facilitatorId: facilitatorId, seriesId: series.id)
         var calendar = Self.calendarSeries(
             series, sessions: sessions, group: group, clock: clock(for: group), keepingOnly: own)
         calendar.sequence += changes
@@ -184,7 +183,7 @@ extension StoreTransaction {
         var overrides: [MovedOccurrence] = []
         for session in sessions {
             let original = calendarLocal(clock.local(session.occurrenceStart))
-            if session.status == .cancelled || kept.map({ !$0.contains(session.id!) }) == true {
+            if session.status == .cancelled || kept.map({ !$0.contains(session.id) }) == true {
                 excluded.insert(original)
             } else if session.startsAt != session.occurrenceStart
                 || Int(session.endsAt.timeIntervalSince(session.startsAt)) != series.durationMinutes * 60

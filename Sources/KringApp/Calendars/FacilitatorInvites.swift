@@ -26,22 +26,20 @@ struct FacilitatorSchedule: Equatable {
 extension StoreTransaction {
     /// The facilitators' calendars over these groups, or over every group when `groupIds` is nil.
     func facilitatorSchedule(groupIds: [Int64]?) throws(KringError) -> FacilitatorSchedule {
-        try wrap {
-            var rows: [StoredAssignment] = []
-            var sessions: [Int64: Session] = [:]
-            for groupId in groupIds.map({ $0.map { Optional($0) } }) ?? [nil] {
-                rows += try assignments(groupId: groupId)
-                for session in try self.sessions(groupId: groupId) { sessions[session.id!] = session }
-            }
-            var schedule = FacilitatorSchedule()
-            for row in rows {
-                guard let session = sessions[row.sessionId], session.status != .cancelled else { continue }
-                let key = FacilitatorSchedule.Key(facilitatorId: row.facilitatorId, seriesId: session.seriesId)
-                schedule.calendars[key, default: [:]][session.occurrenceStart] = .init(
-                    start: session.startsAt, end: session.endsAt)
-            }
-            return schedule
+        var rows: [StoredAssignment] = []
+        var sessions: [Int64: Session] = [:]
+        for groupId in groupIds.map({ $0.map { Optional($0) } }) ?? [nil] {
+            rows += try assignments(groupId: groupId)
+            for session in try self.sessions(groupId: groupId) { sessions[session.id] = session }
         }
+        var schedule = FacilitatorSchedule()
+        for row in rows {
+            guard let session = sessions[row.sessionId], session.status != .cancelled else { continue }
+            let key = FacilitatorSchedule.Key(facilitatorId: row.facilitatorId, seriesId: session.seriesId)
+            schedule.calendars[key, default: [:]][session.occurrenceStart] = .init(
+                start: session.startsAt, end: session.endsAt)
+        }
+        return schedule
     }
 
     /// Compares the facilitators' calendars now with `before` and, for each facilitator whose own sessions of a
@@ -57,7 +55,7 @@ extension StoreTransaction {
             let old = before.calendars[key] ?? [:]
             let new = after.calendars[key] ?? [:]
             guard old != new else { continue }
-            try wrap { try countFacilitatorCalendarChange(facilitatorId: key.facilitatorId, seriesId: key.seriesId) }
+            try countFacilitatorCalendarChange(facilitatorId: key.facilitatorId, seriesId: key.seriesId)
             if groupClosed {
                 try queueFacilitatorMessage(.cancel, key, occurrenceStart: nil, now: now)
             } else if new.contains(where: { old[$0.key] != $0.value }) {
@@ -92,15 +90,13 @@ extension StoreTransaction {
     private func queueFacilitatorMessage(
         _ method: OutboxMessage.Method, _ key: FacilitatorSchedule.Key, occurrenceStart: Date?, now: Date
     ) throws(KringError) {
-        try wrap {
-            guard let facilitator = try self.facilitator(id: key.facilitatorId), facilitator.hasContact else { return }
-            let recipient = OutboxMessage.Recipient.facilitator(key.facilitatorId)
-            let latest = try pendingOutbox(for: recipient, seriesId: key.seriesId).last
-            if method == .request, latest?.method == .request { return }
-            _ = try insert(
-                OutboxMessage(
-                    recipient: recipient, seriesId: key.seriesId, method: method, occurrenceStart: occurrenceStart,
-                    queuedAt: now))
-        }
+        guard let facilitator = try self.facilitator(id: key.facilitatorId), facilitator.hasContact else { return }
+        let recipient = OutboxMessage.Recipient.facilitator(key.facilitatorId)
+        let latest = try pendingOutbox(for: recipient, seriesId: key.seriesId).last
+        if method == .request, latest?.method == .request { return }
+        _ = try insert(
+            NewOutboxMessage(
+                recipient: recipient, seriesId: key.seriesId, method: method, occurrenceStart: occurrenceStart,
+                queuedAt: now))
     }
 }

@@ -25,7 +25,7 @@ extension Kring {
 extension KringTransaction {
     /// `kring invites list`: the messages not exported yet.
     func listInvites() throws(KringError) -> [InviteView] {
-        try transaction.wrap { try transaction.pendingOutbox() }.map { (message) throws(KringError) in
+        try transaction.pendingOutbox().map { (message) throws(KringError) in
             try transaction.inviteView(of: message)
         }
     }
@@ -38,22 +38,22 @@ extension KringTransaction {
         if participant != nil, let facilitator {
             throw KringError.invalid("facilitator", facilitator, "give either --participant or --facilitator, not both")
         }
-        guard let organizer = try transaction.wrap({ try transaction.setting("organizer") }) else {
+        guard let organizer = try transaction.setting("organizer") else {
             throw KringError(
                 .environment, field: "organizer", value: "",
                 reason: "is not set; set the organisation's role address with `kring config set organizer ADDRESS`")
         }
-        let groupId = try group.map { (reference) throws(KringError) in try transaction.resolveGroup(reference).id! }
+        let groupId = try group.map { (reference) throws(KringError) in try transaction.resolveGroup(reference).id }
         let participantId = try participant.map { (reference) throws(KringError) in
-            try transaction.resolveParticipant(reference).id!
+            try transaction.resolveParticipant(reference).id
         }
         let facilitatorId = try facilitator.map { (reference) throws(KringError) in
-            try transaction.resolveFacilitator(reference).id!
+            try transaction.resolveFacilitator(reference).id
         }
         let fallback =
-            try transaction.wrap { try transaction.setting("default-language") }
+            try transaction.setting("default-language")
             .flatMap(CalendarLanguage.init(rawValue:)) ?? .en
-        var messages = try transaction.wrap { try transaction.pendingOutbox() }
+        var messages = try transaction.pendingOutbox()
         if let participantId { messages = messages.filter { $0.recipient == .participant(participantId) } }
         if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
         var files: [InviteExportView.File] = []
@@ -61,7 +61,7 @@ extension KringTransaction {
         // The files hold plain addresses: a folder Kring makes is 0700 and every file 0600.
         if !messages.isEmpty { try PrivateFiles.makeFolder(directory) }
         for message in messages {
-            guard let series = try transaction.wrap({ try transaction.series(id: message.seriesId) }) else { continue }
+            guard let series = try transaction.series(id: message.seriesId) else { continue }
             if let groupId, series.groupId != groupId { continue }
             guard let addressee = try transaction.addressee(of: message, in: series, fallback: fallback) else {
                 continue
@@ -72,10 +72,10 @@ extension KringTransaction {
             let text = try transaction.renderInvite(
                 message, series: series, attendee: address, organizer: organizer, language: addressee.language,
                 now: now)
-            let name = "\(message.id!)-\(message.method.rawValue).ics"
+            let name = "\(message.id)-\(message.method.rawValue).ics"
             try PrivateFiles.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
-            try transaction.wrap { try transaction.markOutboxExported(id: message.id!, at: now) }
-            files.append(.init(id: message.id!, method: message.method.rawValue, file: name))
+            try transaction.markOutboxExported(id: message.id, at: now)
+            files.append(.init(id: message.id, method: message.method.rawValue, file: name))
         }
         logAfterCommit(.info, "invites exported", ["invite.count": "\(files.count)"])
         return InviteExportView(directory: directory, files: files)

@@ -49,22 +49,28 @@ extension StoreTransaction {
         _ method: OutboxMessage.Method, group groupId: Int64, participantIds: [Int64]? = nil, seriesId: Int64? = nil,
         occurrenceStart: Date? = nil, now: Date
     ) throws(KringError) {
-        try wrap {
-            let recipients =
-                try participantIds
-                ?? self.enrolments(groupId: groupId, states: [.enrolled]).map(\.participantId)
-            let seriesIds = try seriesId.map { [$0] } ?? self.series(ofGroup: groupId).compactMap(\.id)
-            for participantId in recipients {
-                let hasContact = try self.participant(id: participantId)?.hasContact == true
-                for series in seriesIds {
-                    if method == .cancel, occurrenceStart == nil {
-                        try countParticipantCalendarChange(participantId: participantId, seriesId: series)
-                    }
-                    guard hasContact else { continue }
-                    try queueParticipantMessage(
-                        method, participantId: participantId, seriesId: series, occurrenceStart: occurrenceStart,
-                        now: now)
+        let recipients: [Int64]
+        if let participantIds {
+            recipients = participantIds
+        } else {
+            recipients = try enrolments(groupId: groupId, states: [.enrolled]).map(\.participantId)
+        }
+        let seriesIds: [Int64]
+        if let seriesId {
+            seriesIds = [seriesId]
+        } else {
+            seriesIds = try series(ofGroup: groupId).map(\.id)
+        }
+        for participantId in recipients {
+            let hasContact = try self.participant(id: participantId)?.hasContact == true
+            for series in seriesIds {
+                if method == .cancel, occurrenceStart == nil {
+                    try countParticipantCalendarChange(participantId: participantId, seriesId: series)
                 }
+                guard hasContact else { continue }
+                try queueParticipantMessage(
+                    method, participantId: participantId, seriesId: series, occurrenceStart: occurrenceStart,
+                    now: now)
             }
         }
     }
@@ -73,10 +79,8 @@ extension StoreTransaction {
     /// every series of the group. After a withdrawal the return is counted too, so this REQUEST's SEQUENCE is higher
     /// than the CANCEL they may already have seen; a first enrolment keeps the series' own SEQUENCE.
     func queueEnrolmentInvites(group groupId: Int64, participantId: Int64, now: Date) throws(KringError) {
-        try wrap {
-            for series in try self.series(ofGroup: groupId).compactMap(\.id) {
-                try countParticipantReturn(participantId: participantId, seriesId: series)
-            }
+        for series in try self.series(ofGroup: groupId).map(\.id) {
+            try countParticipantReturn(participantId: participantId, seriesId: series)
         }
         try queueInvites(.request, group: groupId, participantIds: [participantId], now: now)
     }
@@ -88,20 +92,20 @@ extension StoreTransaction {
     /// they would carry the same SEQUENCE and leave the outcome to the order a client happens to read them in.
     private func queueParticipantMessage(
         _ method: OutboxMessage.Method, participantId: Int64, seriesId: Int64, occurrenceStart: Date?, now: Date
-    ) throws {
+    ) throws(KringError) {
         let recipient = OutboxMessage.Recipient.participant(participantId)
         let pending = try pendingOutbox(for: recipient, seriesId: seriesId)
         if method == .request {
             for cancel in pending where cancel.method == .cancel && cancel.wholeSeries {
-                try deletePendingOutbox(id: cancel.id!)
+                try deletePendingOutbox(id: cancel.id)
             }
             if pending.contains(where: { $0.method == .request }) { return }
         } else if occurrenceStart == nil {
             if pending.contains(where: { $0.method == .cancel && $0.wholeSeries }) { return }
-            for superseded in pending { try deletePendingOutbox(id: superseded.id!) }
+            for superseded in pending { try deletePendingOutbox(id: superseded.id) }
         }
         _ = try insert(
-            OutboxMessage(
+            NewOutboxMessage(
                 recipient: recipient, seriesId: seriesId, method: method, occurrenceStart: occurrenceStart,
                 queuedAt: now))
     }
@@ -109,11 +113,11 @@ extension StoreTransaction {
 
 extension StoreTransaction {
     func inviteView(of message: OutboxMessage) throws(KringError) -> InviteView {
-        let series = try wrap { try self.series(id: message.seriesId) }
+        let series = try self.series(id: message.seriesId)
         let group = try resolveGroup(String(series?.groupId ?? 0))
         let occurrence = message.occurrenceStart.map { clock(for: group).local($0).iso }
         var view = InviteView(
-            id: message.id!, method: message.method.rawValue, groupId: group.id!, group: group.internalName,
+            id: message.id, method: message.method.rawValue, groupId: group.id, group: group.internalName,
             seriesId: message.seriesId, occurrence: occurrence, recipient: "", queuedAt: message.queuedAt)
         switch message.recipient {
         case .participant(let id):
@@ -135,14 +139,14 @@ extension StoreTransaction {
     {
         switch message.recipient {
         case .participant(let id):
-            guard let participant = try wrap({ try self.participant(id: id) }),
+            guard let participant = try self.participant(id: id),
                 let ciphertext = participant.contactCiphertext
             else { return nil }
             return (
                 ciphertext, .contact(of: id), CalendarLanguage(rawValue: participant.language.rawValue) ?? fallback
             )
         case .facilitator(let id):
-            guard let facilitator = try wrap({ try self.facilitator(id: id) }),
+            guard let facilitator = try self.facilitator(id: id),
                 let ciphertext = facilitator.contactCiphertext
             else { return nil }
             let group = try resolveGroup(String(series.groupId))
@@ -167,9 +171,9 @@ extension StoreTransaction {
         var calendar: CalendarSeries
         switch message.recipient {
         case .participant(let id):
-            let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
+            let sessions = try self.sessions(groupId: group.id).filter { $0.seriesId == series.id }
             calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
-            calendar.sequence += try wrap { try participantCalendarChanges(participantId: id, seriesId: series.id!) }
+            calendar.sequence += try participantCalendarChanges(participantId: id, seriesId: series.id)
         case .facilitator(let id):
             calendar = try facilitatorView(of: series, facilitatorId: id, group: group).calendar
         }
@@ -181,7 +185,7 @@ extension StoreTransaction {
                 method: method, organizer: organizer, attendee: attendee, series: calendar,
                 cancelledOccurrence: occurrence, language: language)
         } catch {
-            throw KringError(.environment, field: "invite", value: String(message.id ?? 0), reason: error.message)
+            throw KringError(.environment, field: "invite", value: String(message.id), reason: error.message)
         }
     }
 }

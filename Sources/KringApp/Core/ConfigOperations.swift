@@ -121,11 +121,11 @@ extension KringTransaction {
         let checked = try Kring.checkedConfigValue(key, value)
         var settings: [String: String] = [:]
         for other in Kring.configKeys {
-            settings[other] = try transaction.wrap { try transaction.setting(other) }
+            settings[other] = try transaction.setting(other)
         }
         settings[key] = checked
         try Kring.checkUIDsRevealNoOrganisation(settings, changed: key, raw: value)
-        try transaction.wrap { try transaction.setSetting(key, checked) }
+        try transaction.setSetting(key, checked)
         logAfterCommit(.info, "setting changed", ["setting.key": "\(key)"])
         return ConfigEntry(key: key, value: checked)
     }
@@ -135,7 +135,7 @@ extension KringTransaction {
         if let key, !Kring.configKeys.contains(key) { throw Kring.unknownConfigKey(key) }
         let keys = key.map { [$0] } ?? Kring.configKeys
         return try keys.map { (key) throws(KringError) in
-            ConfigEntry(key: key, value: try transaction.wrap { try transaction.setting(key) })
+            ConfigEntry(key: key, value: try transaction.setting(key))
         }
     }
 }

@@ -31,14 +31,9 @@ public final class Kring: Sendable {
     public static func open(
         configuration: KringConfiguration, create: Bool = false, logger: Logger = Logger(label: "kring")
     ) throws(KringError) -> Kring {
-        let store = try KringStore.open(path: configuration.databasePath, create: create)
+        let store = try KringStore.open(path: configuration.databasePath, create: create, logger: logger)
         let sealer = configuration.keyFile.exists ? try configuration.keyFile.load() : nil
-        let sealed: (table: String, rowId: Int64, ciphertext: [UInt8])?
-        do {
-            sealed = try store.read { try $0.anySealedContact() }
-        } catch {
-            throw KringError(.environment, field: "db", value: configuration.databasePath, reason: "cannot be read")
-        }
+        let sealed = try store.read { (transaction) throws(KringError) in try transaction.anySealedContact() }
         if let sealed {
             // Loading reports a missing or unreadable key file; opening reports a key that does not fit.
             let checkedSealer: ContactSealer
@@ -85,22 +80,12 @@ public final class Kring: Sendable {
     }
 
     /// Runs one operation in one write transaction (`BEGIN IMMEDIATE`), then, once it has committed, the work it
-    /// asked for (`runAfterCommit`). A `KringError` rolls everything back; a storage failure becomes a clear
-    /// environment error.
+    /// asked for (`runAfterCommit`). A `KringError` rolls everything back; storage failures arrive already mapped to
+    /// a clear environment error by `KringStorage`.
     func write<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
         let context = makeContext()
-        let result: T
-        do {
-            result = try store.write { transaction in
-                do { return try body(KringTransaction(transaction: transaction, context: context)) } catch {
-                    throw error
-                }
-            }
-        } catch let error as KringError {
-            throw error
-        } catch {
-            logger.error("write failed", metadata: ["error.type": "\(type(of: error))"])
-            throw KringError(.environment, field: "db", value: store.path, reason: "the change could not be stored")
+        let result = try store.write { (transaction) throws(KringError) in
+            try body(KringTransaction(transaction: transaction, context: context))
         }
         try runAfterCommit(context)
         return result
@@ -109,18 +94,8 @@ public final class Kring: Sendable {
     /// Runs one operation on a consistent snapshot.
     func read<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
         let context = makeContext()
-        let result: T
-        do {
-            result = try store.read { transaction in
-                do { return try body(KringTransaction(transaction: transaction, context: context)) } catch {
-                    throw error
-                }
-            }
-        } catch let error as KringError {
-            throw error
-        } catch {
-            logger.error("read failed", metadata: ["error.type": "\(type(of: error))"])
-            throw KringError(.environment, field: "db", value: store.path, reason: "the database could not be read")
+        let result = try store.read { (transaction) throws(KringError) in
+            try body(KringTransaction(transaction: transaction, context: context))
         }
         try runAfterCommit(context)
         return result
@@ -128,11 +103,7 @@ public final class Kring: Sendable {
 
     /// Pays a checkpoint an interrupted erasure still owes (see `KringStore.finishPendingErasure`).
     public func finishPendingErasure() throws(KringError) {
-        let status: ErasureStatus
-        do { status = try store.erasureStatus() } catch {
-            throw KringError(.environment, field: "db", value: store.path, reason: "cannot be read")
-        }
-        guard status.pending else { return }
+        guard try store.erasureStatus().pending else { return }
         do { try store.finishPendingErasure() } catch {
             logger.error("pending erasure not finished", metadata: ["error.type": "\(type(of: error))"])
             throw KringError(
@@ -145,12 +116,8 @@ public final class Kring: Sendable {
 
     /// `kring participant erase-status`: whether every erasure is final in the database file and its log.
     public func erasureStatus() throws(KringError) -> ErasureStatusView {
-        do {
-            let status = try store.erasureStatus()
-            return ErasureStatusView(pending: status.pending, logBytes: status.logBytes, clean: !status.pending)
-        } catch {
-            throw KringError(.environment, field: "db", value: store.path, reason: "cannot be read")
-        }
+        let status = try store.erasureStatus()
+        return ErasureStatusView(pending: status.pending, logBytes: status.logBytes, clean: !status.pending)
     }
 
     /// `kring backup --out FILE`: a consistent copy while others write, 0600, checked (see `KringStore.backup`).
@@ -172,10 +139,8 @@ public final class Kring: Sendable {
         for work in context.afterCommit {
             switch work {
             case .truncateLog(let failure):
-                do { try store.finishPendingErasure() } catch {
-                    logger.error("log truncation failed", metadata: ["error.type": "\(type(of: error))"])
-                    truncationFailure = failure
-                }
+                // The storage layer has logged the cause; the user learns that the change itself was stored.
+                do { try store.finishPendingErasure() } catch { truncationFailure = failure }
             case .log(let level, let message, let metadata):
                 logger.log(level: level, message, metadata: metadata)
             }

@@ -57,7 +57,7 @@ struct KringTransaction {
         failure: String = "the change was stored but the log could not be truncated; it will be on the next start"
     ) throws(KringError) {
         if !context.afterCommit.contains(where: { if case .truncateLog = $0 { true } else { false } }) {
-            try transaction.wrap { try transaction.markErasurePending() }
+            try transaction.markErasurePending()
             context.afterCommit.append(.truncateLog(failure: failure))
         }
     }

@@ -28,9 +28,7 @@ extension KringTransaction {
         guard session.status != .cancelled else {
             throw .conflict("session", sessionReference, "was cancelled; there is no attendance to mark")
         }
-        let enrolment = try transaction.wrap {
-            try transaction.enrolment(groupId: group.id!, participantId: participant.id!)
-        }
+        let enrolment = try transaction.enrolment(groupId: group.id, participantId: participant.id)
         guard let enrolment, enrolment.state == .enrolled || enrolment.state == .completed else {
             throw .conflict(
                 "participant", participantReference, "is not enrolled in group '\(group.internalName)'")
@@ -40,17 +38,15 @@ extension KringTransaction {
                 "status", status.rawValue,
                 "the session has not started yet; only 'excused' can be marked in advance")
         }
-        try transaction.wrap {
-            try transaction.upsert(
-                Attendance(sessionId: session.id!, participantId: participant.id!, status: status, markedAt: now))
-        }
+        try transaction.upsert(
+            Attendance(sessionId: session.id, participantId: participant.id, status: status, markedAt: now))
         if status != .excused, session.status == .scheduled || session.status == .moved {
             // Held is a fact about the past, not a calendar change, so the change counter stays.
             session.status = .held
-            try transaction.wrap { try transaction.update(session) }
+            try transaction.update(session)
         }
         return AttendanceView(
-            sessionId: session.id!, participantId: participant.id!, pseudonym: participant.pseudonym,
+            sessionId: session.id, participantId: participant.id, pseudonym: participant.pseudonym,
             status: status, session: transaction.view(of: session, in: group))
     }
 

@@ -80,7 +80,7 @@ extension KringTransaction {
     }
 
     func listGroups() throws(KringError) -> [GroupView] {
-        try transaction.wrap { try transaction.allGroups() }.map { (group) throws(KringError) in
+        try transaction.allGroups().map { (group) throws(KringError) in
             try transaction.view(of: group, now: now)
         }
     }
@@ -111,14 +111,14 @@ extension KringTransaction {
             throw .invalid("online", changes.online!, "give either --venue or --online, not both")
         }
         if let timezone = changes.timezone {
-            if try transaction.wrap({ try !transaction.sessions(groupId: group.id!).isEmpty }) {
+            if try !transaction.sessions(groupId: group.id).isEmpty {
                 throw .conflict("timezone", timezone, "the group already has sessions; its zone can no longer change")
             }
             group.timeZone = timezone
         }
         if changes.minimum == nil, group.minimumToStart > group.capacity { group.minimumToStart = group.capacity }
         group = try group.validated()
-        let enrolled = try transaction.wrap { try transaction.countEnrolments(groupId: group.id!, state: .enrolled) }
+        let enrolled = try transaction.countEnrolments(groupId: group.id, state: .enrolled)
         if group.capacity < enrolled {
             throw .conflict(
                 "capacity", String(group.capacity),
@@ -127,9 +127,9 @@ extension KringTransaction {
         try transaction.saveGroup(group, field: "name")
         _ = try transaction.promoteFromWaitlist(group: group, now: now)
         if CalendarFacts(group) != calendarBefore {
-            try transaction.wrap { try transaction.countSeriesChange(groupId: group.id!) }
-            try transaction.queueInvites(.request, group: group.id!, now: now)
-            try transaction.queueFacilitatorRequests(groupId: group.id!, now: now)
+            try transaction.countSeriesChange(groupId: group.id)
+            try transaction.queueInvites(.request, group: group.id, now: now)
+            try transaction.queueFacilitatorRequests(groupId: group.id, now: now)
         }
         return try transaction.view(of: group, now: now)
     }
@@ -145,7 +145,7 @@ extension KringTransaction {
         guard group.state == .open else {
             throw .conflict("group", reference, "is \(group.state.rawValue); only an open group can start")
         }
-        let enrolled = try transaction.wrap { try transaction.countEnrolments(groupId: group.id!, state: .enrolled) }
+        let enrolled = try transaction.countEnrolments(groupId: group.id, state: .enrolled)
         guard enrolled >= group.minimumToStart else {
             throw .conflict(
                 "group", reference, "has \(enrolled) enrolled, fewer than its minimum of \(group.minimumToStart)")
@@ -162,22 +162,20 @@ extension KringTransaction {
         group.state = .closed
         try transaction.saveGroup(group, field: "group")
         let current = now
-        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-        try transaction.queueInvites(.cancel, group: group.id!, now: current)
-        try transaction.wrap {
-            for var enrolment in try transaction.enrolments(groupId: group.id!, states: [.enrolled, .waitlisted]) {
-                enrolment.state = enrolment.state == .enrolled ? .completed : .withdrawn
-                enrolment.changedAt = current
-                try transaction.update(enrolment)
-            }
-            for var session in try transaction.sessions(groupId: group.id!, from: current)
-            where session.status == .scheduled || session.status == .moved {
-                try session.cancel()
-                try transaction.update(session)
-            }
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
+        try transaction.queueInvites(.cancel, group: group.id, now: current)
+        for var enrolment in try transaction.enrolments(groupId: group.id, states: [.enrolled, .waitlisted]) {
+            enrolment.state = enrolment.state == .enrolled ? .completed : .withdrawn
+            enrolment.changedAt = current
+            try transaction.update(enrolment)
+        }
+        for var session in try transaction.sessions(groupId: group.id, from: current)
+        where session.status == .scheduled || session.status == .moved {
+            try session.cancel()
+            try transaction.update(session)
         }
         try transaction.queueFacilitatorInvites(
-            since: calendarsBefore, groupIds: [group.id!], groupClosed: true, now: current)
+            since: calendarsBefore, groupIds: [group.id], groupClosed: true, now: current)
         return try transaction.view(of: group, now: now)
     }
 
@@ -221,7 +219,7 @@ extension StoreTransaction {
         }
         // Checked before the default minimum is worked out from it, so a huge number is an error, not an overflow.
         _ = try TextRules.checked(capacity, field: "capacity", in: SupportGroup.capacityRange)
-        let group = try SupportGroup(
+        let group = try NewSupportGroup(
             internalName: name, publicTitle: changes.title,
             audience: try Audience.parse(audienceText, field: "audience"),
             language: try Language.parse(languageText, field: "language"), capacity: capacity,
@@ -229,17 +227,17 @@ extension StoreTransaction {
             facilitatorsPerSession: changes.facilitators ?? 2, venue: changes.venue, onlineURL: changes.online,
             timeZone: changes.timezone ?? SupportGroup.defaultTimeZone
         ).validated()
-        if try wrap({ try self.group(named: group.internalName) }) != nil {
+        if try self.group(named: group.internalName) != nil {
             throw .conflict("name", name, "another group already has this name")
         }
-        let stored = try wrap { try insert(group) }
+        let stored = try insert(group)
         return try view(of: stored, now: now)
     }
 
     func saveGroup(_ group: SupportGroup, field: String) throws(KringError) {
-        if let other = try wrap({ try self.group(named: group.internalName) }), other.id != group.id {
+        if let other = try self.group(named: group.internalName), other.id != group.id {
             throw .conflict("name", group.internalName, "another group already has this name")
         }
-        try wrap { try update(group) }
+        try update(group)
     }
 }

@@ -19,14 +19,12 @@ extension KringTransaction {
         if let session, session.groupId != group.id {
             throw .notFound("session", sessionReference!, "is not a session of group '\(group.internalName)'")
         }
-        let (members, waiting, marks, sessions) = try transaction.wrap {
-            (
-                try transaction.enrolments(groupId: group.id!, states: [.enrolled, .completed]),
-                try transaction.enrolments(groupId: group.id!, states: [.waitlisted]),
-                try transaction.attendance(groupId: group.id!),
-                try transaction.sessions(groupId: group.id!, to: now)
-            )
-        }
+        let (members, waiting, marks, sessions) = (
+            try transaction.enrolments(groupId: group.id, states: [.enrolled, .completed]),
+            try transaction.enrolments(groupId: group.id, states: [.waitlisted]),
+            try transaction.attendance(groupId: group.id),
+            try transaction.sessions(groupId: group.id, to: now)
+        )
         var enrolled: [RosterView.Member] = []
         for member in members {
             let participant = try transaction.resolveParticipant(String(member.participantId))
@@ -43,10 +41,10 @@ extension KringTransaction {
             let participant = try transaction.resolveParticipant(String(entry.participantId))
             waitlist.append(
                 RosterView.Waiting(
-                    position: index + 1, participantId: participant.id!, pseudonym: participant.pseudonym))
+                    position: index + 1, participantId: participant.id, pseudonym: participant.pseudonym))
         }
         return RosterView(
-            groupId: group.id!, group: group.internalName, title: group.displayTitle,
+            groupId: group.id, group: group.internalName, title: group.displayTitle,
             session: session.map { transaction.view(of: $0, in: group) },
             sessionsSoFar: sessions.filter { $0.status != .cancelled }.count, enrolled: enrolled,
             waitlist: waitlist, staffing: try transaction.rosterStaffing(group: group, session: session, now: now))

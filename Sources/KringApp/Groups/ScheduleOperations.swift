@@ -69,8 +69,8 @@ extension KringTransaction {
     /// `kring session list`: sessions in start order, optionally of one group and within dates (group-local).
     func listSessions(group reference: String?, from: String?, to: String?) throws(KringError) -> [SessionView] {
         let onlyGroup = try reference.map { (reference) throws(KringError) in try transaction.resolveGroup(reference) }
-        let groups = try transaction.wrap { try transaction.allGroups() }
-        let byId = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0) })
+        let groups = try transaction.allGroups()
+        let byId = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
         let zone =
             onlyGroup.map { transaction.clock(for: $0) }
             ?? ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
@@ -84,9 +84,7 @@ extension KringTransaction {
         if let fromInstant, let toInstant, toInstant <= fromInstant {
             throw .invalid("to", to!, "is before --from \(from!)")
         }
-        let sessions = try transaction.wrap {
-            try transaction.sessions(groupId: onlyGroup?.id, from: fromInstant, to: toInstant)
-        }
+        let sessions = try transaction.sessions(groupId: onlyGroup?.id, from: fromInstant, to: toInstant)
         return sessions.compactMap { session in
             byId[session.groupId].map { transaction.view(of: session, in: $0) }
         }
@@ -106,20 +104,18 @@ extension KringTransaction {
         guard instant != session.startsAt else { throw .invalid("to", newStart, "is the session's current start") }
         try session.move(to: instant)
         let sessionId = session.id
-        let clash = try transaction.wrap {
-            try transaction.sessions(groupId: group.id!).first { other in
-                other.id != sessionId && other.status != .cancelled && other.startsAt < session.endsAt
-                    && session.startsAt < other.endsAt
-            }
+        let clash = try transaction.sessions(groupId: group.id).first { other in
+            other.id != sessionId && other.status != .cancelled && other.startsAt < session.endsAt
+                && session.startsAt < other.endsAt
         }
         if let clash {
             throw .conflict(
-                "to", newStart, "overlaps session \(clash.id!) of the same group at \(clock.iso8601(clash.startsAt))")
+                "to", newStart, "overlaps session \(clash.id) of the same group at \(clock.iso8601(clash.startsAt))")
         }
-        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-        try transaction.wrap { try transaction.update(session) }
-        try transaction.queueInvites(.request, group: group.id!, seriesId: session.seriesId, now: now)
-        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
+        try transaction.update(session)
+        try transaction.queueInvites(.request, group: group.id, seriesId: session.seriesId, now: now)
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
         return transaction.view(of: session, in: group)
     }
 
@@ -131,18 +127,18 @@ extension KringTransaction {
             throw .conflict("session", reference, "has already taken place and cannot be cancelled")
         }
         try session.cancel()
-        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-        try transaction.wrap { try transaction.update(session) }
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
+        try transaction.update(session)
         try transaction.queueInvites(
-            .cancel, group: group.id!, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
-        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+            .cancel, group: group.id, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
         return transaction.view(of: session, in: group)
     }
 }
 
 extension StoreTransaction {
     func uidDomain() throws(KringError) -> String {
-        try wrap { try setting("uid-domain") } ?? "kring.invalid"
+        try setting("uid-domain") ?? "kring.invalid"
     }
 
     func addSeries(_ request: SeriesRequest, uidDomain: String, now: Date) throws(KringError) -> SeriesView {
@@ -188,24 +184,24 @@ extension StoreTransaction {
                     "a session of this series: \(error.reason); choose another time or exclude the date")
             }
         }
-        let series = Series(
-            groupId: group.id!, firstStart: start, durationMinutes: duration, rule: rule, excludedDates: excluded,
+        let series = NewSeries(
+            groupId: group.id, firstStart: start, durationMinutes: duration, rule: rule, excludedDates: excluded,
             holidayDates: holidayDates, skipsHolidays: holidays,
             calendarUID: UUID().uuidString.lowercased() + "@" + uidDomain)
-        let stored = try wrap { try insert(series) }
+        let stored = try insert(series)
         var sessions: [SessionView] = []
         for occurrence in instants {
-            let session = Session(
-                seriesId: stored.id!, groupId: group.id!, startsAt: occurrence.start,
+            let session = NewSession(
+                seriesId: stored.id, groupId: group.id, startsAt: occurrence.start,
                 endsAt: occurrence.start.addingTimeInterval(TimeInterval(duration * 60)),
                 occurrenceStart: occurrence.start)
-            let inserted = try wrap { try insert(session) }
+            let inserted = try insert(session)
             sessions.append(view(of: inserted, in: group))
         }
         // Facilitators hear of it when they are assigned; enrolled participants only from this REQUEST.
-        try queueInvites(.request, group: group.id!, seriesId: stored.id!, now: now)
+        try queueInvites(.request, group: group.id, seriesId: stored.id, now: now)
         return SeriesView(
-            id: stored.id!, groupId: group.id!, group: group.internalName, start: start.iso, durationMinutes: duration,
+            id: stored.id, groupId: group.id, group: group.internalName, start: start.iso, durationMinutes: duration,
             rrule: rule.canonicalText, excludedDates: excluded.map(\.iso), skippedHolidays: holidayDates.map(\.iso),
             sessions: sessions)
     }

@@ -56,12 +56,11 @@ extension KringTransaction {
         let participants: [Participant]
         if let reference {
             let group = try transaction.resolveGroup(reference)
-            let ids = try transaction.wrap {
-                try transaction.enrolments(groupId: group.id!, states: Enrolment.State.allCases).map(\.participantId)
-            }
+            let ids = try transaction.enrolments(groupId: group.id, states: Enrolment.State.allCases).map(
+                \.participantId)
             participants = try ids.map { (id) throws(KringError) in try transaction.resolveParticipant(String(id)) }
         } else {
-            participants = try transaction.wrap { try transaction.allParticipants() }
+            participants = try transaction.allParticipants()
         }
         return try participants.map { (participant) throws(KringError) in try transaction.view(of: participant) }
     }
@@ -102,66 +101,69 @@ extension StoreTransaction {
             let pseudonym: String
             if let wanted = request.pseudonym {
                 pseudonym = try Participant.checkedPseudonym(wanted)
-                if try wrap({ try self.participant(pseudonym: pseudonym) }) != nil {
+                if try self.participant(pseudonym: pseudonym) != nil {
                     throw .conflict(
                         "pseudonym", wanted,
                         "is already taken; to enrol that participant in another group use --participant")
                 }
             } else {
-                pseudonym = try wrap {
-                    try PseudonymGenerator().make(language: language, using: &random) { candidate in
-                        try self.participant(pseudonym: candidate) != nil
-                    }
+                pseudonym = try PseudonymGenerator().make(language: language, using: &random) {
+                    (candidate) throws(KringError) in try self.participant(pseudonym: candidate) != nil
                 }
             }
             var lookup: [UInt8]?
             if contact != nil {
                 guard let sealer else { _ = try keyFile.load(); throw .invalid("contact", "", "no key to seal it") }
                 lookup = sealer.lookup(contact!)
-                if try wrap({ try self.participant(contactLookup: lookup!) }) != nil {
+                if try self.participant(contactLookup: lookup!) != nil {
                     throw .conflict(
                         "contact", contact!,
                         "belongs to a participant already known; enrol them with --participant instead")
                 }
             }
-            participant = try wrap {
-                try insert(Participant(pseudonym: pseudonym, relation: relation, language: language, createdAt: now))
-            }
+            participant = try insert(
+                NewParticipant(pseudonym: pseudonym, relation: relation, language: language, createdAt: now))
             if let contact, let sealer {
-                let sealed = try sealer.seal(contact, at: .contact(of: participant.id!))
-                try wrap { try setContact(participantId: participant.id!, ciphertext: sealed, lookup: lookup) }
+                let sealed = try sealer.seal(contact, at: .contact(of: participant.id))
+                try setContact(participantId: participant.id, ciphertext: sealed, lookup: lookup)
                 participant.contactCiphertext = sealed
                 participant.contactLookup = lookup
             }
         }
-        let participantId = participant.id!
-        let existingEnrolment = try wrap { try enrolment(groupId: group.id!, participantId: participantId) }
+        let participantId = participant.id
+        let existingEnrolment = try enrolment(groupId: group.id, participantId: participantId)
         if let existingEnrolment, existingEnrolment.state.isActive {
             throw .conflict(
                 "participant", participant.pseudonym,
                 "is already \(existingEnrolment.state.rawValue) in group '\(group.internalName)'")
         }
         try checkKeepApart(participant: participant, group: group)
-        let enrolled = try wrap { try countEnrolments(groupId: group.id!, state: .enrolled) }
-        let ticket = try wrap { try nextQueueTicket() }
+        let enrolled = try countEnrolments(groupId: group.id, state: .enrolled)
+        let ticket = try nextQueueTicket()
         let state = SeatPolicy.stateForNewRequest(capacity: group.capacity, enrolledCount: enrolled)
-        var record = Enrolment(
-            id: existingEnrolment?.id, groupId: group.id!, participantId: participantId, state: state,
-            queueTicket: ticket, requestedAt: now, changedAt: now)
-        if existingEnrolment != nil {
-            try wrap { try update(record) }
+        let request = NewEnrolment(
+            groupId: group.id, participantId: participantId, state: state, queueTicket: ticket, requestedAt: now,
+            changedAt: now)
+        let record: Enrolment
+        if let existingEnrolment {
+            // A returning participant keeps their row and its id; the request starts over as a new one.
+            record = Enrolment(
+                id: existingEnrolment.id, groupId: request.groupId, participantId: request.participantId,
+                state: request.state, queueTicket: request.queueTicket, requestedAt: request.requestedAt,
+                changedAt: request.changedAt)
+            try update(record)
         } else {
-            record = try wrap { try insert(record) }
+            record = try insert(request)
         }
-        if state == .enrolled { try queueEnrolmentInvites(group: group.id!, participantId: participantId, now: now) }
+        if state == .enrolled { try queueEnrolmentInvites(group: group.id, participantId: participantId, now: now) }
         return try view(of: record, participant: participant, group: group)
     }
 
     /// Refuses an enrolment that would put two participants marked "keep apart" in one group.
     func checkKeepApart(participant: Participant, group: SupportGroup) throws(KringError) {
-        let others = try wrap { try keptApart(from: participant.id!) }
+        let others = try keptApart(from: participant.id)
         for otherId in others {
-            if let enrolment = try wrap({ try enrolment(groupId: group.id!, participantId: otherId) }),
+            if let enrolment = try enrolment(groupId: group.id, participantId: otherId),
                 enrolment.state.isActive
             {
                 let other = try resolveParticipant(String(otherId))
@@ -175,20 +177,18 @@ extension StoreTransaction {
 
     /// Moves the head of the waitlist into free seats, in first-come-first-served order.
     func promoteFromWaitlist(group: SupportGroup, now: Date) throws(KringError) -> [EnrolmentView] {
-        let (enrolled, waiting) = try wrap {
-            (
-                try countEnrolments(groupId: group.id!, state: .enrolled),
-                try enrolments(groupId: group.id!, states: [.waitlisted])
-            )
-        }
+        let (enrolled, waiting) = (
+            try countEnrolments(groupId: group.id, state: .enrolled),
+            try enrolments(groupId: group.id, states: [.waitlisted])
+        )
         let count = SeatPolicy.promotions(
             capacity: group.capacity, enrolledCount: enrolled, waitlistCount: waiting.count)
         var promoted: [EnrolmentView] = []
         for var enrolment in waiting.prefix(count) {
             enrolment.state = .enrolled
             enrolment.changedAt = now
-            try wrap { try update(enrolment) }
-            try queueEnrolmentInvites(group: group.id!, participantId: enrolment.participantId, now: now)
+            try update(enrolment)
+            try queueEnrolmentInvites(group: group.id, participantId: enrolment.participantId, now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
             promoted.append(try view(of: enrolment, participant: participant, group: group))
         }

@@ -21,26 +21,24 @@ extension StoreTransaction {
         var updated = facilitator
         switch change {
         case .clear:
-            try wrap {
-                try setContact(facilitatorId: facilitator.id!, ciphertext: nil, lookup: nil)
-                try deletePendingOutbox(facilitatorId: facilitator.id!)
-            }
+            try setContact(facilitatorId: facilitator.id, ciphertext: nil, lookup: nil)
+            try deletePendingOutbox(facilitatorId: facilitator.id)
             updated.contactCiphertext = nil
             updated.contactLookup = nil
         case .set(let text):
             let address = try Participant.checkedContact(text)
             guard let sealer else { _ = try keyFile.load(); throw .invalid("contact", "", "no key to seal it") }
             let lookup = sealer.lookup(address)
-            if let other = try wrap({ try self.facilitator(contactLookup: lookup) }), other.id != facilitator.id {
+            if let other = try self.facilitator(contactLookup: lookup), other.id != facilitator.id {
                 throw .conflict("contact", text, "is already the address of facilitator '\(other.displayName)'")
             }
-            let sealed = try sealer.seal(address, at: .contact(ofFacilitator: facilitator.id!))
-            try wrap { try setContact(facilitatorId: facilitator.id!, ciphertext: sealed, lookup: lookup) }
+            let sealed = try sealer.seal(address, at: .contact(ofFacilitator: facilitator.id))
+            try setContact(facilitatorId: facilitator.id, ciphertext: sealed, lookup: lookup)
             updated.contactCiphertext = sealed
             updated.contactLookup = lookup
             // The same address again is no news: they already have their invites.
             if facilitator.contactLookup != lookup {
-                try queueFacilitatorRequests(facilitatorId: facilitator.id!, now: now)
+                try queueFacilitatorRequests(facilitatorId: facilitator.id, now: now)
             }
         }
         return updated

@@ -44,7 +44,7 @@ extension KringTransaction {
     }
 
     func listFacilitators() throws(KringError) -> [FacilitatorView] {
-        try transaction.wrap { try transaction.allFacilitators() }.map(transaction.view(of:))
+        try transaction.allFacilitators().map(transaction.view(of:))
     }
 }
 
@@ -55,7 +55,7 @@ extension StoreTransaction {
         if Int64(request.name.trimmingCharacters(in: .whitespaces)) != nil {
             throw .invalid("name", request.name, "must contain a letter, so it is never mistaken for an id")
         }
-        let facilitator = try Facilitator(
+        let facilitator = try NewFacilitator(
             displayName: request.name,
             languages: try Language.parseList(request.languages, field: "languages"),
             canLead: request.lead,
@@ -65,10 +65,10 @@ extension StoreTransaction {
             maxPerMonth: request.maxPerMonth
         ).validated()
         let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
-        if try wrap({ try self.facilitator(named: facilitator.displayName) }) != nil {
+        if try self.facilitator(named: facilitator.displayName) != nil {
             throw .conflict("name", request.name, "another facilitator already has this name")
         }
-        var stored = try wrap { try insert(facilitator) }
+        var stored = try insert(facilitator)
         if let contact {
             stored = try changeContact(of: stored, to: .set(contact), sealer: sealer, keyFile: keyFile, now: now)
         }

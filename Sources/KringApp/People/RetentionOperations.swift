@@ -18,21 +18,21 @@ extension Kring {
 extension KringTransaction {
     /// The organisation's retention period (`retention-days`, default one year).
     func retentionPolicy() throws(KringError) -> RetentionPolicy {
-        let text = try transaction.wrap { try transaction.setting("retention-days") }
+        let text = try transaction.setting("retention-days")
         return text.flatMap(Int.init).map(RetentionPolicy.init(days:)) ?? .standard
     }
 
     /// Participants whose groups ended longer ago than the retention period.
     func participantsDueForErasure() throws(KringError) -> [Int64] {
         let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
-        return try transaction.wrap { try transaction.participantsInactiveSince(before: cutoff) }
+        return try transaction.participantsInactiveSince(before: cutoff)
     }
 
     /// Erases every participant due, then truncates the log once that is stored.
     func purgeExpired() throws(KringError) -> Int {
         let due = try participantsDueForErasure()
         guard !due.isEmpty else { return 0 }
-        try transaction.wrap { for id in due { try transaction.deleteParticipant(id: id) } }
+        for id in due { try transaction.deleteParticipant(id: id) }
         try truncateLogAfterCommit()
         logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
         return due.count

@@ -45,7 +45,7 @@ extension StoreTransaction {
         -> EnrolmentChangeView
     {
         let participant = try resolveParticipant(reference)
-        let all = try wrap { try enrolments(participantId: participant.id!) }
+        let all = try enrolments(participantId: participant.id)
         var targets = all.filter(\.state.isActive)
         if let groupReference {
             let group = try resolveGroup(groupReference)
@@ -73,16 +73,16 @@ extension StoreTransaction {
             let wasEnrolled = enrolment.state == .enrolled
             enrolment.state = .withdrawn
             enrolment.changedAt = now
-            try wrap { try update(enrolment) }
-            if wasEnrolled { try queueInvites(.cancel, group: group.id!, participantIds: [participant.id!], now: now) }
+            try update(enrolment)
+            if wasEnrolled { try queueInvites(.cancel, group: group.id, participantIds: [participant.id], now: now) }
             changed.append(try view(of: enrolment, participant: participant, group: group))
             promoted += try promoteFromWaitlist(group: group, now: now)
         }
         var dropped = 0
         if erase {
             // The cascade drops their pending invites, the CANCEL just queued too: nothing about them may remain.
-            dropped = try wrap { try countPendingOutbox(participantId: participant.id!) }
-            try wrap { try deleteParticipant(id: participant.id!) }
+            dropped = try countPendingOutbox(participantId: participant.id)
+            try deleteParticipant(id: participant.id)
         }
         return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase, droppedInvites: dropped)
     }

@@ -178,8 +178,8 @@ extension KringTransaction {
     {
         let (session, group) = try transaction.changeableSession(sessionReference, now: now)
         let facilitator = try transaction.resolveFacilitator(reference)
-        let rows = try transaction.wrap { try transaction.assignments(sessionId: session.id!) }
-        let current = rows.first { $0.facilitatorId == facilitator.id! }
+        let rows = try transaction.assignments(sessionId: session.id)
+        let current = rows.first { $0.facilitatorId == facilitator.id }
         if current == nil, rows.count >= group.facilitatorsPerSession {
             let names = try rows.map { (row) throws(KringError) in
                 try transaction.resolveFacilitator(String(row.facilitatorId)).displayName
@@ -190,12 +190,12 @@ extension KringTransaction {
                     + "remove one first")
         }
         let loaded = try transaction.loadAssignmentProblem(
-            scope: .everything, now: now, ignoringDecline: (session.id!, facilitator.id!))
+            scope: .everything, now: now, ignoringDecline: (session.id, facilitator.id))
         let before = loaded.storedPlan()
         var after = before
         let isLead = lead || (current?.isLead ?? false)
-        if let index = after.sessions.firstIndex(where: { $0.sessionId == session.id! }) {
-            var list = after.sessions[index].assignments.filter { $0.facilitatorId != facilitator.id! }
+        if let index = after.sessions.firstIndex(where: { $0.sessionId == session.id }) {
+            var list = after.sessions[index].assignments.filter { $0.facilitatorId != facilitator.id }
             if isLead {
                 list = list.map {
                     PlannedAssignment(
@@ -203,38 +203,36 @@ extension KringTransaction {
                 }
             }
             list.append(
-                PlannedAssignment(facilitatorId: facilitator.id!, isLead: isLead, isPinned: pin, origin: .new))
+                PlannedAssignment(facilitatorId: facilitator.id, isLead: isLead, isPinned: pin, origin: .new))
             after.sessions[index].assignments = list
         }
         if let violation = Kring.newHardViolations(loaded.problem, before: before, after: after)
-            .first(where: { $0.facilitatorId == facilitator.id! })
+            .first(where: { $0.facilitatorId == facilitator.id })
         {
             throw .conflict(
                 "facilitator", facilitator.displayName,
-                "cannot take session \(session.id!): \(loaded.describe(violation, facilitator: facilitator.id!))")
+                "cannot take session \(session.id): \(loaded.describe(violation, facilitator: facilitator.id))")
         }
-        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-        try transaction.wrap {
-            try transaction.deleteDecline(sessionId: session.id!, facilitatorId: facilitator.id!)
-            if isLead {
-                for row in rows where row.isLead && row.facilitatorId != facilitator.id! {
-                    var demoted = row
-                    demoted.isLead = false
-                    try transaction.update(demoted)
-                }
-            }
-            if var current {
-                current.isLead = isLead
-                current.pinned = current.pinned || pin
-                try transaction.update(current)
-            } else {
-                try transaction.insert(
-                    StoredAssignment(
-                        sessionId: session.id!, facilitatorId: facilitator.id!, isLead: isLead, pinned: pin,
-                        publishedAt: now, createdAt: now))
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
+        try transaction.deleteDecline(sessionId: session.id, facilitatorId: facilitator.id)
+        if isLead {
+            for row in rows where row.isLead && row.facilitatorId != facilitator.id {
+                var demoted = row
+                demoted.isLead = false
+                try transaction.update(demoted)
             }
         }
-        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+        if var current {
+            current.isLead = isLead
+            current.pinned = current.pinned || pin
+            try transaction.update(current)
+        } else {
+            try transaction.insert(
+                StoredAssignment(
+                    sessionId: session.id, facilitatorId: facilitator.id, isLead: isLead, pinned: pin,
+                    publishedAt: now, createdAt: now))
+        }
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
         return try transaction.staffing(of: session, in: group)
     }
 
@@ -244,14 +242,12 @@ extension KringTransaction {
     {
         let (session, group) = try transaction.changeableSession(sessionReference, now: now)
         let facilitator = try transaction.resolveFacilitator(reference)
-        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id!])
-        let removed = try transaction.wrap {
-            try transaction.deleteAssignment(sessionId: session.id!, facilitatorId: facilitator.id!)
-        }
+        let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
+        let removed = try transaction.deleteAssignment(sessionId: session.id, facilitatorId: facilitator.id)
         guard removed else {
-            throw .conflict("facilitator", reference, "is not assigned to session \(session.id!)")
+            throw .conflict("facilitator", reference, "is not assigned to session \(session.id)")
         }
-        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id!], now: now)
+        try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
         return try transaction.staffing(of: session, in: group)
     }
 
@@ -263,11 +259,9 @@ extension KringTransaction {
         let (session, _) = try transaction.changeableSession(sessionReference, now: now)
         let facilitator = try transaction.resolveFacilitator(reference)
         guard
-            let assignment = try transaction.wrap({
-                try transaction.assignment(sessionId: session.id!, facilitatorId: facilitator.id!)
-            })
+            let assignment = try transaction.assignment(sessionId: session.id, facilitatorId: facilitator.id)
         else {
-            throw .conflict("facilitator", reference, "is not assigned to session \(session.id!)")
+            throw .conflict("facilitator", reference, "is not assigned to session \(session.id)")
         }
         // A pin is the coordinator's promise that this assignment never moves; re-planning around it would be
         // refused by the checker, so the coordinator decides first.
@@ -281,7 +275,7 @@ extension KringTransaction {
         let plan: AssignmentPlan
         do {
             plan = try AssignmentSolver.replanAfterDecline(
-                loaded.problem, sessionId: session.id!, facilitatorId: facilitator.id!)
+                loaded.problem, sessionId: session.id, facilitatorId: facilitator.id)
         } catch let error as SolverError {
             throw KringError(.conflict, field: "session", value: sessionReference, reason: error.reason)
         } catch {
@@ -296,14 +290,12 @@ extension KringTransaction {
         // The re-plan may move people between groups (a chain of moves), so every group is compared.
         let calendarsBefore = try transaction.facilitatorSchedule(groupIds: nil)
         try transaction.store(plan, of: loaded, now: now)
-        try transaction.wrap {
-            try transaction.insert(
-                StoredDecline(sessionId: session.id!, facilitatorId: facilitator.id!, declinedAt: now))
-        }
+        try transaction.insert(
+            StoredDecline(sessionId: session.id, facilitatorId: facilitator.id, declinedAt: now))
         try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: nil, now: now)
-        let planned = plan.sessions.first { $0.sessionId == session.id! }!
+        let planned = plan.sessions.first { $0.sessionId == session.id }!
         return DeclineView(
-            sessionId: session.id!, facilitatorId: facilitator.id!, facilitator: facilitator.displayName,
+            sessionId: session.id, facilitatorId: facilitator.id, facilitator: facilitator.displayName,
             session: loaded.staffing(planned),
             changes: plan.changes(comparedTo: loaded.problem).map(loaded.changeView),
             unfilled: plan.unfilled.map(loaded.unfilledView), plan: plan)
@@ -313,9 +305,7 @@ extension KringTransaction {
     func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView] {
         let person = try facilitator.map { (text) throws(KringError) in try transaction.resolveFacilitator(text) }
         let onlyGroup = try group.map { (text) throws(KringError) in try transaction.resolveGroup(text) }
-        let rows = try transaction.wrap {
-            try transaction.assignments(facilitatorId: person?.id, groupId: onlyGroup?.id)
-        }
+        let rows = try transaction.assignments(facilitatorId: person?.id, groupId: onlyGroup?.id)
         var views: [AssignmentListView] = []
         for row in rows {
             let session = try transaction.resolveSession(String(row.sessionId))
@@ -324,10 +314,10 @@ extension KringTransaction {
             let clock = transaction.clock(for: group)
             views.append(
                 AssignmentListView(
-                    sessionId: session.id!, groupId: group.id!, group: group.internalName,
+                    sessionId: session.id, groupId: group.id, group: group.internalName,
                     start: clock.iso8601(session.startsAt), end: clock.iso8601(session.endsAt),
                     status: session.status,
-                    facilitatorId: who.id!, facilitator: who.displayName, lead: row.isLead, pinned: row.pinned,
+                    facilitatorId: who.id, facilitator: who.displayName, lead: row.isLead, pinned: row.pinned,
                     published: row.publishedAt != nil))
         }
         return views
@@ -337,10 +327,8 @@ extension KringTransaction {
     func assignmentSettings(_ changes: AssignmentSettingsChanges) throws(KringError) -> AssignmentSettingsView {
         if let minutes = changes.travelBufferMinutes {
             _ = try TextRules.checked(minutes, field: "travel-buffer", in: 0...240)
-            try transaction.wrap {
-                try transaction.setSetting(
-                    StoreTransaction.settingPrefix + "travel-buffer-minutes", String(minutes))
-            }
+            try transaction.setSetting(
+                StoreTransaction.settingPrefix + "travel-buffer-minutes", String(minutes))
         }
         let weights: [(String, Double?)] = [
             ("continuity", changes.continuity), ("fairness", changes.fairness), ("preference", changes.preference),
@@ -350,9 +338,7 @@ extension KringTransaction {
             guard value.isFinite, (0...100).contains(value) else {
                 throw .invalid(key, String(value), "a weight is a number from 0 to 100")
             }
-            try transaction.wrap {
-                try transaction.setSetting(StoreTransaction.settingPrefix + "weight." + key, String(value))
-            }
+            try transaction.setSetting(StoreTransaction.settingPrefix + "weight." + key, String(value))
         }
         return try transaction.assignmentSettings()
     }
@@ -374,7 +360,7 @@ extension StoreTransaction {
 
     /// Who facilitates one session, as stored now.
     func staffing(of session: Session, in group: SupportGroup) throws(KringError) -> SessionStaffingView {
-        let rows = try wrap { try assignments(sessionId: session.id!) }
+        let rows = try assignments(sessionId: session.id)
         var people: [AssignedFacilitatorView] = []
         var hasLead = false
         for row in rows {
@@ -387,7 +373,7 @@ extension StoreTransaction {
         }
         let clock = clock(for: group)
         return SessionStaffingView(
-            sessionId: session.id!, groupId: group.id!, group: group.internalName,
+            sessionId: session.id, groupId: group.id, group: group.internalName,
             start: clock.iso8601(session.startsAt),
             end: clock.iso8601(session.endsAt), slotsNeeded: group.facilitatorsPerSession, facilitators: people,
             openSlots: max(0, group.facilitatorsPerSession - people.count), hasLead: hasLead)
@@ -402,7 +388,7 @@ extension StoreTransaction {
             sessions = [session]
         } else {
             sessions = Array(
-                try wrap { try self.sessions(groupId: group.id!, from: now) }.filter { $0.status != .cancelled }
+                try self.sessions(groupId: group.id, from: now).filter { $0.status != .cancelled }
                     .prefix(upcoming))
         }
         var views: [SessionStaffingView] = []
@@ -415,22 +401,19 @@ extension StoreTransaction {
     func store(_ plan: AssignmentPlan, of loaded: LoadedProblem, now: Date) throws(KringError) {
         for planned in plan.sessions where loaded.inScope.contains(planned.sessionId) {
             let current = loaded.stored[planned.sessionId] ?? []
-            try wrap {
-                for row in current where !planned.assignments.contains(where: { $0.facilitatorId == row.facilitatorId })
-                {
-                    _ = try deleteAssignment(sessionId: row.sessionId, facilitatorId: row.facilitatorId)
-                }
-                for assignment in planned.assignments {
-                    if var row = current.first(where: { $0.facilitatorId == assignment.facilitatorId }) {
-                        guard row.isLead != assignment.isLead else { continue }
-                        row.isLead = assignment.isLead
-                        try update(row)
-                    } else {
-                        try insert(
-                            StoredAssignment(
-                                sessionId: planned.sessionId, facilitatorId: assignment.facilitatorId,
-                                isLead: assignment.isLead, pinned: false, publishedAt: now, createdAt: now))
-                    }
+            for row in current where !planned.assignments.contains(where: { $0.facilitatorId == row.facilitatorId }) {
+                _ = try deleteAssignment(sessionId: row.sessionId, facilitatorId: row.facilitatorId)
+            }
+            for assignment in planned.assignments {
+                if var row = current.first(where: { $0.facilitatorId == assignment.facilitatorId }) {
+                    guard row.isLead != assignment.isLead else { continue }
+                    row.isLead = assignment.isLead
+                    try update(row)
+                } else {
+                    try insert(
+                        StoredAssignment(
+                            sessionId: planned.sessionId, facilitatorId: assignment.facilitatorId,
+                            isLead: assignment.isLead, pinned: false, publishedAt: now, createdAt: now))
                 }
             }
         }

@@ -60,7 +60,7 @@ extension StoreTransaction {
     func assignmentSettings() throws(KringError) -> AssignmentSettingsView {
         let defaults = ObjectiveWeights()
         func number(_ key: String, _ fallback: Double) throws(KringError) -> Double {
-            guard let text = try wrap({ try setting(Self.settingPrefix + key) }) else { return fallback }
+            guard let text = try setting(Self.settingPrefix + key) else { return fallback }
             return Double(text) ?? fallback
         }
         return AssignmentSettingsView(
@@ -85,15 +85,13 @@ extension StoreTransaction {
         let (
             groupList, sessionList, people, limits, windows, blockoutList, busyList, excluded, preferred, rows, declines
         ) =
-            try wrap {
-                (
-                    try allGroups(), try sessions(), try allFacilitators(), try allPlanningLimits(), try allWindows(),
-                    try allBlockouts(), try allBusyTimes(), try allExcludedGroupIds(), try allPreferredGroupIds(),
-                    try assignments(), try allDeclines()
-                )
-            }
-        let groups = Dictionary(uniqueKeysWithValues: groupList.map { ($0.id!, $0) })
-        let byId = Dictionary(uniqueKeysWithValues: sessionList.map { ($0.id!, $0) })
+            (
+                try allGroups(), try sessions(), try allFacilitators(), try allPlanningLimits(), try allWindows(),
+                try allBlockouts(), try allBusyTimes(), try allExcludedGroupIds(), try allPreferredGroupIds(),
+                try assignments(), try allDeclines()
+            )
+        let groups = Dictionary(uniqueKeysWithValues: groupList.map { ($0.id, $0) })
+        let byId = Dictionary(uniqueKeysWithValues: sessionList.map { ($0.id, $0) })
         let stored = Dictionary(grouping: rows, by: \.sessionId)
 
         var planning: [PlanningSession] = []
@@ -101,12 +99,12 @@ extension StoreTransaction {
         for session in sessionList where session.status != .cancelled {
             guard let group = groups[session.groupId] else { continue }
             let open = session.startsAt > now && scope.contains(session)
-            let existing = stored[session.id!] ?? []
+            let existing = stored[session.id] ?? []
             guard open || !existing.isEmpty else { continue }
-            if open { inScope.insert(session.id!) }
+            if open { inScope.insert(session.id) }
             planning.append(
                 PlanningSession(
-                    id: session.id!, groupId: group.id!, start: session.startsAt, end: session.endsAt,
+                    id: session.id, groupId: group.id, start: session.startsAt, end: session.endsAt,
                     language: group.language.rawValue, audience: group.audience.rawValue, online: group.isOnline,
                     slotsNeeded: group.facilitatorsPerSession, needsLead: true, isPast: !open,
                     existing: existing.map {
@@ -138,7 +136,7 @@ extension StoreTransaction {
 
         var facilitators: [PlanningFacilitator] = []
         for person in people {
-            let id = person.id!
+            let id = person.id
             let limit =
                 limits[id]
                 ?? StoredPlanningLimits(
@@ -170,7 +168,7 @@ extension StoreTransaction {
             problem: AssignmentProblem(
                 sessions: planning, facilitators: facilitators, weights: weights,
                 travelBufferMinutes: settings.travelBufferMinutes),
-            groups: groups, sessions: byId, facilitators: Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0) }),
+            groups: groups, sessions: byId, facilitators: Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) }),
             limits: limits, windows: windows, blockouts: blockouts, inScope: inScope, declineBlockouts: declineMarks,
             stored: stored)
     }

@@ -189,7 +189,7 @@ extension KringTransaction {
                 }
                 windows.append(window)
             }
-            try transaction.wrap { try transaction.replaceWindows(facilitatorId: facilitator.id!, windows) }
+            try transaction.replaceWindows(facilitatorId: facilitator.id, windows)
         }
         return try transaction.planningView(of: facilitator)
     }
@@ -206,9 +206,7 @@ extension KringTransaction {
             throw .invalid("to", to, "a blockout lasts at most a year; add another one for longer")
         }
         if remove {
-            let removed = try transaction.wrap {
-                try transaction.deleteBlockout(facilitatorId: facilitator.id!, firstDay: first, lastDay: last)
-            }
+            let removed = try transaction.deleteBlockout(facilitatorId: facilitator.id, firstDay: first, lastDay: last)
             guard removed else {
                 throw .notFound("from", from, "no blockout from \(first.iso) to \(last.iso) for this facilitator")
             }
@@ -216,10 +214,10 @@ extension KringTransaction {
             let limits = try transaction.limits(of: facilitator)
             let clock = try ZonedClock(identifier: limits.timeZone, field: "timezone")
             let blockout = StoredBlockout(
-                facilitatorId: facilitator.id!, firstDay: first, lastDay: last,
+                facilitatorId: facilitator.id, firstDay: first, lastDay: last,
                 startsAt: try Kring.startOfDay(first.iso, field: "from", in: clock),
                 endsAt: try Kring.startOfDay(last.adding(days: 1).iso, field: "to", in: clock))
-            let added = try transaction.wrap { try transaction.insertBlockout(blockout) }
+            let added = try transaction.insertBlockout(blockout)
             guard added else {
                 throw .conflict(
                     "from", from, "this facilitator already has a blockout from \(first.iso) to \(last.iso)")
@@ -236,16 +234,12 @@ extension KringTransaction {
         switch (group, participant) {
         case (let group?, nil):
             let found = try transaction.resolveGroup(group)
-            _ = try transaction.wrap {
-                try transaction.setGroupExclusion(
-                    facilitatorId: facilitator.id!, groupId: found.id!, excluded: !remove)
-            }
+            _ = try transaction.setGroupExclusion(
+                facilitatorId: facilitator.id, groupId: found.id, excluded: !remove)
         case (nil, let participant?):
             let found = try transaction.resolveParticipant(participant)
-            _ = try transaction.wrap {
-                try transaction.setParticipantExclusion(
-                    facilitatorId: facilitator.id!, participantId: found.id!, excluded: !remove)
-            }
+            _ = try transaction.setParticipantExclusion(
+                facilitatorId: facilitator.id, participantId: found.id, excluded: !remove)
         default:
             throw .invalid("group", group ?? "", "name either --group or --participant, exactly one")
         }
@@ -290,19 +284,17 @@ extension KringTransaction {
             }
             limits.preferredWeekdays = days.sorted()
         }
-        try transaction.wrap {
-            try transaction.setPlanningLimits(facilitatorId: facilitator.id!, limits, maxPerMonth: maxPerMonth)
-        }
+        try transaction.setPlanningLimits(facilitatorId: facilitator.id, limits, maxPerMonth: maxPerMonth)
         if let text = changes.preferredGroups {
             var ids: [Int64] = []
             if text.lowercased() != "none" {
                 for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                    ids.append(try transaction.resolveGroup(String(part), field: "prefer-groups").id!)
+                    ids.append(try transaction.resolveGroup(String(part), field: "prefer-groups").id)
                 }
             }
-            try transaction.wrap { try transaction.replacePreferredGroups(facilitatorId: facilitator.id!, ids) }
+            try transaction.replacePreferredGroups(facilitatorId: facilitator.id, ids)
         }
-        let updated = try transaction.resolveFacilitator(String(facilitator.id!))
+        let updated = try transaction.resolveFacilitator(String(facilitator.id))
         let view = try transaction.planningView(of: updated)
         // A cleared address must not linger in the write-ahead log (privacy rule 9).
         if contact == .clear { try truncateLogAfterCommit() }
@@ -312,20 +304,18 @@ extension KringTransaction {
 
 extension StoreTransaction {
     func limits(of facilitator: Facilitator) throws(KringError) -> StoredPlanningLimits {
-        try wrap { try planningLimits(facilitatorId: facilitator.id!) }
+        try planningLimits(facilitatorId: facilitator.id)
             ?? StoredPlanningLimits(maxPerWeek: nil, timeZone: SupportGroup.defaultTimeZone, preferredWeekdays: [])
     }
 
     func planningView(of facilitator: Facilitator) throws(KringError) -> FacilitatorPlanningView {
-        let id = facilitator.id!
+        let id = facilitator.id
         let limits = try limits(of: facilitator)
-        let (windows, blockouts, busy, groupIds, participantIds, preferred) = try wrap {
-            (
-                try self.windows(facilitatorId: id), try self.blockouts(facilitatorId: id),
-                try busyTimes(facilitatorId: id), try excludedGroupIds(facilitatorId: id),
-                try excludedParticipantIds(facilitatorId: id), try preferredGroupIds(facilitatorId: id)
-            )
-        }
+        let (windows, blockouts, busy, groupIds, participantIds, preferred) = (
+            try self.windows(facilitatorId: id), try self.blockouts(facilitatorId: id),
+            try busyTimes(facilitatorId: id), try excludedGroupIds(facilitatorId: id),
+            try excludedParticipantIds(facilitatorId: id), try preferredGroupIds(facilitatorId: id)
+        )
         var groupNames: [String] = []
         for groupId in groupIds { groupNames.append(try resolveGroup(String(groupId)).internalName) }
         var preferredNames: [String] = []

@@ -48,16 +48,14 @@ extension Kring {
             intervals = try busyCalendarParser.busyIntervals(
                 icsData: icsData, window: DateInterval(start: start, end: end), defaultZone: zone)
         } catch {
-            logger.notice("busy times refused", metadata: ["facilitator.id": "\(facilitator.id ?? 0)"])
+            logger.notice("busy times refused", metadata: ["facilitator.id": "\(facilitator.id)"])
             throw .invalid("ics", source, error.reason)
         }
-        let facilitatorId = facilitator.id!
+        let facilitatorId = facilitator.id
         try write { (operation) throws(KringError) in
-            try operation.transaction.wrap {
-                try operation.transaction.replaceBusyTimes(
-                    facilitatorId: facilitatorId,
-                    intervals.map { StoredBusyTime(facilitatorId: facilitatorId, startsAt: $0.start, endsAt: $0.end) })
-            }
+            try operation.transaction.replaceBusyTimes(
+                facilitatorId: facilitatorId,
+                intervals.map { StoredBusyTime(facilitatorId: facilitatorId, startsAt: $0.start, endsAt: $0.end) })
             operation.logAfterCommit(
                 .info, "busy times imported", ["facilitator.id": "\(facilitatorId)", "count": "\(intervals.count)"])
         }

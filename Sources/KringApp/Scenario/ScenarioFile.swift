@@ -164,7 +164,7 @@ extension StoreTransaction {
                 if participant.participant == nil { participants += 1 }
             }
             try setState(of: created.id, to: state)
-            let groupSessions = try wrap { try self.sessions(groupId: created.id) }
+            let groupSessions = try self.sessions(groupId: created.id)
             for (markIndex, mark) in (entry.attendance ?? []).enumerated() {
                 let markPath = "\(path).attendance[\(markIndex)]"
                 guard groupSessions.indices.contains(mark.session - 1) else {
@@ -178,15 +178,13 @@ extension StoreTransaction {
                     guard session.startsAt <= now || status == .excused else {
                         throw .conflict("session", String(mark.session), "has not started yet")
                     }
-                    try wrap {
-                        try upsert(
-                            Attendance(
-                                sessionId: session.id!, participantId: participant.id!, status: status, markedAt: now))
-                        if status != .excused, session.status == .scheduled {
-                            var held = session
-                            held.status = .held
-                            try update(held)
-                        }
+                    try upsert(
+                        Attendance(
+                            sessionId: session.id, participantId: participant.id, status: status, markedAt: now))
+                    if status != .excused, session.status == .scheduled {
+                        var held = session
+                        held.status = .held
+                        try update(held)
                     }
                 }
             }
@@ -198,7 +196,7 @@ extension StoreTransaction {
                 }
                 let one = try resolveParticipant(pair[0])
                 let other = try resolveParticipant(pair[1])
-                _ = try wrap { try insertKeepApart(one.id!, other.id!) }
+                _ = try insertKeepApart(one.id, other.id)
             }
         }
         var groups: [GroupView] = []
@@ -211,7 +209,7 @@ extension StoreTransaction {
     private func setState(of groupId: Int64, to state: SupportGroup.State) throws(KringError) {
         var group = try resolveGroup(String(groupId))
         group.state = state
-        try wrap { try update(group) }
+        try update(group)
     }
 
     /// Runs a step of an import, prefixing the field of any refusal with where in the file it happened.

@@ -93,7 +93,7 @@ extension StoreTransaction {
     func importPlanning(_ planning: ScenarioPlanning) throws(KringError) {
         if let minutes = planning.assignment?.travelBuffer {
             _ = try TextRules.checked(minutes, field: "assignment.travel_buffer", in: 0...240)
-            try wrap { try setSetting(Self.settingPrefix + "travel-buffer-minutes", String(minutes)) }
+            try setSetting(Self.settingPrefix + "travel-buffer-minutes", String(minutes))
         }
         for (index, entry) in (planning.facilitators ?? []).enumerated() where !entry.isEmpty {
             let path = "facilitators[\(index)]"
@@ -107,7 +107,7 @@ extension StoreTransaction {
 
     private func importPlanning(_ entry: ScenarioPlanning.FacilitatorEntry) throws(KringError) {
         let facilitator = try resolveFacilitator(entry.name, field: "name")
-        let id = facilitator.id!
+        let id = facilitator.id
         var limits = try limits(of: facilitator)
         if let zone = entry.timezone {
             limits.timeZone = try ZonedClock(identifier: zone, field: "timezone").timeZone.identifier
@@ -120,7 +120,7 @@ extension StoreTransaction {
             for day in days { numbers.append(try WindowText.weekday(day, field: "prefer_days")) }
             limits.preferredWeekdays = Array(Set(numbers)).sorted()
         }
-        try wrap { try setPlanningLimits(facilitatorId: id, limits, maxPerMonth: facilitator.maxPerMonth) }
+        try setPlanningLimits(facilitatorId: id, limits, maxPerMonth: facilitator.maxPerMonth)
         if let texts = entry.availability {
             var windows: [StoredWindow] = []
             for (index, text) in texts.enumerated() {
@@ -133,33 +133,31 @@ extension StoreTransaction {
                 }
                 windows.append(window)
             }
-            try wrap { try replaceWindows(facilitatorId: id, windows) }
+            try replaceWindows(facilitatorId: id, windows)
         }
         let clock = try ZonedClock(identifier: limits.timeZone, field: "timezone")
         for (index, blockout) in (entry.blockouts ?? []).enumerated() {
             let first = try LocalDate.parse(blockout.from, field: "blockouts[\(index)].from")
             let last = try LocalDate.parse(blockout.to, field: "blockouts[\(index)].to")
             guard last >= first else { throw .invalid("blockouts[\(index)].to", blockout.to, "is before from") }
-            _ = try wrap {
-                try insertBlockout(
-                    StoredBlockout(
-                        facilitatorId: id, firstDay: first, lastDay: last,
-                        startsAt: try Kring.startOfDay(first.iso, field: "from", in: clock),
-                        endsAt: try Kring.startOfDay(last.adding(days: 1).iso, field: "to", in: clock)))
-            }
+            _ = try insertBlockout(
+                StoredBlockout(
+                    facilitatorId: id, firstDay: first, lastDay: last,
+                    startsAt: try Kring.startOfDay(first.iso, field: "from", in: clock),
+                    endsAt: try Kring.startOfDay(last.adding(days: 1).iso, field: "to", in: clock)))
         }
         for group in entry.excludeGroups ?? [] {
             let found = try resolveGroup(group, field: "exclude_groups")
-            _ = try wrap { try setGroupExclusion(facilitatorId: id, groupId: found.id!, excluded: true) }
+            _ = try setGroupExclusion(facilitatorId: id, groupId: found.id, excluded: true)
         }
         for participant in entry.excludeParticipants ?? [] {
             let found = try resolveParticipant(participant, field: "exclude_participants")
-            _ = try wrap { try setParticipantExclusion(facilitatorId: id, participantId: found.id!, excluded: true) }
+            _ = try setParticipantExclusion(facilitatorId: id, participantId: found.id, excluded: true)
         }
         if let groups = entry.preferGroups {
             var ids: [Int64] = []
-            for group in groups { ids.append(try resolveGroup(group, field: "prefer_groups").id!) }
-            try wrap { try replacePreferredGroups(facilitatorId: id, ids) }
+            for group in groups { ids.append(try resolveGroup(group, field: "prefer_groups").id) }
+            try replacePreferredGroups(facilitatorId: id, ids)
         }
     }
 }

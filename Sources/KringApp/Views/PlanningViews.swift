@@ -156,8 +156,8 @@ extension LoadedProblem {
                 pinned: $0.isPinned, origin: $0.origin.rawValue)
         }
         return SessionStaffingView(
-            sessionId: session.id!, groupId: group.id!, group: group.internalName, start: iso(session.id!),
-            end: iso(session.id!, end: true), slotsNeeded: group.facilitatorsPerSession, facilitators: people,
+            sessionId: session.id, groupId: group.id, group: group.internalName, start: iso(session.id),
+            end: iso(session.id, end: true), slotsNeeded: group.facilitatorsPerSession, facilitators: people,
             openSlots: max(0, group.facilitatorsPerSession - people.count),
             hasLead: people.contains { $0.lead && facilitators[$0.facilitatorId]?.canLead == true })
     }
@@ -170,15 +170,15 @@ extension LoadedProblem {
         let listed = reasons.filter { $0.rule != "language" && $0.rule != "notLead" }
         let role = slot.isLeadSlot ? "lead" : "facilitator"
         var text =
-            "no \(Self.languageName(group.language))-speaking \(role) free on \(localText(session.id!)) "
-            + "(\(group.internalName), session \(session.id!))"
+            "no \(Self.languageName(group.language))-speaking \(role) free on \(localText(session.id)) "
+            + "(\(group.internalName), session \(session.id))"
         text +=
             listed.isEmpty
             ? ": nobody on the roster speaks \(Self.languageName(group.language))"
                 + (slot.isLeadSlot ? " and can lead" : "")
             : ": " + listed.map { "\($0.facilitator) \($0.text)" }.joined(separator: ", ")
         return UnfilledSlotView(
-            sessionId: session.id!, group: group.internalName, start: iso(session.id!), leadSlot: slot.isLeadSlot,
+            sessionId: session.id, group: group.internalName, start: iso(session.id), leadSlot: slot.isLeadSlot,
             text: text, reasons: reasons)
     }
 

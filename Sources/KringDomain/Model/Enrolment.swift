@@ -9,7 +9,8 @@ public struct Enrolment: Sendable, Codable, Equatable, Identifiable {
         public var isActive: Bool { self == .waitlisted || self == .enrolled }
     }
 
-    public var id: Int64?
+    /// Given by the database; an enrolment not stored yet is a `NewEnrolment`.
+    public let id: Int64
     public var groupId: Int64
     public var participantId: Int64
     public var state: State
@@ -19,10 +20,32 @@ public struct Enrolment: Sendable, Codable, Equatable, Identifiable {
     public var changedAt: Date
 
     public init(
-        id: Int64? = nil, groupId: Int64, participantId: Int64, state: State, queueTicket: Int64, requestedAt: Date,
+        id: Int64, groupId: Int64, participantId: Int64, state: State, queueTicket: Int64, requestedAt: Date,
         changedAt: Date
     ) {
         self.id = id
+        self.groupId = groupId
+        self.participantId = participantId
+        self.state = state
+        self.queueTicket = queueTicket
+        self.requestedAt = requestedAt
+        self.changedAt = changedAt
+    }
+}
+
+/// A participant's request for a place in a group, before the database gives it an id.
+public struct NewEnrolment: Sendable, Equatable {
+    public var groupId: Int64
+    public var participantId: Int64
+    public var state: Enrolment.State
+    public var queueTicket: Int64
+    public var requestedAt: Date
+    public var changedAt: Date
+
+    public init(
+        groupId: Int64, participantId: Int64, state: Enrolment.State, queueTicket: Int64, requestedAt: Date,
+        changedAt: Date
+    ) {
         self.groupId = groupId
         self.participantId = participantId
         self.state = state

@@ -2,7 +2,8 @@ import Foundation
 
 /// A trained staff member or volunteer who leads or co-leads sessions.
 public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
-    public var id: Int64?
+    /// Given by the database; a facilitator not stored yet is a `NewFacilitator`.
+    public let id: Int64
     /// The name colleagues know them by; facilitators are staff, not participants.
     public var displayName: String
     public var languages: [Language]
@@ -15,7 +16,7 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
     public var contactLookup: [UInt8]?
 
     public init(
-        id: Int64? = nil, displayName: String, languages: [Language], canLead: Bool, audiences: [Audience],
+        id: Int64, displayName: String, languages: [Language], canLead: Bool, audiences: [Audience],
         maxPerMonth: Int? = nil, contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil
     ) {
         self.id = id
@@ -29,8 +30,28 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
     }
 
     public var hasContact: Bool { contactCiphertext != nil }
+}
 
-    public func validated() throws(KringError) -> Facilitator {
+/// A facilitator as a coordinator adds them, before the database gives them an id; a contact is sealed only once
+/// they have one (the id is bound into the ciphertext).
+public struct NewFacilitator: Sendable, Equatable {
+    public var displayName: String
+    public var languages: [Language]
+    public var canLead: Bool
+    public var audiences: [Audience]
+    public var maxPerMonth: Int?
+
+    public init(
+        displayName: String, languages: [Language], canLead: Bool, audiences: [Audience], maxPerMonth: Int? = nil
+    ) {
+        self.displayName = displayName
+        self.languages = languages
+        self.canLead = canLead
+        self.audiences = audiences
+        self.maxPerMonth = maxPerMonth
+    }
+
+    public func validated() throws(KringError) -> NewFacilitator {
         var facilitator = self
         facilitator.displayName = try TextRules.checked(displayName, field: "name", maximumLength: 60)
         if languages.isEmpty { throw .invalid("languages", "", "name at least one language") }

@@ -2,7 +2,8 @@ import Foundation
 
 /// A relative taking part in groups, known only by a pseudonym. There is no field for a legal name, by design.
 public struct Participant: Sendable, Codable, Equatable, Identifiable {
-    public var id: Int64?
+    /// Given by the database; a participant not stored yet is a `NewParticipant`.
+    public let id: Int64
     public var pseudonym: String
     public var relation: Relation
     public var language: Language
@@ -13,7 +14,7 @@ public struct Participant: Sendable, Codable, Equatable, Identifiable {
     public var createdAt: Date
 
     public init(
-        id: Int64? = nil, pseudonym: String, relation: Relation, language: Language,
+        id: Int64, pseudonym: String, relation: Relation, language: Language,
         contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil, createdAt: Date
     ) {
         self.id = id
@@ -53,5 +54,21 @@ public struct Participant: Sendable, Codable, Equatable, Identifiable {
             throw .invalid("contact", text, "must be an e-mail address such as name@example.org")
         }
         return address
+    }
+}
+
+/// A participant as enrolment first records them, before the database gives them an id. Their contact is sealed
+/// only once they have one (the id is bound into the ciphertext), so a new participant carries none.
+public struct NewParticipant: Sendable, Equatable {
+    public var pseudonym: String
+    public var relation: Relation
+    public var language: Language
+    public var createdAt: Date
+
+    public init(pseudonym: String, relation: Relation, language: Language, createdAt: Date) {
+        self.pseudonym = pseudonym
+        self.relation = relation
+        self.language = language
+        self.createdAt = createdAt
     }
 }

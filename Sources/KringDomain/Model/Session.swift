@@ -7,7 +7,8 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
         case scheduled, moved, cancelled, held
     }
 
-    public var id: Int64?
+    /// Given by the database; a session not stored yet is a `NewSession`.
+    public let id: Int64
     public var seriesId: Int64
     public var groupId: Int64
     public var startsAt: Date
@@ -19,7 +20,7 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
     public var changeCount: Int
 
     public init(
-        id: Int64? = nil, seriesId: Int64, groupId: Int64, startsAt: Date, endsAt: Date, occurrenceStart: Date,
+        id: Int64, seriesId: Int64, groupId: Int64, startsAt: Date, endsAt: Date, occurrenceStart: Date,
         status: Status = .scheduled, changeCount: Int = 0
     ) {
         self.id = id
@@ -38,7 +39,7 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
     /// Moves the session to a new start, keeping its length; refused once cancelled or held.
     public mutating func move(to newStart: Date) throws(KringError) {
         guard status == .scheduled || status == .moved else {
-            throw .conflict("session", String(id ?? 0), "is \(status.rawValue) and cannot be moved")
+            throw .conflict("session", String(id), "is \(status.rawValue) and cannot be moved")
         }
         let length = endsAt.timeIntervalSince(startsAt)
         startsAt = newStart
@@ -49,9 +50,33 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
 
     public mutating func cancel() throws(KringError) {
         guard status == .scheduled || status == .moved else {
-            throw .conflict("session", String(id ?? 0), "is \(status.rawValue) and cannot be cancelled")
+            throw .conflict("session", String(id), "is \(status.rawValue) and cannot be cancelled")
         }
         status = .cancelled
         changeCount += 1
+    }
+}
+
+/// A session materialised from its series, before the database gives it an id.
+public struct NewSession: Sendable, Equatable {
+    public var seriesId: Int64
+    public var groupId: Int64
+    public var startsAt: Date
+    public var endsAt: Date
+    public var occurrenceStart: Date
+    public var status: Session.Status
+    public var changeCount: Int
+
+    public init(
+        seriesId: Int64, groupId: Int64, startsAt: Date, endsAt: Date, occurrenceStart: Date,
+        status: Session.Status = .scheduled, changeCount: Int = 0
+    ) {
+        self.seriesId = seriesId
+        self.groupId = groupId
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.occurrenceStart = occurrenceStart
+        self.status = status
+        self.changeCount = changeCount
     }
 }

@@ -7,7 +7,8 @@ public struct SupportGroup: Sendable, Codable, Equatable, Identifiable {
         case draft, open, running, closed
     }
 
-    public var id: Int64?
+    /// Given by the database; a group not stored yet is a `NewSupportGroup`.
+    public let id: Int64
     /// Seen by coordinators only; never in a calendar or a participant's view.
     public var internalName: String
     /// What calendars show; nil means the neutral default of the group's language.
@@ -23,7 +24,7 @@ public struct SupportGroup: Sendable, Codable, Equatable, Identifiable {
     public var state: State
 
     public init(
-        id: Int64? = nil, internalName: String, publicTitle: String? = nil, audience: Audience, language: Language,
+        id: Int64, internalName: String, publicTitle: String? = nil, audience: Audience, language: Language,
         capacity: Int, minimumToStart: Int, facilitatorsPerSession: Int = 2, venue: String? = nil,
         onlineURL: String? = nil, timeZone: String = SupportGroup.defaultTimeZone, state: State = .draft
     ) {
@@ -51,13 +52,73 @@ public struct SupportGroup: Sendable, Codable, Equatable, Identifiable {
     public var isOnline: Bool { onlineURL != nil }
 
     /// Checks every field together, so a group is never stored half-valid.
-    public func validated() throws(KringError) -> SupportGroup {
+    public func validated() throws(KringError) -> SupportGroup { try checkedFields() }
+
+    /// Whether coordinators may still enrol people: not in a draft nor once closed.
+    public var acceptsEnrolments: Bool { state == .open || state == .running }
+}
+
+/// A group as a coordinator describes it, before the database gives it an id.
+public struct NewSupportGroup: Sendable, Equatable {
+    public var internalName: String
+    public var publicTitle: String?
+    public var audience: Audience
+    public var language: Language
+    public var capacity: Int
+    public var minimumToStart: Int
+    public var facilitatorsPerSession: Int
+    public var venue: String?
+    public var onlineURL: String?
+    public var timeZone: String
+    public var state: SupportGroup.State
+
+    public init(
+        internalName: String, publicTitle: String? = nil, audience: Audience, language: Language, capacity: Int,
+        minimumToStart: Int, facilitatorsPerSession: Int = 2, venue: String? = nil, onlineURL: String? = nil,
+        timeZone: String = SupportGroup.defaultTimeZone, state: SupportGroup.State = .draft
+    ) {
+        self.internalName = internalName
+        self.publicTitle = publicTitle
+        self.audience = audience
+        self.language = language
+        self.capacity = capacity
+        self.minimumToStart = minimumToStart
+        self.facilitatorsPerSession = facilitatorsPerSession
+        self.venue = venue
+        self.onlineURL = onlineURL
+        self.timeZone = timeZone
+        self.state = state
+    }
+
+    /// Checks every field together, so a group is never stored half-valid.
+    public func validated() throws(KringError) -> NewSupportGroup { try checkedFields() }
+}
+
+/// The fields a group has before and after it is stored, so one set of rules checks both.
+protocol GroupFields {
+    var internalName: String { get set }
+    var publicTitle: String? { get set }
+    var capacity: Int { get }
+    var minimumToStart: Int { get }
+    var facilitatorsPerSession: Int { get }
+    var venue: String? { get set }
+    var onlineURL: String? { get set }
+    var timeZone: String { get set }
+}
+
+extension SupportGroup: GroupFields {}
+extension NewSupportGroup: GroupFields {}
+
+extension GroupFields {
+    func checkedFields() throws(KringError) -> Self {
         var group = self
         group.internalName = try TextRules.checked(internalName, field: "name", maximumLength: 80)
-        if let title = publicTitle { group.publicTitle = try TextRules.checked(title, field: "title", maximumLength: 80) }
-        _ = try TextRules.checked(capacity, field: "capacity", in: Self.capacityRange)
+        if let title = publicTitle {
+            group.publicTitle = try TextRules.checked(title, field: "title", maximumLength: 80)
+        }
+        _ = try TextRules.checked(capacity, field: "capacity", in: SupportGroup.capacityRange)
         _ = try TextRules.checked(minimumToStart, field: "minimum", in: 1...capacity)
-        _ = try TextRules.checked(facilitatorsPerSession, field: "facilitators", in: Self.facilitatorRange)
+        _ = try TextRules.checked(facilitatorsPerSession, field: "facilitators", in: SupportGroup.facilitatorRange)
         if venue != nil, onlineURL != nil {
             throw .invalid("online", onlineURL ?? "", "a group meets either at a venue or online, not both")
         }
@@ -66,7 +127,4 @@ public struct SupportGroup: Sendable, Codable, Equatable, Identifiable {
         group.timeZone = try ZonedClock(identifier: timeZone, field: "timezone").timeZone.identifier
         return group
     }
-
-    /// Whether coordinators may still enrol people: not in a draft nor once closed.
-    public var acceptsEnrolments: Bool { state == .open || state == .running }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import KringDomain
+import Logging
+
+/// The one place a storage failure becomes something a user can act on: every GRDB or SQLite error thrown inside
+/// `KringStorage` passes through here, is logged by type and result code (never SQL or values), and leaves as a
+/// `KringError` on field `db` naming the database file.
+struct StorageFailure: Sendable {
+    let path: String
+    let logger: Logger
+
+    func kringError(_ error: any Error) -> KringError {
+        if let error = error as? KringError { return error }
+        var metadata: Logger.Metadata = ["error.type": "\(type(of: error))"]
+        if let error = error as? DatabaseError {
+            metadata["db.code"] = "\(error.extendedResultCode.rawValue)"
+        }
+        logger.error("storage failed", metadata: metadata)
+        return KringError(.environment, field: "db", value: path, reason: Self.reason(error))
+    }
+
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "the database could not be read or written" }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is busy; try again in a moment"
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the database file is damaged or not a Kring database"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH: return "the database cannot be written (permission)"
+        case .SQLITE_CANTOPEN: return "the database cannot be opened (permission or missing folder)"
+        default: return "the database could not be read or written"
+        }
+    }
+}
