@@ -96,11 +96,11 @@ extension ScopedKring {
 
     // MARK: Assignments
 
+    /// Planning is the coordinator's; the role alone decides, so the check needs no transaction, and planning keeps
+    /// its own lock discipline (`Kring.assign`: solve on a snapshot, store in a short write).
     public func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
-        try atomically { (operation) throws(KringError) in
-            try coordinatorOnly()
-            return try operation.assign(request)
-        }
+        try coordinatorOnly()
+        return try kring.assign(request)
     }
 
     public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)

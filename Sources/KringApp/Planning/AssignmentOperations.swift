@@ -54,10 +54,27 @@ extension Kring {
 
     /// `kring assign`: plans every open slot in scope, keeps pinned and past assignments, stores the plan unless
     /// it is a dry run, and explains every slot left empty.
+    ///
+    /// Lock discipline: the problem is loaded from a read snapshot and solved outside any transaction (planning a
+    /// national programme takes seconds), then stored in a short write transaction that loads the problem again and
+    /// stores the plan only if nothing it depended on changed meanwhile. If something did (an enrolment, a blockout,
+    /// another plan), it plans once more on the new state; if that changes again under it, it refuses, saying so.
     public func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
-        // A dry run changes nothing, so it reads a snapshot and never takes the write lock.
-        if request.dryRun { return try read { (operation) throws(KringError) in try operation.assign(request) } }
-        return try write { (operation) throws(KringError) in try operation.assign(request) }
+        for _ in 0..<2 {
+            let (loaded, plan) = try read { (operation) throws(KringError) in try operation.planAssignments(request) }
+            if request.dryRun {
+                return try read { (operation) throws(KringError) in operation.assignmentView(loaded, plan, request) }
+            }
+            let stored = try write { (operation) throws(KringError) -> AssignRunView? in
+                try operation.storeAssignments(plan, solvedFrom: loaded, request)
+            }
+            if let stored { return stored }
+            logger.notice("assignment re-planned: the data changed while planning")
+        }
+        throw KringError(
+            .conflict, field: "assign", value: request.group ?? "",
+            reason: "the plan's data kept changing while it was planned (other changes are being made); nothing was "
+                + "stored; run it again")
     }
 
     /// `kring assignment set S --facilitator F [--pin] [--lead]`: refused, naming the rule, when a hard rule blocks it.
@@ -133,9 +150,9 @@ extension KringTransaction {
         return try transaction.loadAssignmentProblem(scope: scope, now: now).problem
     }
 
-    /// `kring assign`: plans every open slot in scope, keeps pinned and past assignments, stores the plan unless
-    /// it is a dry run, and explains every slot left empty.
-    func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
+    /// Loads the problem in scope and solves it; changes nothing. The solver runs inside this read transaction's
+    /// snapshot but holds no lock that a writer waits for (WAL readers do not block writers).
+    func planAssignments(_ request: AssignRequest) throws(KringError) -> (LoadedProblem, AssignmentPlan) {
         let scope = try transaction.assignmentScope(group: request.group, from: request.from, to: request.to)
         let loaded = try transaction.loadAssignmentProblem(scope: scope, now: now)
         let plan: AssignmentPlan
@@ -156,12 +173,25 @@ extension KringTransaction {
                 .environment, field: "assign", value: first.rule.rawValue,
                 reason: "the planner produced a plan that breaks a hard rule; nothing was stored")
         }
-        if !request.dryRun {
-            let groupIds = scope.groupId.map { [$0] }
-            let before = try transaction.facilitatorSchedule(groupIds: groupIds)
-            try transaction.store(plan, of: loaded, now: now)
-            try transaction.queueFacilitatorInvites(since: before, groupIds: groupIds, now: now)
-        }
+        return (loaded, plan)
+    }
+
+    /// Stores a plan solved from `solvedFrom`, in a short write, if the problem loaded now is still the one solved;
+    /// nil (nothing stored) when it changed.
+    func storeAssignments(_ plan: AssignmentPlan, solvedFrom solved: LoadedProblem, _ request: AssignRequest)
+        throws(KringError) -> AssignRunView?
+    {
+        let scope = try transaction.assignmentScope(group: request.group, from: request.from, to: request.to)
+        let current = try transaction.loadAssignmentProblem(scope: scope, now: now)
+        guard current.problem == solved.problem, current.inScope == solved.inScope else { return nil }
+        let groupIds = scope.groupId.map { [$0] }
+        let before = try transaction.facilitatorSchedule(groupIds: groupIds)
+        try transaction.store(plan, of: current, now: now)
+        try transaction.queueFacilitatorInvites(since: before, groupIds: groupIds, now: now)
+        return assignmentView(current, plan, request)
+    }
+
+    func assignmentView(_ loaded: LoadedProblem, _ plan: AssignmentPlan, _ request: AssignRequest) -> AssignRunView {
         logAfterCommit(
             .info, "assignment planned",
             [
