@@ -87,6 +87,22 @@ import Testing
         #expect(try sandbox.run(["restore", "--from", backup, "--db", restored]).status == 67)
     }
 
+    /// A write that cannot get the lock fails within the configured time, saying the database is busy, and changes
+    /// nothing (it used to wait 60 s and say only "the change could not be stored").
+    @Test func aWriteThatCannotGetTheLockSaysTheDatabaseIsBusy() throws {
+        let sandbox = try CLITourTests.plannedGroup()
+        let holder = try DatabaseQueue(path: sandbox.databasePath)
+        try holder.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let refused = try sandbox.run(
+            ["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner"],
+            environment: ["KRING_BUSY_TIMEOUT": "0.5"])
+        try holder.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        try holder.close()
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("the database is busy"), "\(refused.stderr)")
+        #expect(try sandbox.ok(["participant", "list", "--format", "json"]).array().isEmpty)
+    }
+
     /// `kill -9` at random moments of `withdraw --erase`: whatever was interrupted, the next command finishes the
     /// erasure, and the files then hold the pseudonym only if the participant still exists.
     @Test func killedErasuresAreFinishedByTheNextCommand() throws {

@@ -31,7 +31,8 @@ public final class Kring: Sendable {
     public static func open(
         configuration: KringConfiguration, create: Bool = false, logger: Logger = Logger(label: "kring")
     ) throws(KringError) -> Kring {
-        let store = try KringStore.open(path: configuration.databasePath, create: create, logger: logger)
+        let store = try KringStore.open(
+            path: configuration.databasePath, create: create, busyTimeout: configuration.busyTimeoutSeconds, logger: logger)
         let sealer = configuration.keyFile.exists ? try configuration.keyFile.load() : nil
         let sealed = try store.read { (transaction) throws(KringError) in try transaction.anySealedContact() }
         if let sealed {

@@ -12,6 +12,9 @@ public struct KringConfiguration: Sendable {
     /// Reads facilitators' calendar files for `importBusyTimes`. In-process by default (tests, the server inside
     /// tests); the `kring` executable sets a `ChildProcessBusyCalendarParser` so a hostile file cannot take it down.
     public var busyCalendarParser: any BusyCalendarParser
+    /// How long a write waits for another writer's lock before it fails saying the database is busy
+    /// (`KRING_BUSY_TIMEOUT`, seconds; 30 by default).
+    public var busyTimeoutSeconds: Double = 30
 
     public init(
         databasePath: String, keyFile: KeyFile, clock: @escaping @Sendable () -> Date = { Date() },
@@ -46,8 +49,15 @@ public struct KringConfiguration: Sendable {
             }
             clock = { instant }
         }
-        return KringConfiguration(
+        var configuration = KringConfiguration(
             databasePath: path, keyFile: KeyFile.defaultLocation(environment: environment), clock: clock)
+        if let text = environment["KRING_BUSY_TIMEOUT"], !text.isEmpty {
+            guard let seconds = Double(text), seconds > 0, seconds <= 600 else {
+                throw .invalid("KRING_BUSY_TIMEOUT", text, "must be a number of seconds from 0.1 to 600")
+            }
+            configuration.busyTimeoutSeconds = seconds
+        }
+        return configuration
     }
 }
 
