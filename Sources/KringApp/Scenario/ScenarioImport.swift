@@ -171,6 +171,8 @@ extension Kring {
     }
 
     static func decodeScenario(_ fileData: Data, file: String) throws(KringError) -> (Scenario, ScenarioPlanning) {
-        (try Scenario.decode(fileData, file: file), try ScenarioPlanning.decode(fileData, file: file))
+        let scenario = try Scenario.decode(fileData, file: file)
+        if let text = String(data: fileData, encoding: .utf8) { try ScenarioKeys.check(text, file: file) }
+        return (scenario, try ScenarioPlanning.decode(fileData, file: file))
     }
 }
