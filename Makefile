@@ -35,7 +35,7 @@ install: deps build
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(KRING) $(DESTDIR)$(PREFIX)/bin/kring
 	$(SWIFT) package plugin generate-manual --multi-page --authors Kring >/dev/null
-	install -m 0644 .build/plugins/GenerateManual/outputs/kring/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $$(ls .build/plugins/GenerateManual/outputs/kring/*.1 | grep -v _parse-busy) $(DESTDIR)$(PREFIX)/share/man/man1/
 	$(KRING) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kring
 	$(KRING) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kring
 	$(KRING) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kring.fish
