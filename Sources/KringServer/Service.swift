@@ -33,7 +33,14 @@ struct Service: Sendable {
         _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
     ) async throws -> T {
         let scope = try await authenticate(request, context)
-        return try await Blocking.run { () throws(KringError) -> T in try operation(scope) }
+        let changes = request.method != .get && request.method != .head
+        let cache = feedCache
+        return try await Blocking.run { () throws(KringError) -> T in
+            // A change may alter any feed (a withdrawal, a move, a new group title), so none outlives it; emptied
+            // even when the operation fails, since a refusal costs one render at most.
+            defer { if changes { cache.removeAll() } }
+            return try operation(scope)
+        }
     }
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
