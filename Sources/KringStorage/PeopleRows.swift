@@ -35,6 +35,11 @@ extension StoreTransaction {
         try fetchOne("SELECT * FROM participant WHERE pseudonym = ?", [pseudonym], map: Self.participant)
     }
 
+    /// Every pseudonym taken, for comparisons SQL cannot make: look-alike letters, accents (`TextRules.sameName`).
+    public func allPseudonyms() throws -> [String] {
+        try fetchAll("SELECT pseudonym FROM participant ORDER BY id") { row in row["pseudonym"] }
+    }
+
     public func participant(contactLookup: [UInt8]) throws -> Participant? {
         try fetchOne("SELECT * FROM participant WHERE contact_lookup = ?", [Data(contactLookup)], map: Self.participant)
     }
@@ -152,7 +157,9 @@ extension StoreTransaction {
         func list<E: RawRepresentable>(_ column: String) throws -> [E] where E.RawValue == String {
             let text: String = row[column]
             return try text.split(separator: ",").map { part in
-                guard let value = E(rawValue: String(part)) else { throw CorruptRow(table: "facilitator", column: column) }
+                guard let value = E(rawValue: String(part)) else {
+                    throw CorruptRow(table: "facilitator", column: column)
+                }
                 return value
             }
         }

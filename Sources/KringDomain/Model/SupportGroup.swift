@@ -53,8 +53,10 @@ public struct SupportGroup: Sendable, Codable, Equatable, Identifiable {
     /// Checks every field together, so a group is never stored half-valid.
     public func validated() throws(KringError) -> SupportGroup {
         var group = self
-        group.internalName = try TextRules.checked(internalName, field: "name", maximumLength: 80)
-        if let title = publicTitle { group.publicTitle = try TextRules.checked(title, field: "title", maximumLength: 80) }
+        group.internalName = try TextRules.checkedName(internalName, field: "name", maximumLength: 80)
+        if let title = publicTitle {
+            group.publicTitle = try TextRules.checkedName(title, field: "title", maximumLength: 80)
+        }
         _ = try TextRules.checked(capacity, field: "capacity", in: Self.capacityRange)
         _ = try TextRules.checked(minimumToStart, field: "minimum", in: 1...capacity)
         _ = try TextRules.checked(facilitatorsPerSession, field: "facilitators", in: Self.facilitatorRange)
