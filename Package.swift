@@ -84,7 +84,9 @@ let package = Package(
         // iCalendar feeds, one-recipient invites and busy-time import; plain value types, no other Kring target.
         .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
         // Parsing untrusted calendar files in a limited child process (limits, answer format); knows no Kring type.
-        .target(name: "KringBusyParsing", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
+        .target(name: "KringBusyParsing", dependencies: ["KringCalendar", "CKringSandbox"], swiftSettings: swiftSettings),
+        // prctl is variadic, so Swift cannot call it: NO_NEW_PRIVS and the parser child's seccomp filter in C.
+        .target(name: "CKringSandbox"),
         // Facilitator assignment solver: plain value types in, plan out; Foundation only.
         .target(name: "KringSolver", swiftSettings: swiftSettings),
         // Independent checker of every hard rule; uses only KringSolver's input/output value types.
