@@ -66,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BacktraceGuard.restartWithoutBacktracesIfNeeded()
         let level =
             ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var logger = Logger(label: "kring.server") { label in StreamLogHandler.standardError(label: label) }
