@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // NIOHTTPTypes: the request and response parts `KringServer.ConnectionGuard` watches (Hummingbird uses it too).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         // The model and its rules: no I/O, no SQL, no libical, no HTTP.
@@ -85,7 +87,9 @@ let package = Package(
         // iCalendar feeds, one-recipient invites and busy-time import; plain value types, no other Kring target.
         .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
         // Parsing untrusted calendar files in a limited child process (limits, answer format); knows no Kring type.
-        .target(name: "KringBusyParsing", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
+        .target(name: "KringBusyParsing", dependencies: ["KringCalendar", "CKringSandbox"], swiftSettings: swiftSettings),
+        // prctl is variadic, so Swift cannot call it: NO_NEW_PRIVS and the parser child's seccomp filter in C.
+        .target(name: "CKringSandbox"),
         // libcurl from Debian (libcurl4-openssl-dev), used only by KringMail for SMTP and TLS.
         .systemLibrary(
             name: "CCurl",
@@ -119,9 +123,11 @@ let package = Package(
                 "KringApp", "KringDomain", "KringWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -164,6 +170,7 @@ let package = Package(
             name: "KringServerTests",
             dependencies: [
                 "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage", "KringTestSupport",
+                "KringBusyParsing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import CKringSandbox
 import Foundation
 import KringCalendar
 
@@ -27,6 +28,7 @@ public enum BusyParserChild {
             FileHandle.standardError.write(Data("kring _parse-busy: cannot lower resource limits\n".utf8))
             return 70
         }
+        confine()
         #if DEBUG
             misbehaveIfTestHookAsks()
         #endif
@@ -50,6 +52,16 @@ public enum BusyParserChild {
         }
         answer.peakMemoryBytes = peakMemory()
         return write(answer)
+    }
+
+    /// On Linux: no privilege can be gained again (`PR_SET_NO_NEW_PRIVS`), and a seccomp filter refuses running
+    /// programs, the network and tracing, so a libical bug exploited by a hostile file cannot reach beyond this
+    /// process's own files (security review 2026-11, F12). Elsewhere the limits and the allow-listed environment are
+    /// what remains. Opening files stays allowed: libical and Foundation read the time-zone database.
+    static func confine() {
+        #if os(Linux)
+            if kring_no_new_privileges() == 0 { _ = kring_deny_escapes() }
+        #endif
     }
 
     /// No core file (it would hold the private calendar), bounded memory and processor time.

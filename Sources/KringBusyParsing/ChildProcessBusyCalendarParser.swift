@@ -26,14 +26,19 @@ public struct ChildProcessBusyCalendarParser: BusyCalendarParser {
     public var executable: URL
     /// After this many seconds the child is killed and the file refused.
     public var timeout: TimeInterval
-    /// The child's environment; by default this process's, without `KRING_*` variables (a key among them).
+    /// The child's environment: only the allow-listed variables of the one given (by default this process's).
     public var environment: [String: String]
 
     public init(executable: URL, timeout: TimeInterval = 10, environment: [String: String]? = nil) {
         self.executable = executable
         self.timeout = timeout
-        self.environment = environment ?? Self.childEnvironment(ProcessInfo.processInfo.environment)
+        self.environment = Self.childEnvironment(environment ?? ProcessInfo.processInfo.environment)
     }
+
+    /// What of the parent's environment reaches the child: locale and time zone, nothing else. Every other variable
+    /// (a key, a mail password, PATH) stays out of the process that reads hostile input (security review 2026-11,
+    /// F12).
+    public static let inheritedVariables: Set<String> = ["LANG", "LC_ALL", "LC_CTYPE", "TZ", "TZDIR"]
 
     /// A parser that starts the binary this process runs, which must be `kring`.
     public static func runningExecutable() -> ChildProcessBusyCalendarParser {
@@ -53,7 +58,7 @@ public struct ChildProcessBusyCalendarParser: BusyCalendarParser {
     }
 
     static func childEnvironment(_ environment: [String: String]) -> [String: String] {
-        var child = environment.filter { !$0.key.hasPrefix("KRING_") }
+        var child = environment.filter { inheritedVariables.contains($0.key) }
         #if DEBUG
             child[BusyParserChild.testHookVariable] = environment[BusyParserChild.testHookVariable]
         #endif

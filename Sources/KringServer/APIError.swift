@@ -32,6 +32,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         .unauthorized, kind: "unauthorized", field: "token", reason: "a valid bearer token is required")
     static let rateLimited = APIError(
         .tooManyRequests, kind: "rate_limited", field: "token", reason: "too many failed attempts; try again later")
+    /// Every calendar-file slot is taken, or this caller has one already: nothing waits, try again shortly.
+    static let parserBusy = APIError(
+        .serviceUnavailable, kind: "busy", field: "ics",
+        reason: "other calendar files are being read; try again in a few seconds")
     static let feedNotFound = APIError(.notFound, kind: "not_found", reason: "no such feed")
     /// Rule 13: nothing about SQL, files, stack or token ever reaches the body.
     static let internalError = APIError(
@@ -90,6 +94,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var response = JSONResponse.make(body, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         if status == .tooManyRequests { response.headers[.retryAfter] = "60" }
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
         return response
     }
 }

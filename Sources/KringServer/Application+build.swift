@@ -1,7 +1,9 @@
 import Hummingbird
+import HummingbirdCore
 import KringApp
 import KringWire
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -15,11 +17,23 @@ public func buildApplication(
     let router = buildRouter(kring: kring, configuration: configuration, feeds: feeds)
     let host = configuration.host
     let onRunning = configuration.onRunning
-    return Application(
+    // A slow or hostile client holds nothing for long: silence (before the headers are complete, between requests)
+    // ends a connection after `idleTimeout`, a body that takes longer than `bodyTimeout` ends it too, and at most
+    // `maximumConnections` are open at once (security review 2026-11, F5).
+    let bodyTimeout = configuration.bodyTimeout
+    let http = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(bodyTimeout: bodyTimeout)],
+        idleTimeout: TimeAmount(configuration.idleTimeout))
+    var app = Application(
         router: router,
-        configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
+        server: .http1(configuration: http),
+        configuration: .init(
+            address: .hostname(host, port: configuration.port), serverName: nil,
+            availableConnectionsDelegate: ConnectionCap(maximum: configuration.maximumConnections, logger: logger)),
         onServerRunning: { channel in await onRunning(host, channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+    app.addServices(RetentionService(kring: kring, interval: configuration.retentionInterval, logger: logger))
+    return app
 }
 
 /// The routes: health and feeds outside `/api`, then every `Endpoint` of the table, one file per resource. Tests

@@ -12,8 +12,22 @@ struct AuthenticationMiddleware: RouterMiddleware {
         next: (Request, KringRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
-        context.scope = try await service.authenticate(request, context)
+        do {
+            context.scope = try await service.authenticate(request, context)
+        } catch let error as APIError {
+            // A refused caller's body is never read: the answer closes the connection instead of draining whatever
+            // it claims to send (security review 2026-11, F19; `ConnectionGuard` closes after the response).
+            var response = error.response()
+            if Self.declaresBody(request) { response.headers[.connection] = "close" }
+            return response
+        }
         return try await next(request, context)
+    }
+
+    /// Whether the request says a body follows (a length above zero, or chunks).
+    static func declaresBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength], length != "0" { return true }
+        return request.headers[.transferEncoding] != nil
     }
 }
 

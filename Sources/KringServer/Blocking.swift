@@ -1,8 +1,15 @@
 import Dispatch
+import Foundation
+import KringApp
 import KringDomain
+import Synchronization
 
 /// Runs the synchronous SQLite-backed operations on their own threads, so a busy write lock never stalls the
 /// event loops or the cooperative pool that serve every other request.
+///
+/// Database work (token checks, feeds, every short operation) shares one queue. Work that waits for a child process
+/// (a busy-time import) never runs there: it runs on a thread of its own, and `ParserSlots` bounds how many such
+/// threads exist, so uploads cannot take the threads token checks and feeds need (security review 2026-11, F4).
 enum Blocking {
     private static let queue = DispatchQueue(label: "kring.server.blocking", attributes: .concurrent)
 
@@ -13,5 +20,53 @@ enum Blocking {
             }
         }
         return try result.get()
+    }
+
+    /// Runs `body` on a new thread that nothing else shares; only for work a `ParserSlots` slot admitted.
+    static func runOnOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws(KringError) -> T)
+        async throws(KringError) -> T
+    {
+        let result: Result<T, KringError> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: Result { () throws(KringError) -> T in try body() })
+            }
+            thread.name = "kring.server.parser"
+            thread.start()
+        }
+        return try result.get()
+    }
+}
+
+/// How many calendar files are parsed at once: a few overall and one per caller. A request beyond either waits for
+/// nothing: it is answered 503 with Retry-After at once, so no upload queues behind another and none holds a thread
+/// that others need (security review 2026-11, F4).
+final class ParserSlots: Sendable {
+    private struct State {
+        var inUse = 0
+        var callers: Set<Caller> = []
+    }
+
+    private let state = Mutex(State())
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Takes a slot for `caller`, or returns false when all are taken or the caller holds one already.
+    func acquire(for caller: Caller) -> Bool {
+        state.withLock { state in
+            guard state.inUse < capacity, !state.callers.contains(caller) else { return false }
+            state.inUse += 1
+            state.callers.insert(caller)
+            return true
+        }
+    }
+
+    func release(for caller: Caller) {
+        state.withLock { state in
+            state.inUse -= 1
+            state.callers.remove(caller)
+        }
     }
 }

@@ -23,12 +23,13 @@ extension Service {
         let (feeds, cache) = (feeds, feedCache)
         // The token is checked on every request, so a revoked one fails at once; only the rendered body is reused.
         let rendered = try await asFeedHolder(token: token) { (scope) throws(KringError) -> RenderedFeed? in
-            if let cached = cache.get(scope.caller) { return cached }
+            let key = FeedCache.Key(token: token, caller: scope.caller)
+            if let cached = cache.get(key) { return cached }
             guard let body = try scope.feed(from: feeds) else { return nil }
             let bytes = Data(body.utf8)
             let tag = "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
             let feed = RenderedFeed(bytes: bytes, tag: tag)
-            cache.put(scope.caller, feed)
+            cache.put(key, feed)
             return feed
         }
         guard let rendered else {

@@ -49,7 +49,7 @@ func addPlanningRoutes(to api: RouterGroup<KringRequestContext>, service: Servic
         // One byte beyond the importer's cap lets the importer itself refuse an oversized file, with the message a
         // local run prints; anything larger is cut off here with 413.
         let ics = try await service.collect(request, upTo: Kring.maxCalendarInputBytes + 1)
-        return try await service.call(request, context) { scope throws(KringError) in
+        return try await service.callParsing(request, context) { scope throws(KringError) in
             try scope.importBusyTimes(facilitator: facilitator, icsData: ics, source: source, from: from, to: to)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// How `kring serve` listens and what it tolerates: address, body limit, and the guessing limits on tokens.
+/// How `kring serve` listens and what it tolerates: address, body limit, the guessing limits on tokens, and the
+/// timeouts and caps that keep a slow or hostile client from holding the service.
 public struct ServerConfiguration: Sendable {
     public var host: String
     /// 0 asks the system for a free port; `onRunning` reports the one bound.
@@ -16,6 +17,19 @@ public struct ServerConfiguration: Sendable {
     /// How long a rendered feed is reused for the same person. Calendar apps poll hourly at most, so a few
     /// seconds of staleness costs nothing and keeps a burst of subscribers from re-rendering the same text.
     public var feedCacheLifetime: Duration
+    /// How long a connection may stay silent: before its first request's headers are complete, between two parts
+    /// of a request, and between requests (keep-alive). A client that sends nothing, or a header byte now and then,
+    /// is disconnected once it passes.
+    public var idleTimeout: Duration
+    /// How long a request's body may take from its headers to its last byte, however steadily it trickles in.
+    public var bodyTimeout: Duration
+    /// Open connections at most; beyond it new ones wait in the listen backlog until one closes (logged once each
+    /// time the limit is reached).
+    public var maximumConnections: Int
+    /// Calendar files (`PUT /api/facilitators/{f}/busy`) parsed at once, one per caller; beyond it 503.
+    public var concurrentCalendarParses: Int
+    /// How often the running service erases participants past the retention period (privacy rule 10).
+    public var retentionInterval: Duration
     /// Addresses of reverse proxies in front of the service (e.g. 127.0.0.1 for a local nginx): for requests from
     /// them the failure limits count the client named last in `X-Forwarded-For`, so one guesser behind the proxy
     /// does not lock out everyone else. Empty (the default): the header is ignored, so no client can choose it.
@@ -30,8 +44,15 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 64 * 1024, failuresPerAddress: Int = 30,
         failuresOverall: Int = 600, failureWindow: Duration = .seconds(60), feedCacheLifetime: Duration = .seconds(5),
         trustedProxies: [String] = [], clock: any Clock<Duration> = ContinuousClock(),
+        idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60), maximumConnections: Int = 512,
+        concurrentCalendarParses: Int = 2, retentionInterval: Duration = .seconds(86_400),
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maximumConnections = maximumConnections
+        self.concurrentCalendarParses = concurrentCalendarParses
+        self.retentionInterval = retentionInterval
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit

@@ -14,6 +14,7 @@ struct Service: Sendable {
     let bodyLimit: Int
     let limiter: FailureLimiter
     let feedCache: FeedCache
+    let parserSlots: ParserSlots
     let trustedProxies: Set<String>
 
     init(kring: Kring, feeds: (any CalendarFeedProvider)?, configuration: ServerConfiguration) {
@@ -24,6 +25,7 @@ struct Service: Sendable {
             perAddress: configuration.failuresPerAddress, overall: configuration.failuresOverall,
             window: configuration.failureWindow, clock: configuration.clock)
         feedCache = FeedCache(lifetime: configuration.feedCacheLifetime, clock: configuration.clock)
+        parserSlots = ParserSlots(capacity: configuration.concurrentCalendarParses)
         trustedProxies = Set(configuration.trustedProxies)
     }
 
@@ -33,7 +35,31 @@ struct Service: Sendable {
         _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
     ) async throws -> T {
         let scope = try await authenticate(request, context)
-        return try await Blocking.run { () throws(KringError) -> T in try operation(scope) }
+        let changes = request.method != .get && request.method != .head
+        let cache = feedCache
+        return try await Blocking.run { () throws(KringError) -> T in
+            // A change may alter any feed (a withdrawal, a move, a new group title), so none outlives it; emptied
+            // even when the operation fails, since a refusal costs one render at most.
+            defer { if changes { cache.removeAll() } }
+            return try operation(scope)
+        }
+    }
+
+    /// Like `call`, for an operation that waits for a child process (a calendar file's parser): it runs on a thread
+    /// of its own once a `ParserSlots` slot is free, and is refused with 503 at once when none is, so uploads never
+    /// hold the threads token checks and feeds run on.
+    func callParsing<T: Sendable>(
+        _ request: Request, _ context: KringRequestContext,
+        _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
+    ) async throws -> T {
+        let scope = try await authenticate(request, context)
+        let (slots, cache, caller) = (parserSlots, feedCache, scope.caller)
+        guard slots.acquire(for: caller) else { throw APIError.parserBusy }
+        defer { slots.release(for: caller) }
+        return try await Blocking.runOnOwnThread { () throws(KringError) -> T in
+            defer { cache.removeAll() }
+            return try operation(scope)
+        }
     }
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the

@@ -4,6 +4,12 @@ import KringDomain
 import KringMigrations
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The SQLite file behind Kring: opens it with the pragmas privacy needs, applies migrations, runs transactions.
 ///
 /// The CLI and the server may open one file at once; every write is an IMMEDIATE transaction behind a busy timeout,
@@ -40,6 +46,9 @@ public final class KringStore: Sendable {
                     throw KringError(.environment, field: "db", value: path, reason: "cannot create its folder")
                 }
             }
+            try createPrivateFile(path)
+        } else {
+            try refuseFilesOthersCanRead(path)
         }
         try refuseForeignFile(path: path, create: create)
         var configuration = Configuration()
@@ -52,11 +61,49 @@ public final class KringStore: Sendable {
         let failure = StorageFailure(path: path, logger: logger)
         do {
             let store = KringStore(pool: try DatabasePool(path: path, configuration: configuration), failure: failure)
+            // SQLite gives the log and the shared-memory index the main file's mode; narrowing them again costs
+            // nothing and covers a file system that does not.
+            for companion in companions(of: path) { _ = chmod(companion, 0o600) }
             try store.migrate()
             return store
         } catch {
             throw failure.kringError(error)
         }
+    }
+
+    /// The database and the files SQLite keeps beside it, which hold the same rows.
+    private static func companions(of path: String) -> [String] {
+        [path + "-wal", path + "-shm"]
+    }
+
+    /// Creates the empty database file readable and writable by its owner only, before SQLite opens it, so it is
+    /// never wider for an instant whatever the umask (security review 2026-11, F3). SQLite creates `-wal` and `-shm`
+    /// with the main file's mode.
+    private static func createPrivateFile(_ path: String) throws(KringError) {
+        let descriptor = createExclusively(path, mode: 0o600)
+        guard descriptor >= 0 else {
+            // Another process created it in between: it is checked like any existing file.
+            if errno == EEXIST { return try refuseFilesOthersCanRead(path) }
+            throw KringError(.environment, field: "db", value: path, reason: "cannot create the database file")
+        }
+        close(descriptor)
+    }
+
+    /// Who is in which group is the most sensitive fact Kring holds: a database other accounts can read is refused,
+    /// as a key file is, with the command that fixes it.
+    private static func refuseFilesOthersCanRead(_ path: String) throws(KringError) {
+        let readable = ([path] + companions(of: path)).filter { file in
+            var status = stat()
+            return stat(file, &status) == 0 && status.st_mode & 0o077 != 0
+        }
+        guard !readable.isEmpty else { return }
+        var status = stat()
+        _ = stat(readable[0], &status)
+        let mode = String(status.st_mode & 0o777, radix: 8)
+        let quoted = readable.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        throw KringError(
+            .environment, field: "db", value: path,
+            reason: "others can read the database (mode \(mode)); run chmod 600 \(quoted)")
     }
 
     /// Applies every numbered migration not applied yet, each in its own transaction, in file order.
@@ -151,4 +198,9 @@ extension KringStore {
             }
         }
     }
+}
+
+/// `open(2)` with O_CREAT and O_EXCL, outside `KringStore`, whose own `open` would shadow the system call.
+private func createExclusively(_ path: String, mode: mode_t) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
 }

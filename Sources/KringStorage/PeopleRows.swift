@@ -27,6 +27,11 @@ extension StoreTransaction {
         }
     }
 
+    /// Every pseudonym taken, for comparisons SQL cannot make: look-alike letters, accents (`TextRules.sameName`).
+    public func allPseudonyms() throws(KringError) -> [String] {
+        try fetchValues(String.self, "SELECT pseudonym FROM participant ORDER BY id")
+    }
+
     public func participant(contactLookup: [UInt8]) throws(KringError) -> Participant? {
         try fetchRecord(
             ParticipantRecord.self, "SELECT * FROM participant WHERE contact_lookup = ?", [Data(contactLookup)]

@@ -6,7 +6,7 @@ import KringDomain
 /// (privacy rule 13): internal failures carry only the generic message.
 public struct ErrorBody: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
-        /// `KringError.Kind`'s raw value, or one of the service's own: `unauthorized`, `rate_limited`,
+        /// `KringError.Kind`'s raw value, or one of the service's own: `unauthorized`, `rate_limited`, `busy`,
         /// `too_large`, `method_not_allowed`, `internal`.
         public var kind: String
         /// The option or field refused, as the user knows it; empty when the refusal is about no field.

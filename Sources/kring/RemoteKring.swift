@@ -236,25 +236,75 @@ struct RemoteKring: KringOperations {
         throw Self.error(status: status, body: data, server: baseURL.absoluteString)
     }
 
-    private final class Outcome: @unchecked Sendable {
+    /// Collects the one answer, and refuses to follow a redirect to another origin (scheme, host or port): the
+    /// token would go with it, to a host nobody configured or in clear text (security review 2026-11, F6).
+    private final class Outcome: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        // Unchecked: URLSession calls these one at a time on its delegate queue, and `perform` reads them only after
+        // the completion has signalled `done`.
         var data = Data()
         var status = 0
         var failed = false
+        var refusedRedirect: URL?
+        let done = DispatchSemaphore(value: 0)
+
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) {
+            guard let from = task.originalRequest?.url, let to = request.url, RemoteKring.sameOrigin(from, to) else {
+                refusedRedirect = request.url
+                return completionHandler(nil)
+            }
+            completionHandler(request)
+        }
+
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+            completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+        ) {
+            status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            completionHandler(.allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            self.data.append(data)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            if error != nil { failed = true }
+            if let response = task.response as? HTTPURLResponse { status = response.statusCode }
+            done.signal()
+        }
+    }
+
+    /// Whether two URLs share scheme, host and port (the default port when none is written).
+    static func sameOrigin(_ first: URL, _ second: URL) -> Bool {
+        func origin(_ url: URL) -> String? {
+            guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+            return "\(scheme)://\(host):\(url.port ?? (scheme == "https" ? 443 : 80))"
+        }
+        return origin(first) != nil && origin(first) == origin(second)
+    }
+
+    /// The scheme, host and port of a URL, as an error names them.
+    static func originText(_ url: URL) -> String {
+        var text = "\(url.scheme ?? "?")://\(url.host ?? "?")"
+        if let port = url.port { text += ":\(port)" }
+        return text
     }
 
     /// The CLI is synchronous; it waits for the one request it makes, on URLSession's own threads.
     private static func perform(_ request: URLRequest, server: String) throws(KringError) -> (Data, Int) {
         let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let session = URLSession(configuration: .ephemeral)
-        session.dataTask(with: request) { data, response, error in
-            if error != nil { outcome.failed = true }
-            outcome.data = data ?? Data()
-            outcome.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            done.signal()
-        }.resume()
-        done.wait()
+        let session = URLSession(configuration: .ephemeral, delegate: outcome, delegateQueue: nil)
+        session.dataTask(with: request).resume()
+        outcome.done.wait()
         session.finishTasksAndInvalidate()
+        if let target = outcome.refusedRedirect {
+            throw KringError(
+                .environment, field: "server", value: server,
+                reason: "redirected to \(originText(target)), another origin; not following it with your token")
+        }
         if outcome.failed || outcome.status == 0 {
             throw KringError(.environment, field: "server", value: server, reason: "cannot be reached")
         }
@@ -274,6 +324,10 @@ struct RemoteKring: KringOperations {
         case 429:
             return KringError(
                 .environment, field: "server", value: server, reason: "too many failed attempts; wait a minute")
+        case 503:
+            let reason = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error.reason
+            return KringError(
+                .environment, field: "server", value: server, reason: reason ?? "is busy; try again in a few seconds")
         default:
             break
         }

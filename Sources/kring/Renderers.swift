@@ -7,8 +7,8 @@ enum Render {
         var table = TableText("ID", "NAME", "TITLE", "AUDIENCE", "LANG", "STATE", "ENROLLED", "WAITING", "SESSIONS", "NEXT")
         for group in groups {
             table.add(
-                String(group.id), group.name, group.title, group.audience.rawValue, group.language.rawValue,
-                group.state.rawValue, "\(group.enrolled)/\(group.capacity)", String(group.waitlisted),
+                String(group.id), group.name ?? "-", group.title, group.audience?.rawValue ?? "-",
+                group.language.rawValue, group.state.rawValue, seats(group), group.waitlisted.map(String.init) ?? "-",
                 String(group.sessions), group.nextSession.map(readable) ?? "-")
         }
         return table.rendered
@@ -16,14 +16,26 @@ enum Render {
 
     static func group(_ group: GroupView) -> String {
         let place = group.venue.map { "venue: \($0)" } ?? group.online.map { "online: \($0)" } ?? "place: not set"
+        let counts =
+            if let enrolled = group.enrolled, let waitlisted = group.waitlisted {
+                "enrolled \(enrolled), waitlisted \(waitlisted)"
+            } else {
+                group.seatsFree == true ? "seats free" : "no seat free"
+            }
         return """
-            group \(group.id): \(group.name) (\(group.state.rawValue))
+            group \(group.id): \(group.name ?? group.title) (\(group.state.rawValue))
               title: \(group.title)\(group.titleIsDefault ? " (neutral default)" : "")
-              audience: \(group.audience.rawValue), language: \(group.language.rawValue), time zone: \(group.timezone)
+              audience: \(group.audience?.rawValue ?? "-"), language: \(group.language.rawValue), time zone: \(group.timezone)
               \(place)
               capacity \(group.capacity), minimum \(group.minimum), facilitators per session \(group.facilitatorsPerSession)
-              enrolled \(group.enrolled), waitlisted \(group.waitlisted), sessions \(group.sessions), next \(group.nextSession.map(readable) ?? "-")
+              \(counts), sessions \(group.sessions), next \(group.nextSession.map(readable) ?? "-")
             """
+    }
+
+    /// Taken seats of the capacity, or for a participant only whether one is free.
+    static func seats(_ group: GroupView) -> String {
+        if let enrolled = group.enrolled { return "\(enrolled)/\(group.capacity)" }
+        return group.seatsFree == true ? "seats free" : "full"
     }
 
     static func sessions(_ sessions: [SessionView]) -> String {

@@ -85,3 +85,24 @@ import Testing
         }
     }
 }
+
+/// Security review 2026-11, F1: ids of people and queued messages are never handed out twice, so nothing keyed by
+/// an old id (a cached feed, an invite file named `<id>-request.ics`) can reach the next person.
+@Suite struct IdReuseTests {
+    @Test func participantAndOutboxIdsOfAnErasedPersonAreNotReused() throws {
+        let harness = try AppHarness()
+        _ = try harness.kring.setConfig("organizer", "groepen@example.org")
+        try harness.openGroup("avond-a")
+        let erased = try harness.enrol("Verre Ster", in: "avond-a", contact: "ster@example.org")
+        let erasedInvites = try harness.kring.listInvites().map(\.id)
+        #expect(!erasedInvites.isEmpty)
+        _ = try harness.kring.withdraw(String(erased.participantId), group: nil, erase: true)
+        #expect(try harness.kring.listInvites().isEmpty)
+
+        let next = try harness.enrol("Late Merel", in: "avond-a", contact: "merel@example.org")
+        #expect(next.participantId > erased.participantId, "participant id \(erased.participantId) came back")
+        let nextInvites = try harness.kring.listInvites().map(\.id)
+        #expect(!nextInvites.isEmpty)
+        #expect(nextInvites.min()! > erasedInvites.max()!, "outbox ids \(erasedInvites) came back: \(nextInvites)")
+    }
+}

@@ -131,4 +131,57 @@ import Testing
         let text = String(decoding: data, as: UTF8.self)
         for secret in ["dentist", "Secret", "example.org", "Europe"] { #expect(!text.contains(secret)) }
     }
+    /// Security review 2026-11, F12: the child got every variable but `KRING_*` (a mail password among them) and no
+    /// confinement. Now it gets locale and zone only, cannot regain privileges and runs under a seccomp filter.
+    @Test func theChildGetsOnlyAllowListedVariablesAndNoNewPrivileges() throws {
+        #if os(Linux)
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.hook] = "sleep"
+            environment["SMTP_PASSWORD"] = "hunter2"
+            environment["LANG"] = "C.UTF-8"
+            let parser = ChildProcessBusyCalendarParser(
+                executable: KringSandbox.binary, timeout: 8, environment: environment)
+            // A window start no other test uses, to find this child among the test process's others.
+            let start = Date(timeIntervalSince1970: 1_800_000_000 + Double(Int.random(in: 0..<10_000_000)))
+            let marker = String(Int(start.timeIntervalSince1970))
+            let finished = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                _ = try? parser.busyIntervals(
+                    icsData: Data("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".utf8),
+                    window: DateInterval(start: start, duration: 86_400),
+                    defaultZone: TimeZone(identifier: "Europe/Brussels")!)
+                finished.signal()
+            }
+            defer { finished.wait() }
+            var child: String?
+            var status = ""
+            for _ in 0..<200 {
+                let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+                child = pids.first { pid in
+                    guard Int(pid) != nil,
+                        let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+                    else { return false }
+                    let text = String(decoding: command, as: UTF8.self)
+                    return text.contains("_parse-busy") && text.contains(marker)
+                }
+                if let child {
+                    status = (try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)) ?? ""
+                    // The child confines itself first thing; wait until it has.
+                    if status.contains("NoNewPrivs:\t1") { break }
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let pid = try #require(child, "the child was never seen")
+            #expect(status.contains("NoNewPrivs:\t1"), "\(status)")
+            #expect(status.contains("Seccomp:\t2"), "\(status)")
+            let environ = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
+            let names = Set(
+                environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                    .compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+            let allowed = ChildProcessBusyCalendarParser.inheritedVariables.union([Self.hook, "SWIFT_BACKTRACE"])
+            #expect(names.isSubset(of: allowed), "\(names.subtracting(allowed))")
+            #expect(names.contains("LANG"))
+            #expect(!names.contains("SMTP_PASSWORD") && !names.contains("PATH") && !names.contains("HOME"))
+        #endif
+    }
 }

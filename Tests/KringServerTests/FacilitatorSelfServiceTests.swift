@@ -99,6 +99,9 @@ import Testing
             "POST", "/api/facilitators/\(bartId)/decline", token: bart, json: ["session": "\(mine.sessionId)"])
         #expect(declined.status == 200, "\(declined.text)")
         #expect(try (declined.object()["unfilled"] as? [Any])?.isEmpty == true)
+        // Nor the plan's organisation-wide score (security review 2026-11, F16).
+        #expect(try declined.object()["plan"] == nil, "\(declined.text)")
+        #expect(!declined.text.contains("score") && !declined.text.contains("fairness"))
         // Their own calendar, not a group's.
         let calendar = try await harness.request("GET", "/api/calendar?facilitator=\(bartId)", token: bart)
         #expect(calendar.status == 200 && calendar.text.hasPrefix("BEGIN:VCALENDAR"))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KringApp
+import KringBusyParsing
 import KringDomain
 import KringSecrets
 import KringServer
@@ -85,13 +86,18 @@ final class ServerHarness: @unchecked Sendable {
     private var task: Task<Void, any Error>?
     let session: URLSession
 
-    init() throws {
+    /// - Parameter clock: "now" for the application; by default fixed at `ServerHarness.now`.
+    init(
+        busyCalendarParser: any BusyCalendarParser = InProcessBusyCalendarParser(),
+        clock: (@Sendable () -> Date)? = nil
+    ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let instant = ISO8601DateFormatter().date(from: Self.now)!
         configuration = KringConfiguration(
             databasePath: folder.appendingPathComponent("kring.sqlite").path,
-            keyFile: KeyFile(path: folder.appendingPathComponent("key").path), clock: { instant })
+            keyFile: KeyFile(path: folder.appendingPathComponent("key").path), clock: clock ?? { instant },
+            busyCalendarParser: busyCalendarParser)
         _ = try Kring.initialise(
             configuration: configuration, logger: Logger(label: "init") { _ in SwiftLogNoOpLogHandler() })
         let capture = logs

@@ -145,7 +145,8 @@ extension ScopedKring {
     }
 
     /// A facilitator declines only their own sessions. They learn who took the slot over, but not what moved
-    /// elsewhere or why other facilitators could not take it: those are other people's constraints.
+    /// elsewhere, why other facilitators could not take it or how the whole plan scores: those are other people's
+    /// constraints.
     public func decline(facilitator reference: String, session sessionReference: String) throws(KringError)
         -> DeclineView
     {
@@ -162,9 +163,8 @@ extension ScopedKring {
                 return DeclineView(
                     sessionId: view.sessionId, facilitatorId: view.facilitatorId, facilitator: view.facilitator,
                     session: view.session, changes: view.changes.filter { $0.sessionId == view.sessionId },
-                    unfilled: [],
-                    plan: AssignmentPlan(
-                        sessions: [], score: view.plan.score, unfilled: [], preexistingIssues: [], justifications: []))
+                    // The plan's score sums up every group of the organisation: not a facilitator's to see (F16).
+                    unfilled: [], plan: nil)
             }
         }
     }

@@ -47,7 +47,18 @@ public struct ScopedKring: KringOperations {
     func visibleGroupViews(_ operation: KringTransaction) throws(KringError) -> [GroupView] {
         let groups = try operation.listGroups()
         guard let visible = try visibleGroups(operation) else { return groups }
-        return groups.filter { visible.contains($0.id) }
+        var views: [GroupView] = []
+        for group in groups where visible.contains(group.id) { views.append(try shaped(group, operation)) }
+        return views
+    }
+
+    /// A group view as the caller may see it: a participant gets neither the internal name, the audience nor exact
+    /// counts, and no venue or online link while waiting for a seat (security review 2026-11, F13 and F14).
+    func shaped(_ group: GroupView, _ operation: KringTransaction) throws(KringError) -> GroupView {
+        guard case .participant(let id) = caller else { return group }
+        let transaction = operation.transaction
+        let enrolment = try transaction.enrolment(groupId: group.id, participantId: id)
+        return group.forParticipant(seated: enrolment?.state == .enrolled || enrolment?.state == .completed)
     }
 
     /// Resolves a group reference and insists it is in scope, failing exactly as an unknown group does. The scope
@@ -59,7 +70,7 @@ public struct ScopedKring: KringOperations {
             throw unknown
         }
         if let visible = try visibleGroups(operation), !visible.contains(group.id) { throw unknown }
-        return try operation.transaction.view(of: group, now: operation.now)
+        return try shaped(try operation.transaction.view(of: group, now: operation.now), operation)
     }
 
     func checkedSessionGroup(_ reference: String, _ operation: KringTransaction) throws(KringError) -> Int64 {
@@ -247,8 +258,11 @@ public struct ScopedKring: KringOperations {
                     "participant", participantReference,
                     "no participant has this id or pseudonym; see `kring participant list`")
                 let transaction = operation.transaction
+                // A withdrawn participant is not on the roster a facilitator sees, so they are unknown too: the answer
+                // must not tell a former member from someone who never was one (security review 2026-11, F15).
                 guard let participant = try? transaction.resolveParticipant(participantReference),
-                    try transaction.enrolment(groupId: groupId, participantId: participant.id) != nil
+                    let enrolment = try transaction.enrolment(groupId: groupId, participantId: participant.id),
+                    enrolment.state != .withdrawn
                 else { throw unknown }
                 return try operation.markAttendance(
                     session: sessionReference, participant: participantReference, status: status)

@@ -27,7 +27,8 @@ public struct LibicalFeedProvider: CalendarFeedProvider {
 
 extension Kring {
     /// `kring calendar export --participant P`: the series of every group the participant belongs to
-    /// (enrolled, waiting or completed; a withdrawal ends it, as for the service's access rules).
+    /// (enrolled, waiting or completed; a withdrawal ends it, as for the service's access rules), without the venue
+    /// or online link of a group where they are still waiting for a seat.
     public func participantFeed(participant reference: String) throws(KringError) -> String {
         try renderFeed(
             try read { (operation) throws(KringError) in
@@ -92,7 +93,11 @@ extension KringTransaction {
     ) {
         let enrolments = try transaction.enrolments(participantId: participantId)
         let groups = Set(enrolments.filter { $0.state != .withdrawn }.map(\.groupId))
-        var feed = try transaction.calendarSeries(ofGroups: groups.sorted(), participantId: participantId)
+        // Someone on the waitlist sees when the group meets, not where: the venue and the online link are for those
+        // who have a seat (security review 2026-11, F13).
+        let waiting = Set(enrolments.filter { $0.state == .waitlisted }.map(\.groupId))
+        var feed = try transaction.calendarSeries(
+            ofGroups: groups.sorted(), participantId: participantId, withoutPlace: waiting)
         if let participant = try transaction.participant(id: participantId),
             let language = CalendarLanguage(rawValue: participant.language.rawValue)
         {
@@ -106,9 +111,9 @@ extension StoreTransaction {
     /// Every series of these groups as calendar values, and the language of the first group (nl when none;
     /// German groups get English, for which neutral calendar texts exist). A participant's feed adds their own change
     /// count to each SEQUENCE, as their invites do, so one UID never goes down between the two.
-    func calendarSeries(ofGroups groupIds: [Int64], participantId: Int64? = nil) throws(KringError) -> (
-        series: [CalendarSeries], language: CalendarLanguage
-    ) {
+    func calendarSeries(
+        ofGroups groupIds: [Int64], participantId: Int64? = nil, withoutPlace: Set<Int64> = []
+    ) throws(KringError) -> (series: [CalendarSeries], language: CalendarLanguage) {
         var result: [CalendarSeries] = []
         var language: CalendarLanguage?
         for groupId in groupIds {
@@ -124,6 +129,7 @@ extension StoreTransaction {
                     calendar.sequence += try participantCalendarChanges(
                         participantId: participantId, seriesId: series.id)
                 }
+                if withoutPlace.contains(groupId) { calendar.location = nil }
                 result.append(calendar)
             }
         }

@@ -99,16 +99,20 @@ extension StoreTransaction {
                 ?? group.language
             let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
             let pseudonym: String
+            // Names are compared as people read them: "stille eik", "Stílle Eik" and a Cyrillic look-alike are all
+            // "Stille Eik" (security review 2026-11, F17). SQL cannot fold those, so the few names are compared here.
+            let taken = Set(try allPseudonyms().map(TextRules.comparisonKey))
             if let wanted = request.pseudonym {
                 pseudonym = try Participant.checkedPseudonym(wanted)
-                if try self.participant(pseudonym: pseudonym) != nil {
+                if taken.contains(TextRules.comparisonKey(pseudonym)) {
                     throw .conflict(
                         "pseudonym", wanted,
-                        "is already taken; to enrol that participant in another group use --participant")
+                        "is already taken, or looks the same as one that is; to enrol that participant in another "
+                            + "group use --participant")
                 }
             } else {
-                pseudonym = try PseudonymGenerator().make(language: language, using: &random) {
-                    (candidate) throws(KringError) in try self.participant(pseudonym: candidate) != nil
+                pseudonym = PseudonymGenerator().make(language: language, using: &random) { candidate in
+                    taken.contains(TextRules.comparisonKey(candidate))
                 }
             }
             var lookup: [UInt8]?

@@ -65,8 +65,12 @@ extension StoreTransaction {
             maxPerMonth: request.maxPerMonth
         ).validated()
         let contact = try request.contact.map { (text) throws(KringError) in try Participant.checkedContact(text) }
-        if try self.facilitator(named: facilitator.displayName) != nil {
-            throw .conflict("name", request.name, "another facilitator already has this name")
+        // As people read them: case, accents and look-alike letters make no other name (`TextRules.sameName`).
+        if try allFacilitators().contains(where: {
+            TextRules.sameName($0.displayName, facilitator.displayName)
+        }) {
+            throw .conflict(
+                "name", request.name, "another facilitator already has this name, or one that looks the same")
         }
         var stored = try insert(facilitator)
         if let contact {

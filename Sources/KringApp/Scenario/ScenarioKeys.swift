@@ -6,7 +6,7 @@ import Yams
 /// and the import answered success with the venue empty, a holiday kept and an address dropped. Now any key not
 /// known at its place refuses the whole file, naming the key, where it is, and the nearest known key.
 enum ScenarioKeys {
-    indirect enum Shape {
+    indirect enum Shape: Sendable {
         case object([String: Shape])
         case list(Shape)
         case value

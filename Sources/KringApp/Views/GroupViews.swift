@@ -10,13 +10,16 @@ public struct InitialisationView: Codable, Sendable {
     public let migrations: [String]
 }
 
-/// A group as coordinators see it, with its current numbers.
+/// A group as coordinators see it, with its current numbers. A participant sees less (`forParticipant`): no internal
+/// name, audience or counts, only whether seats are free; and no venue or online link until they have a seat.
 public struct GroupView: Codable, Sendable, Equatable {
     public let id: Int64
-    public let name: String
+    /// The internal name; nil in a participant's view.
+    public let name: String?
     public let title: String
     public let titleIsDefault: Bool
-    public let audience: Audience
+    /// Nil in a participant's view.
+    public let audience: Audience?
     public let language: Language
     public let capacity: Int
     public let minimum: Int
@@ -25,10 +28,24 @@ public struct GroupView: Codable, Sendable, Equatable {
     public let online: String?
     public let timezone: String
     public let state: SupportGroup.State
-    public let enrolled: Int
-    public let waitlisted: Int
+    /// Exact counts, for coordinators and facilitators; nil in a participant's view.
+    public let enrolled: Int?
+    public let waitlisted: Int?
     public let sessions: Int
     public let nextSession: String?
+    /// Whether a seat is free: all a participant learns of the numbers (nil in the other views, which have them).
+    public var seatsFree: Bool? = nil
+
+    /// What a participant sees of a group they belong to. `seated` is false while they wait for a seat: where the
+    /// group meets is for those who have one.
+    func forParticipant(seated: Bool) -> GroupView {
+        GroupView(
+            id: id, name: nil, title: title, titleIsDefault: titleIsDefault, audience: nil, language: language,
+            capacity: capacity, minimum: minimum, facilitatorsPerSession: facilitatorsPerSession,
+            venue: seated ? venue : nil, online: seated ? online : nil, timezone: timezone, state: state,
+            enrolled: nil, waitlisted: nil, sessions: sessions, nextSession: nextSession,
+            seatsFree: enrolled.map { $0 < capacity })
+    }
 }
 
 /// One session, its times in ISO 8601 with the group's UTC offset.

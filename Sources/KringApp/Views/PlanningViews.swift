@@ -107,7 +107,8 @@ public struct DeclineView: Codable, Sendable {
     public let session: SessionStaffingView
     public let changes: [AssignmentChangeView]
     public let unfilled: [UnfilledSlotView]
-    public let plan: AssignmentPlan
+    /// The solver's plan with its organisation-wide score; nil in a facilitator's answer.
+    public let plan: AssignmentPlan?
 }
 
 /// One stored assignment in a listing.

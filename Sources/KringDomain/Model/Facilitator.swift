@@ -53,7 +53,7 @@ public struct NewFacilitator: Sendable, Equatable {
 
     public func validated() throws(KringError) -> NewFacilitator {
         var facilitator = self
-        facilitator.displayName = try TextRules.checked(displayName, field: "name", maximumLength: 60)
+        facilitator.displayName = try TextRules.checkedName(displayName, field: "name", maximumLength: 60)
         if languages.isEmpty { throw .invalid("languages", "", "name at least one language") }
         if let maxPerMonth { _ = try TextRules.checked(maxPerMonth, field: "max-per-month", in: 1...31) }
         return facilitator

@@ -28,9 +28,11 @@ public struct Participant: Sendable, Codable, Equatable, Identifiable {
 
     public var hasContact: Bool { contactCiphertext != nil }
 
-    /// Pseudonyms are short readable names: letters, digits, spaces, hyphens and apostrophes.
+    /// Pseudonyms are short readable names: letters, digits, spaces, hyphens and apostrophes, in NFKC, without
+    /// invisible characters or words that mix look-alike alphabets (`TextRules.checkedName`). Two pseudonyms that
+    /// look the same are one (`TextRules.sameName`).
     public static func checkedPseudonym(_ text: String) throws(KringError) -> String {
-        let pseudonym = try TextRules.checked(text, field: "pseudonym", maximumLength: 40)
+        let pseudonym = try TextRules.checkedName(text, field: "pseudonym", maximumLength: 40)
         let allowed = pseudonym.unicodeScalars.allSatisfy {
             $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " " || $0 == "-" || $0 == "'"
                 || $0 == "’" || $0 == "."
@@ -38,7 +40,7 @@ public struct Participant: Sendable, Codable, Equatable, Identifiable {
         guard allowed, pseudonym.count >= 2 else {
             throw .invalid("pseudonym", text, "use 2 to 40 letters, digits, spaces, hyphens or apostrophes")
         }
-        if pseudonym.allSatisfy(\.isNumber) {
+        if !pseudonym.contains(where: \.isLetter) {
             throw .invalid("pseudonym", text, "must contain a letter, so it is never mistaken for an id")
         }
         return pseudonym

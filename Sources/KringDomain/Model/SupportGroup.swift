@@ -112,9 +112,9 @@ extension NewSupportGroup: GroupFields {}
 extension GroupFields {
     func checkedFields() throws(KringError) -> Self {
         var group = self
-        group.internalName = try TextRules.checked(internalName, field: "name", maximumLength: 80)
+        group.internalName = try TextRules.checkedName(internalName, field: "name", maximumLength: 80)
         if let title = publicTitle {
-            group.publicTitle = try TextRules.checked(title, field: "title", maximumLength: 80)
+            group.publicTitle = try TextRules.checkedName(title, field: "title", maximumLength: 80)
         }
         _ = try TextRules.checked(capacity, field: "capacity", in: SupportGroup.capacityRange)
         _ = try TextRules.checked(minimumToStart, field: "minimum", in: 1...capacity)

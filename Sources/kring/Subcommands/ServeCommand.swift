@@ -38,6 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
             "The address of a reverse proxy in front (repeatable); failure limits then count the client it names in "
                 + "X-Forwarded-For.", valueName: "address"))
     var trustedProxies: [String] = []
+    @Option(
+        name: .customLong("idle-timeout"),
+        help:
+            "Seconds a connection may stay silent (headers not yet complete, or between requests) before it is closed.")
+    var idleTimeoutSeconds = 30
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Open connections at most; beyond it new ones wait until one closes.")
+    var maximumConnections = 512
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -45,12 +54,19 @@ struct ServeCommand: AsyncParsableCommand {
         for address in trustedProxies where !Self.isIPAddress(address) {
             throw ValidationError("--trusted-proxy '\(address)' must be an IP address, such as 127.0.0.1")
         }
+        guard (1...3_600).contains(idleTimeoutSeconds) else {
+            throw ValidationError("--idle-timeout must be between 1 and 3600 seconds, not \(idleTimeoutSeconds)")
+        }
+        guard (1...100_000).contains(maximumConnections) else {
+            throw ValidationError("--max-connections must be between 1 and 100000, not \(maximumConnections)")
+        }
         guard (0...3_600).contains(feedCacheSeconds) else {
             throw ValidationError("--feed-cache must be between 0 and 3600 seconds, not \(feedCacheSeconds)")
         }
     }
 
     func run() async throws {
+        BacktraceGuard.restartWithoutBacktracesIfNeeded()
         let level =
             ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var logger = Logger(label: "kring.server") { label in StreamLogHandler.standardError(label: label) }
@@ -59,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: database.localConfiguration(because: "it is the service that owns the database"),
             logger: logger)
         let configuration = ServerConfiguration(
-            host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds), trustedProxies: trustedProxies
+            host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds), trustedProxies: trustedProxies,
+            idleTimeout: .seconds(idleTimeoutSeconds), maximumConnections: maximumConnections
         ) { host, port in
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
