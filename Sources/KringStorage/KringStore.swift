@@ -73,11 +73,30 @@ public final class KringStore: Sendable {
 
     /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or nothing.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try write(rollback: false, beforeCommit: nil, body)
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction, then hands `beforeCommit` every row the body inserted, updated or
+    /// deleted (audit tables aside), still inside the transaction, so the audit entry is stored with the change or
+    /// not at all. With `rollback` nothing is kept: a rehearsal (`--dry-run`) sees exactly what the change would do.
+    public func write<T>(
+        rollback: Bool, beforeCommit: ((StoreTransaction, [RowChange]) throws -> Void)?,
+        _ body: (StoreTransaction) throws -> T
+    ) throws -> T {
         try pool.writeWithoutTransaction { db in
+            let recorder = RowChangeRecorder()
+            db.add(transactionObserver: recorder, extent: .observerLifetime)
+            defer { db.remove(transactionObserver: recorder) }
             var result: T?
             try db.inTransaction(.immediate) {
-                result = try body(StoreTransaction(db: db))
-                return .commit
+                let transaction = StoreTransaction(db: db)
+                result = try body(transaction)
+                if let beforeCommit {
+                    let changes = recorder.changes
+                    recorder.isRecording = false
+                    try beforeCommit(transaction, changes)
+                }
+                return rollback ? .rollback : .commit
             }
             return result!
         }

@@ -22,7 +22,7 @@ struct KringCommand: AsyncParsableCommand {
             InitCommand.self, GroupCommand.self, SeriesCommand.self, SessionCommand.self, ParticipantCommand.self,
             FacilitatorCommand.self, RosterCommand.self, AttendanceCommand.self, ImportCommand.self, DemoCommand.self,
             AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self, CalendarCommand.self,
-            InvitesCommand.self, ConfigCommand.self, ParseBusyCommand.self,
+            InvitesCommand.self, ConfigCommand.self, AuditCommand.self, ParseBusyCommand.self,
         ]
     )
 

@@ -61,6 +61,10 @@ enum Render {
             }
         }
         lines += change.promoted.map { "promoted from the waitlist: " + enrolment($0) }
+        lines += change.heldBack.map {
+            "not promoted: \($0.pseudonym) (participant \($0.participantId)) is kept apart from \($0.keptApartFrom) "
+                + "in \($0.group); they keep their place on the waitlist"
+        }
         return lines.joined(separator: "\n")
     }
 

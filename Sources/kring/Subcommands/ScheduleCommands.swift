@@ -44,7 +44,7 @@ struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
         abstract: "List, move and cancel sessions.",
-        subcommands: [List.self, Move.self, Cancel.self]
+        subcommands: [List.self, Move.self, Cancel.self, Restore.self]
     )
 
     struct List: ParsableCommand {
@@ -78,13 +78,31 @@ struct SessionCommand: ParsableCommand {
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel a session; it stays listed as cancelled.", discussion: "Example:\n  kring session cancel 14")
+            abstract: "Cancel a session; it stays listed as cancelled (`kring session restore` brings it back).",
+            discussion: "Asks first; in a script it needs --yes.\n\nExample:\n  kring session cancel 14 --yes")
+        @Argument(help: "The session's id.") var session: String
+        @OptionGroup var confirmation: ConfirmationOptions
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            try Confirmation.run(
+                try database.operations(), confirmation, format: output.format, action: "cancelling session \(session)",
+                table: { Render.sessions([$0]) }
+            ) { (operations) throws(KringError) in try operations.cancelSession(session) }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a cancelled session back; calendars and invites follow.",
+            discussion: "Example:\n  kring session restore 14")
         @Argument(help: "The session's id.") var session: String
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().cancelSession(session), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().restoreSession(session), format: output.format) { Render.sessions([$0]) }
         }
     }
 }
