@@ -18,7 +18,7 @@ CREATE TABLE audit_object (
     kind TEXT NOT NULL,
     object_id INTEGER NOT NULL,
     PRIMARY KEY (entry_id, kind, object_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX audit_object_by_object ON audit_object(kind, object_id);
 
 -- Append-only: an entry is never rewritten (only the retention purge deletes old ones).

@@ -19,18 +19,18 @@ struct ConfirmationOptions: ParsableArguments {
 /// - otherwise (a script): refused, exit 65, nothing changed.
 enum Confirmation {
     static func run<Value: Encodable>(
-        _ operations: any KringOperations, _ options: ConfirmationOptions, format: OutputFormat, action: String,
+        _ operations: any KringOperations, yes: Bool, dryRun: Bool, format: OutputFormat, action: String,
         irreversible: Bool = false, table: (Value) -> String,
         _ change: (any KringOperations) throws(KringError) -> Value
     ) throws {
-        if options.dryRun {
+        if dryRun {
             let preview = try change(operations.rehearsal())
             if format == .table { print("dry run, nothing changed: \(action) would do this:") }
             emit(preview, format: format, table: table)
             if irreversible, format == .table { print("it cannot be undone") }
             return
         }
-        if !options.yes {
+        if !yes {
             let preview = try change(operations.rehearsal())
             let warning = irreversible ? " It cannot be undone." : ""
             guard isatty(STDIN_FILENO) == 1 else {

@@ -71,7 +71,13 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
     public let tokenId: Int64?
     public let localUser: String?
     public let operation: String
-    public let objects: [AuditObject]
+    public let objects: [Object]
+
+    /// A row the change touched, or an object such a row refers to: `participant 3`, `group 1`, `enrolment 7`.
+    public struct Object: Codable, Sendable, Equatable {
+        public let kind: String
+        public let id: Int64
+    }
 }
 
 extension Kring {
@@ -104,7 +110,8 @@ extension KringTransaction {
         return records.map { record in
             AuditEntryView(
                 id: record.id ?? 0, at: formatter.string(from: record.at), role: record.role, tokenId: record.tokenId,
-                localUser: record.osUser, operation: record.operation, objects: record.objects)
+                localUser: record.osUser, operation: record.operation,
+                objects: record.objects.map { AuditEntryView.Object(kind: $0.kind, id: $0.id) })
         }
     }
 }

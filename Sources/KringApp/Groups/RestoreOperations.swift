@@ -1,6 +1,7 @@
 import Foundation
 import KringDomain
 import KringStorage
+import Logging
 
 extension Kring {
     /// `kring session restore`: a cancelled session takes place again; participants' and facilitators' calendars

@@ -1,6 +1,7 @@
 import Foundation
 import KringDomain
 import KringStorage
+import Logging
 
 extension Kring {
     /// `kring participant keep-apart`: the two will never be enrolled into one group.

@@ -2,6 +2,7 @@ import Foundation
 import KringDomain
 import KringStorage
 import Logging
+import Logging
 
 extension Kring {
     /// Erases participants whose groups ended longer ago than the retention period (privacy rule 10).

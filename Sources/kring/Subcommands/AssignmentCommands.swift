@@ -35,10 +35,8 @@ struct AssignCommand: ParsableCommand {
             return
         }
         // A re-plan moves people between sessions: seen first, or --yes.
-        var options = ConfirmationOptions()
-        options.yes = yes
         try Confirmation.run(
-            try database.operations(), options, format: output.format, action: "re-planning", table: Render.assignRun
+            try database.operations(), yes: yes, dryRun: false, format: output.format, action: "re-planning", table: Render.assignRun
         ) { (operations) throws(KringError) in try operations.assign(request) }
     }
 }

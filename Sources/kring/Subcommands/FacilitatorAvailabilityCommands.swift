@@ -146,7 +146,7 @@ extension FacilitatorCommand {
                 return
             }
             try Confirmation.run(
-                try database.operations(), confirmation, format: output.format,
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
                 action: "declining session \(session) for '\(facilitator)'", table: Render.decline
             ) { (operations) throws(KringError) in try operations.decline(facilitator: facilitator, session: session) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KringApp
+import KringDomain
 
 struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -135,7 +136,7 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), confirmation, format: output.format, action: "closing group '\(group)'",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "closing group '\(group)'",
                 table: Render.group
             ) { (operations) throws(KringError) in try operations.closeGroup(group) }
         }

@@ -75,7 +75,7 @@ struct ParticipantCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), confirmation, format: output.format,
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
                 action: erase ? "erasing '\(participant)'" : "withdrawing '\(participant)'", irreversible: erase,
                 table: Render.change
             ) { (operations) throws(KringError) in
@@ -123,7 +123,7 @@ struct ParticipantCommand: ParsableCommand {
             guard let first, let second else { return }
             if remove {
                 try Confirmation.run(
-                    operations, confirmation, format: output.format,
+                    operations, yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
                     action: "removing the keep-apart mark between '\(first)' and '\(second)'", table: Render.keepApart
                 ) { (operations) throws(KringError) in try operations.removeKeepApart(first, second) }
                 return

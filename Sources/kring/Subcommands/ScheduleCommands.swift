@@ -1,5 +1,6 @@
 import ArgumentParser
 import KringApp
+import KringDomain
 
 struct SeriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,7 +88,7 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), confirmation, format: output.format, action: "cancelling session \(session)",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "cancelling session \(session)",
                 table: { Render.sessions([$0]) }
             ) { (operations) throws(KringError) in try operations.cancelSession(session) }
         }

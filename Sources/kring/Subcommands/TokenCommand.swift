@@ -91,7 +91,7 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), confirmation, format: output.format, action: "revoking token \(token)",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "revoking token \(token)",
                 table: { "token \($0.id): \(TokenCommand.describe($0))" }
             ) { (operations) throws(KringError) in try operations.revokeToken(token) }
         }
