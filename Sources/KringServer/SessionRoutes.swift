@@ -32,6 +32,7 @@ func addSessionRoutes(to api: RouterGroup<KringRequestContext>, service: Service
     }
     api.on(.restoreSession) { request, context in
         let session = try context.path("session")
-        return try await service.call(request, context) { scope throws(KringError) in try scope.restoreSession(session) }
+        return try await service.call(request, context) { scope throws(KringError) in try scope.restoreSession(session)
+        }
     }
 }

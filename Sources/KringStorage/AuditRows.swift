@@ -97,7 +97,9 @@ extension StoreTransaction {
                     arguments: StatementArguments(ids))
                 for row in rows {
                     for column in columns {
-                        if let id: Int64 = row[column] { objects.insert(AuditObject(kind: references[column]!, id: id)) }
+                        if let id: Int64 = row[column] {
+                            objects.insert(AuditObject(kind: references[column]!, id: id))
+                        }
                     }
                 }
             }

@@ -21,7 +21,8 @@ public final class KringStore: Sendable {
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: path) {
             guard create else {
-                throw KringError(.environment, field: "db", value: path, reason: "no database here; run `kring init` first")
+                throw KringError(
+                    .environment, field: "db", value: path, reason: "no database here; run `kring init` first")
             }
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty {

@@ -168,7 +168,9 @@ extension StoreTransaction {
         func list<E: RawRepresentable>(_ column: String) throws -> [E] where E.RawValue == String {
             let text: String = row[column]
             return try text.split(separator: ",").map { part in
-                guard let value = E(rawValue: String(part)) else { throw CorruptRow(table: "facilitator", column: column) }
+                guard let value = E(rawValue: String(part)) else {
+                    throw CorruptRow(table: "facilitator", column: column)
+                }
                 return value
             }
         }

@@ -70,7 +70,9 @@ import Testing
         let removed = try app.kring.removeKeepApart("blauwe reiger", "STILLE EIK")
         #expect(removed.removed)
         #expect(try app.kring.listKeepApart(participant: nil).isEmpty)
-        #expect(try app.kring.enrol(EnrolmentRequest(group: "avond", existingParticipant: "Blauwe Reiger")).state == .enrolled)
+        #expect(
+            try app.kring.enrol(EnrolmentRequest(group: "avond", existingParticipant: "Blauwe Reiger")).state
+                == .enrolled)
         #expect(throws: KringError.self) { try app.kring.removeKeepApart("Stille Eik", "Blauwe Reiger") }
     }
 

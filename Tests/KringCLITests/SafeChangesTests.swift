@@ -17,7 +17,9 @@ import Testing
             "FREQ=WEEKLY;COUNT=4",
         ])
         try sandbox.ok(["group", "open", "avond"])
-        try sandbox.ok(["participant", "enrol", "--group", "avond", "--pseudonym", "Stille Eik", "--relation", "partner"])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "avond", "--pseudonym", "Stille Eik", "--relation", "partner",
+        ])
         try sandbox.ok([
             "participant", "enrol", "--group", "avond", "--pseudonym", "Blauwe Reiger", "--relation", "partner",
         ])
@@ -64,7 +66,8 @@ import Testing
         #expect(marked.stdout.contains("move Blauwe Reiger (participant 2)"))
         let listed = try sandbox.ok(["participant", "keep-apart", "--list"])
         #expect(listed.stdout.contains("Stille Eik / Blauwe Reiger"))
-        try sandbox.expectRefused(["participant", "keep-apart", "Stille Eik", "Blauwe Reiger", "--remove"], mentioning: ["--yes"])
+        try sandbox.expectRefused(
+            ["participant", "keep-apart", "Stille Eik", "Blauwe Reiger", "--remove"], mentioning: ["--yes"])
         let removed = try sandbox.ok(["participant", "keep-apart", "Stille Eik", "Blauwe Reiger", "--remove", "--yes"])
         #expect(removed.stdout.contains("no longer kept apart"))
     }

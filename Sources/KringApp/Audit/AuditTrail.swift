@@ -90,7 +90,8 @@ extension Kring {
 extension KringTransaction {
     func audit(_ query: AuditQuery) throws(KringError) -> [AuditEntryView] {
         let zone = ZonedClock(timeZone: TimeZone(identifier: SupportGroup.defaultTimeZone)!)
-        let from = try query.from.map { (text) throws(KringError) in try Kring.startOfDay(text, field: "from", in: zone) }
+        let from = try query.from.map { (text) throws(KringError) in try Kring.startOfDay(text, field: "from", in: zone)
+        }
         let to = try query.to.map { (text) throws(KringError) in
             try Kring.startOfDay(try LocalDate.parse(text, field: "to").adding(days: 1).iso, field: "to", in: zone)
         }

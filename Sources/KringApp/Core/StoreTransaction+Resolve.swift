@@ -82,7 +82,9 @@ extension StoreTransaction {
             .prefix(3)
         let suggestion =
             closest.isEmpty
-            ? "" : "; did you mean " + closest.map { "'\(name($0.record))' (id \(id($0.record)))" }.joined(separator: " or ") + "?"
+            ? ""
+            : "; did you mean " + closest.map { "'\(name($0.record))' (id \(id($0.record)))" }.joined(separator: " or ")
+                + "?"
         throw .notFound(field, reference, "no \(what) has this id or name\(suggestion); \(hint)")
     }
 }

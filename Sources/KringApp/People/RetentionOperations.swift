@@ -2,7 +2,6 @@ import Foundation
 import KringDomain
 import KringStorage
 import Logging
-import Logging
 
 extension Kring {
     /// Erases participants whose groups ended longer ago than the retention period (privacy rule 10).
@@ -42,7 +41,9 @@ extension KringTransaction {
     func purgeExpired() throws(KringError) -> Int {
         let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
         let purgedEntries = try transaction.wrap { try transaction.deleteAuditEntries(before: cutoff) }
-        if purgedEntries > 0 { logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"]) }
+        if purgedEntries > 0 {
+            logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"])
+        }
         let due = try participantsDueForErasure()
         guard !due.isEmpty else { return 0 }
         try transaction.wrap { for id in due { try transaction.deleteParticipant(id: id) } }

@@ -104,28 +104,44 @@ public struct PseudonymGenerator: Sendable {
     // Nature words only: calm, neutral, and revealing nothing about the person or the subject.
     static let words: [Language: (adjectives: [String], nouns: [String])] = [
         .nl: (
-            ["Stille", "Blauwe", "Groene", "Zachte", "Heldere", "Warme", "Rustige", "Lichte", "Verre", "Jonge",
-             "Gouden", "Zilveren", "Frisse", "Vrije", "Open", "Late"],
-            ["Eik", "Beuk", "Reiger", "Duin", "Linde", "Meeuw", "Kreek", "Heide", "Wilg", "Zwaluw", "Polder",
-             "Berk", "Lijster", "Vallei", "Schelp", "Ster"]
+            [
+                "Stille", "Blauwe", "Groene", "Zachte", "Heldere", "Warme", "Rustige", "Lichte", "Verre", "Jonge",
+                "Gouden", "Zilveren", "Frisse", "Vrije", "Open", "Late",
+            ],
+            [
+                "Eik", "Beuk", "Reiger", "Duin", "Linde", "Meeuw", "Kreek", "Heide", "Wilg", "Zwaluw", "Polder",
+                "Berk", "Lijster", "Vallei", "Schelp", "Ster",
+            ]
         ),
         .fr: (
-            ["Calme", "Bleu", "Vert", "Doux", "Clair", "Serein", "Léger", "Lointain", "Doré", "Argenté", "Libre",
-             "Paisible", "Frais", "Tendre", "Vif", "Discret"],
-            ["Chêne", "Hêtre", "Héron", "Tilleul", "Saule", "Bouleau", "Ruisseau", "Nuage", "Rocher", "Sentier",
-             "Vallon", "Merle", "Galet", "Phare", "Jardin", "Cèdre"]
+            [
+                "Calme", "Bleu", "Vert", "Doux", "Clair", "Serein", "Léger", "Lointain", "Doré", "Argenté", "Libre",
+                "Paisible", "Frais", "Tendre", "Vif", "Discret",
+            ],
+            [
+                "Chêne", "Hêtre", "Héron", "Tilleul", "Saule", "Bouleau", "Ruisseau", "Nuage", "Rocher", "Sentier",
+                "Vallon", "Merle", "Galet", "Phare", "Jardin", "Cèdre",
+            ]
         ),
         .en: (
-            ["Quiet", "Blue", "Green", "Gentle", "Bright", "Warm", "Calm", "Light", "Distant", "Golden", "Silver",
-             "Fresh", "Free", "Open", "Still", "Clear"],
-            ["Oak", "Beech", "Heron", "Dune", "Linden", "Gull", "Creek", "Heath", "Willow", "Swallow", "Meadow",
-             "Birch", "Thrush", "Valley", "Shell", "Star"]
+            [
+                "Quiet", "Blue", "Green", "Gentle", "Bright", "Warm", "Calm", "Light", "Distant", "Golden", "Silver",
+                "Fresh", "Free", "Open", "Still", "Clear",
+            ],
+            [
+                "Oak", "Beech", "Heron", "Dune", "Linden", "Gull", "Creek", "Heath", "Willow", "Swallow", "Meadow",
+                "Birch", "Thrush", "Valley", "Shell", "Star",
+            ]
         ),
         .de: (
-            ["Stille", "Blaue", "Grüne", "Sanfte", "Helle", "Warme", "Ruhige", "Leichte", "Ferne", "Goldene",
-             "Silberne", "Frische", "Freie", "Offene", "Klare", "Junge"],
-            ["Eiche", "Buche", "Linde", "Weide", "Birke", "Düne", "Heide", "Quelle", "Lerche", "Möwe", "Wiese",
-             "Schwalbe", "Tanne", "Welle", "Muschel", "Feder"]
+            [
+                "Stille", "Blaue", "Grüne", "Sanfte", "Helle", "Warme", "Ruhige", "Leichte", "Ferne", "Goldene",
+                "Silberne", "Frische", "Freie", "Offene", "Klare", "Junge",
+            ],
+            [
+                "Eiche", "Buche", "Linde", "Weide", "Birke", "Düne", "Heide", "Quelle", "Lerche", "Möwe", "Wiese",
+                "Schwalbe", "Tanne", "Welle", "Muschel", "Feder",
+            ]
         ),
     ]
 }

@@ -36,7 +36,8 @@ struct AssignCommand: ParsableCommand {
         }
         // A re-plan moves people between sessions: seen first, or --yes.
         try Confirmation.run(
-            try database.operations(), yes: yes, dryRun: false, format: output.format, action: "re-planning", table: Render.assignRun
+            try database.operations(), yes: yes, dryRun: false, format: output.format, action: "re-planning",
+            table: Render.assignRun
         ) { (operations) throws(KringError) in try operations.assign(request) }
     }
 }

@@ -45,14 +45,16 @@ extension Render {
     }
 
     static func keepApart(_ view: KeepApartView) -> String {
-        let pair = "\(view.participants[0]) (participant \(view.participantIds[0])) and "
+        let pair =
+            "\(view.participants[0]) (participant \(view.participantIds[0])) and "
             + "\(view.participants[1]) (participant \(view.participantIds[1]))"
         if view.removed { return "\(pair) are no longer kept apart" }
         var lines = ["\(pair) are kept apart" + (view.created ? "" : " (already marked)")]
         for conflict in view.conflicts {
             lines.append(
                 "warning: both are in \(conflict.group); move \(conflict.move) (participant \(conflict.moveId)), "
-                    + "who joined after \(conflict.staying): nothing was moved, and neither is promoted next to the other")
+                    + "who joined after \(conflict.staying): nothing was moved, and neither is promoted next to the other"
+            )
         }
         return lines.joined(separator: "\n")
     }

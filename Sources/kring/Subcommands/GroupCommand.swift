@@ -127,8 +127,10 @@ struct GroupCommand: ParsableCommand {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a group: enrolled participants complete, the waitlist is released, future sessions cancelled.",
-            discussion: "Asks first; in a script it needs --yes.\n\nExample:\n  kring group close gent-partners --dry-run")
+            abstract:
+                "Close a group: enrolled participants complete, the waitlist is released, future sessions cancelled.",
+            discussion:
+                "Asks first; in a script it needs --yes.\n\nExample:\n  kring group close gent-partners --dry-run")
         @Argument(help: "The group's id or name.") var group: String
         @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
@@ -136,7 +138,8 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "closing group '\(group)'",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "closing group '\(group)'",
                 table: Render.group
             ) { (operations) throws(KringError) in try operations.closeGroup(group) }
         }

@@ -41,13 +41,16 @@ struct ParticipantCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List participants and their groups.", discussion: "Example:\n  kring participant list --group gent-partners")
+            abstract: "List participants and their groups.",
+            discussion: "Example:\n  kring participant list --group gent-partners")
         @Option(help: "Only this group (id or name).") var group: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().listParticipants(group: group), format: output.format, table: Render.participants)
+            emit(
+                try database.operations().listParticipants(group: group), format: output.format,
+                table: Render.participants)
         }
     }
 
@@ -68,7 +71,8 @@ struct ParticipantCommand: ParsableCommand {
                 """)
         @Argument(help: "The participant's id or pseudonym.") var participant: String
         @Option(help: "The group to withdraw from (needed when they are in several).") var group: String?
-        @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase = false
+        @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase =
+            false
         @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
@@ -117,7 +121,9 @@ struct ParticipantCommand: ParsableCommand {
         func run() throws {
             let operations = try database.operations()
             if list {
-                emit(try operations.listKeepApart(participant: first), format: output.format, table: Render.keepApartMarks)
+                emit(
+                    try operations.listKeepApart(participant: first), format: output.format,
+                    table: Render.keepApartMarks)
                 return
             }
             guard let first, let second else { return }
@@ -192,7 +198,9 @@ struct RosterCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        emit(try database.operations().roster(group: group, session: session), format: output.format, table: Render.roster)
+        emit(
+            try database.operations().roster(group: group, session: session), format: output.format,
+            table: Render.roster)
     }
 }
 
@@ -214,8 +222,11 @@ struct AttendanceCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.operations().markAttendance(session: session, participant: participant, status: status)
-            emit(view, format: output.format) { "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))" }
+            let view = try database.operations().markAttendance(
+                session: session, participant: participant, status: status)
+            emit(view, format: output.format) {
+                "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))"
+            }
         }
     }
 }

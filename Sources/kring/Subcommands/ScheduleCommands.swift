@@ -31,7 +31,8 @@ struct SeriesCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let excluded = exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+            let excluded =
+                exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
             let view = try database.operations().addSeries(
                 SeriesRequest(
                     group: group, start: start, durationMinutes: duration, rrule: rrule, excludedDates: excluded,
@@ -59,7 +60,9 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().listSessions(group: group, from: from, to: to), format: output.format, table: Render.sessions)
+            emit(
+                try database.operations().listSessions(group: group, from: from, to: to), format: output.format,
+                table: Render.sessions)
         }
     }
 
@@ -73,7 +76,9 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().moveSession(session, to: to), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().moveSession(session, to: to), format: output.format) {
+                Render.sessions([$0])
+            }
         }
     }
 
@@ -88,7 +93,8 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "cancelling session \(session)",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "cancelling session \(session)",
                 table: { Render.sessions([$0]) }
             ) { (operations) throws(KringError) in try operations.cancelSession(session) }
         }

@@ -45,9 +45,11 @@ struct TokenCommand: ParsableCommand {
                 if coordinator {
                     TokenRequest(role: .coordinator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else if let facilitator {
-                    TokenRequest(role: .facilitator, subject: facilitator, expires: expires, feedOnly: feedOnly ? true : nil)
+                    TokenRequest(
+                        role: .facilitator, subject: facilitator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else {
-                    TokenRequest(role: .participant, subject: participant, expires: expires, feedOnly: feedOnly ? true : nil)
+                    TokenRequest(
+                        role: .participant, subject: participant, expires: expires, feedOnly: feedOnly ? true : nil)
                 }
             let issued = try database.operations().issueToken(request)
             emit(issued, format: output.format) { issued in
@@ -91,7 +93,8 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             try Confirmation.run(
-                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format, action: "revoking token \(token)",
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "revoking token \(token)",
                 table: { "token \($0.id): \(TokenCommand.describe($0))" }
             ) { (operations) throws(KringError) in try operations.revokeToken(token) }
         }
