@@ -14,6 +14,25 @@ func addAdministrationRoutes(to api: RouterGroup<KringRequestContext>, service: 
             try scope.keepApart(try required(body.first, "first"), try required(body.second, "second"))
         }
     }
+    api.on(.listKeepApart) { request, context in
+        let participant = request.uri.queryParameters.get("participant")
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.listKeepApart(participant: participant)
+        }
+    }
+    api.on(.removeKeepApart) { request, context in
+        let body = try await service.decode(RequestBodies.KeepApart.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.removeKeepApart(try required(body.first, "first"), try required(body.second, "second"))
+        }
+    }
+    api.on(.listAudit) { request, context in
+        let parameters = request.uri.queryParameters
+        let query = AuditQuery(
+            from: parameters.get("from"), to: parameters.get("to"), operation: parameters.get("operation"),
+            participant: parameters.get("participant"))
+        return try await service.call(request, context) { scope throws(KringError) in try scope.audit(query) }
+    }
     api.on(.listTokens) { request, context in
         try await service.call(request, context) { scope throws(KringError) in try scope.listTokens() }
     }

@@ -69,6 +69,13 @@ func addPlanningRoutes(to api: RouterGroup<KringRequestContext>, service: Servic
             try scope.decline(facilitator: facilitator, session: try required(body.session, "session"))
         }
     }
+    api.on(.undoDecline) { request, context in
+        let facilitator = try context.path("facilitator")
+        let body = try await service.decode(RequestBodies.Decline.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.undoDecline(facilitator: facilitator, session: try required(body.session, "session"))
+        }
+    }
     api.on(.assign) { request, context in
         let body = try await service.decode(RequestBodies.Assign.self, request, context)
         return try await service.call(request, context) { scope throws(KringError) in

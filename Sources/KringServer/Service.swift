@@ -34,14 +34,17 @@ struct Service: Sendable {
         _ request: Request, _ context: KringRequestContext,
         _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
     ) async throws -> T {
-        let scope = try await authenticate(request, context)
+        var scope = try await authenticate(request, context)
+        // `Kring-Dry-Run: true` runs the change and rolls it back: the answer shows what it would do.
+        if request.headers[Self.dryRunHeader]?.lowercased() == "true" { scope = scope.rehearsing() }
+        let chosen = scope
         let changes = request.method != .get && request.method != .head
         let cache = feedCache
         return try await Blocking.run { () throws(KringError) -> T in
             // A change may alter any feed (a withdrawal, a move, a new group title), so none outlives it; emptied
             // even when the operation fails, since a refusal costs one render at most.
             defer { if changes { cache.removeAll() } }
-            return try operation(scope)
+            return try operation(chosen)
         }
     }
 
@@ -61,6 +64,8 @@ struct Service: Sendable {
             return try operation(scope)
         }
     }
+
+    static let dryRunHeader = HTTPField.Name("Kring-Dry-Run")!
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
     /// client it names last in `X-Forwarded-For` (the entry that proxy added itself; earlier ones are the client's
@@ -86,17 +91,17 @@ struct Service: Sendable {
         if limiter.isLimited(client) { throw APIError.rateLimited }
         let token = Self.bearerToken(request)
         let kring = kring
-        let caller: Caller? =
+        let scope: ScopedKring? =
             if let token {
-                try await Blocking.run { () throws(KringError) -> Caller? in
-                    try kring.authenticate(token: token, for: .api)
+                try await Blocking.run { () throws(KringError) -> ScopedKring? in
+                    try kring.scope(token: token, for: .api)
                 }
             } else { nil }
-        guard let caller else {
+        guard let scope else {
             if limiter.recordFailure(client) { throw APIError.rateLimited }
             throw APIError.unauthorized
         }
-        return ScopedKring(kring: kring, caller: caller)
+        return scope
     }
 
     /// Runs `operation` off the event loop as the holder of a feed token, in the same hop as the token check; nil

@@ -30,4 +30,9 @@ func addSessionRoutes(to api: RouterGroup<KringRequestContext>, service: Service
         let session = try context.path("session")
         return try await service.call(request, context) { scope throws(KringError) in try scope.cancelSession(session) }
     }
+    api.on(.restoreSession) { request, context in
+        let session = try context.path("session")
+        return try await service.call(request, context) { scope throws(KringError) in try scope.restoreSession(session)
+        }
+    }
 }

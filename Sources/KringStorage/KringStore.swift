@@ -129,12 +129,31 @@ public final class KringStore: Sendable {
     /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or nothing. A `KringError` from `body` rolls
     /// back and is thrown as it is; any other failure (also when beginning or committing) becomes the storage one.
     public func write<T, Failure>(_ body: (StoreTransaction) throws(Failure) -> T) throws(KringError) -> T {
+        try write(rollback: false, beforeCommit: nil, body)
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction, then hands `beforeCommit` every row the body inserted, updated or
+    /// deleted (audit tables aside), still inside the transaction, so the audit entry is stored with the change or
+    /// not at all. With `rollback` nothing is kept: a rehearsal (`--dry-run`) sees exactly what the change would do.
+    public func write<T, Failure>(
+        rollback: Bool, beforeCommit: ((StoreTransaction, [RowChange]) throws(KringError) -> Void)?,
+        _ body: (StoreTransaction) throws(Failure) -> T
+    ) throws(KringError) -> T {
         try mapped {
             try pool.writeWithoutTransaction { db in
+                let recorder = RowChangeRecorder()
+                db.add(transactionObserver: recorder, extent: .observerLifetime)
+                defer { db.remove(transactionObserver: recorder) }
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(StoreTransaction(db: db, failure: failure))
-                    return .commit
+                    let transaction = StoreTransaction(db: db, failure: failure)
+                    result = try body(transaction)
+                    if let beforeCommit {
+                        let changes = recorder.changes
+                        recorder.isRecording = false
+                        try beforeCommit(transaction, changes)
+                    }
+                    return rollback ? .rollback : .commit
                 }
                 return result!
             }

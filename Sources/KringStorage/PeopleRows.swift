@@ -68,6 +68,22 @@ extension StoreTransaction {
         return try insert(KeepApartRecord(firstParticipantId: low, secondParticipantId: high), onConflict: .ignore)
     }
 
+    /// Removes a mark; false when there was none.
+    public func deleteKeepApart(_ first: Int64, _ second: Int64) throws -> Bool {
+        let (low, high) = first < second ? (first, second) : (second, first)
+        try db.execute(
+            sql: "DELETE FROM keep_apart WHERE first_participant_id = ? AND second_participant_id = ?",
+            arguments: [low, high])
+        return db.changesCount > 0
+    }
+
+    /// Every mark, as (lower id, higher id) pairs in id order.
+    public func allKeepApart() throws -> [(Int64, Int64)] {
+        try fetchAll("SELECT * FROM keep_apart ORDER BY first_participant_id, second_participant_id") { row in
+            (row["first_participant_id"], row["second_participant_id"])
+        }
+    }
+
     /// Everyone marked "keep apart" from this participant.
     public func keptApart(from participantId: Int64) throws(KringError) -> [Int64] {
         try fetchValues(

@@ -7,16 +7,16 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // Groups
     case listGroups, createGroup, showGroup, updateGroup, openGroup, startGroup, closeGroup, roster
     // Sessions
-    case addSeries, listSessions, moveSession, cancelSession
+    case addSeries, listSessions, moveSession, cancelSession, restoreSession
     // People
     case listParticipants, enrol, withdraw, markAttendance, listFacilitators, addFacilitator
     // Planning
     case updateFacilitatorPlanning, setAvailability, addBlockout, removeBlockout, importBusyTimes
-    case excludeFacilitator, declineSession, assign, listAssignments, setAssignment, removeAssignment
+    case excludeFacilitator, declineSession, undoDecline, assign, listAssignments, setAssignment, removeAssignment
     case showAssignmentSettings, changeAssignmentSettings
     // Administration
     case keepApart, listTokens, issueToken, revokeToken, getConfig, setConfig, listInvites, importScenario,
-        exportCalendar
+        exportCalendar, listKeepApart, removeKeepApart, listAudit
 
     /// The HTTP methods the API uses; raw values as they go on the wire.
     public enum Method: String, Sendable {
@@ -33,11 +33,12 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: Method {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
-            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar:
+            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
-            .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario:
+            .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
+            .restoreSession, .undoDecline, .removeKeepApart:
             .post
         case .importBusyTimes, .setConfig: .put
         case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings: .patch
@@ -58,18 +59,22 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listSessions: "/sessions"
         case .moveSession: "/sessions/{session}/move"
         case .cancelSession: "/sessions/{session}/cancel"
+        case .restoreSession: "/sessions/{session}/restore"
         case .listParticipants: "/participants"
         case .enrol: "/enrolments"
         case .withdraw: "/participants/{participant}/withdraw"
         case .markAttendance: "/attendance"
         case .listFacilitators, .addFacilitator: "/facilitators"
-        case .keepApart: "/keep-apart"
+        case .keepApart, .listKeepApart: "/keep-apart"
+        case .removeKeepApart: "/keep-apart/remove"
+        case .listAudit: "/audit"
         case .updateFacilitatorPlanning: "/facilitators/{facilitator}"
         case .setAvailability: "/facilitators/{facilitator}/availability"
         case .addBlockout, .removeBlockout: "/facilitators/{facilitator}/blockouts"
         case .importBusyTimes: "/facilitators/{facilitator}/busy"
         case .excludeFacilitator: "/facilitators/{facilitator}/exclusions"
         case .declineSession: "/facilitators/{facilitator}/decline"
+        case .undoDecline: "/facilitators/{facilitator}/decline/undo"
         case .assign: "/assign"
         case .listAssignments, .setAssignment, .removeAssignment: "/assignments"
         case .showAssignmentSettings, .changeAssignmentSettings: "/assignment-settings"

@@ -22,7 +22,8 @@ struct KringCommand: AsyncParsableCommand {
             InitCommand.self, GroupCommand.self, SeriesCommand.self, SessionCommand.self, ParticipantCommand.self,
             FacilitatorCommand.self, RosterCommand.self, AttendanceCommand.self, ImportCommand.self, DemoCommand.self,
             AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self, CalendarCommand.self,
-            InvitesCommand.self, ConfigCommand.self, BackupCommand.self, RestoreCommand.self, ParseBusyCommand.self,
+            InvitesCommand.self, ConfigCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            ParseBusyCommand.self,
         ]
     )
 
@@ -53,7 +54,8 @@ struct KringCommand: AsyncParsableCommand {
 /// Logs go to stderr, quiet unless `KRING_LOG_LEVEL` (trace … critical) asks for more, so stdout stays the
 /// command's output. No log line carries personal data (privacy rule 6).
 func bootstrapLogging() {
-    let level = ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+    let level =
+        ProcessInfo.processInfo.environment["KRING_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level

@@ -12,6 +12,14 @@ import KringWire
 struct RemoteKring: KringOperations {
     let baseURL: URL
     let token: String
+    /// Sends `Kring-Dry-Run: true`: the server runs each change and rolls it back.
+    var isRehearsal = false
+
+    func rehearsal() -> any KringOperations {
+        var copy = self
+        copy.isRehearsal = true
+        return copy
+    }
 
     /// The server from `--server`, else `$KRING_SERVER`; nil runs locally. The token only ever comes from
     /// `$KRING_TOKEN`, so it never shows in shell history or the process list.
@@ -181,6 +189,26 @@ struct RemoteKring: KringOperations {
         return String(decoding: data, as: UTF8.self)
     }
 
+    func listKeepApart(participant: String?) throws(KringError) -> [KeepApartMarkView] {
+        try call(.listKeepApart, query: ["participant": participant])
+    }
+    func removeKeepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView {
+        try call(.removeKeepApart, json: RequestBodies.KeepApart(first: first, second: second))
+    }
+    func restoreSession(_ reference: String) throws(KringError) -> SessionView {
+        try call(.restoreSession, [reference])
+    }
+    func undoDecline(facilitator reference: String, session sessionReference: String) throws(KringError)
+        -> SessionStaffingView
+    {
+        try call(.undoDecline, [reference], json: RequestBodies.Decline(session: sessionReference))
+    }
+    func audit(_ query: AuditQuery) throws(KringError) -> [AuditEntryView] {
+        try call(
+            .listAudit,
+            query: ["from": query.from, "to": query.to, "operation": query.operation, "participant": query.participant])
+    }
+
     // MARK: HTTP
 
     /// One endpoint of the table with a JSON body.
@@ -227,6 +255,7 @@ struct RemoteKring: KringOperations {
         request.httpMethod = endpoint.method.rawValue
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         request.setValue(accept, forHTTPHeaderField: "Accept")
+        if isRehearsal { request.setValue("true", forHTTPHeaderField: "Kring-Dry-Run") }
         if let body {
             request.httpBody = body
             request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type")

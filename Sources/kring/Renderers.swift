@@ -4,7 +4,8 @@ import KringDomain
 /// The table form of each view; JSON needs none.
 enum Render {
     static func groups(_ groups: [GroupView]) -> String {
-        var table = TableText("ID", "NAME", "TITLE", "AUDIENCE", "LANG", "STATE", "ENROLLED", "WAITING", "SESSIONS", "NEXT")
+        var table = TableText(
+            "ID", "NAME", "TITLE", "AUDIENCE", "LANG", "STATE", "ENROLLED", "WAITING", "SESSIONS", "NEXT")
         for group in groups {
             table.add(
                 String(group.id), group.name ?? "-", group.title, group.audience?.rawValue ?? "-",
@@ -49,15 +50,20 @@ enum Render {
     }
 
     static func series(_ series: SeriesView) -> String {
-        var lines = ["series \(series.id) of \(series.group): \(series.rrule) from \(series.start), \(series.durationMinutes) min"]
+        var lines = [
+            "series \(series.id) of \(series.group): \(series.rrule) from \(series.start), \(series.durationMinutes) min"
+        ]
         if !series.excludedDates.isEmpty { lines.append("excluded: " + series.excludedDates.joined(separator: ", ")) }
-        if !series.skippedHolidays.isEmpty { lines.append("skipped holidays: " + series.skippedHolidays.joined(separator: ", ")) }
+        if !series.skippedHolidays.isEmpty {
+            lines.append("skipped holidays: " + series.skippedHolidays.joined(separator: ", "))
+        }
         lines.append(sessions(series.sessions))
         return lines.joined(separator: "\n")
     }
 
     static func enrolment(_ enrolment: EnrolmentView) -> String {
-        var text = "\(enrolment.pseudonym) (participant \(enrolment.participantId)): \(enrolment.state.rawValue) in \(enrolment.group)"
+        var text =
+            "\(enrolment.pseudonym) (participant \(enrolment.participantId)): \(enrolment.state.rawValue) in \(enrolment.group)"
         if let position = enrolment.waitlistPosition { text += ", waitlist position \(position)" }
         return text
     }
@@ -73,6 +79,10 @@ enum Render {
             }
         }
         lines += change.promoted.map { "promoted from the waitlist: " + enrolment($0) }
+        lines += change.heldBack.map {
+            "not promoted: \($0.pseudonym) (participant \($0.participantId)) is kept apart from \($0.keptApartFrom) "
+                + "in \($0.group); they keep their place on the waitlist"
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -106,8 +116,10 @@ enum Render {
         if let session = roster.session {
             lines.append("session \(session.id): \(readable(session.start)), \(session.status.rawValue)")
         }
-        var table = roster.session == nil
-            ? TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED") : TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED", "THIS SESSION")
+        var table =
+            roster.session == nil
+            ? TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED")
+            : TableText("PSEUDONYM", "PRESENT", "ABSENT", "EXCUSED", "THIS SESSION")
         for member in roster.enrolled {
             if roster.session == nil {
                 table.add(member.pseudonym, String(member.present), String(member.absent), String(member.excused))

@@ -94,7 +94,7 @@ import Testing
 
     @Test func pastAndCancelledSessionsAreRefused() throws {
         let sandbox = try Self.populated()
-        try sandbox.ok(["session", "cancel", "2"])
+        try sandbox.ok(["session", "cancel", "--yes", "2"])
         sandbox.now = "2027-01-10T09:00:00Z"
         let before = try sandbox.dump()
         for (arguments, reason) in [

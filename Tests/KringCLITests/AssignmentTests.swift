@@ -58,7 +58,7 @@ import Testing
         let sandbox = try Self.planned()
         let problem = try sandbox.assignmentProblem()
         #expect(problem.sessions.count == 18)
-        let run = try sandbox.ok(["assign", "--format", "json"])
+        let run = try sandbox.ok(["assign", "--yes", "--format", "json"])
         let plan = try Self.plan(run)
         #expect(PlanChecker.introducedViolations(problem, plan).isEmpty)
         let recomputed = PlanChecker.score(problem, plan)
@@ -77,7 +77,7 @@ import Testing
         let after = try sandbox.assignmentProblem()
         #expect(PlanChecker.introducedViolations(after, PlanFixtures.storedPlan(after)).isEmpty)
         // Re-planning an unchanged database changes nothing.
-        let again = try sandbox.ok(["assign", "--format", "json"]).object()
+        let again = try sandbox.ok(["assign", "--yes", "--format", "json"]).object()
         #expect((again["changes"] as? [Any])?.isEmpty == true)
     }
 
@@ -90,7 +90,7 @@ import Testing
         try sandbox.ok(["facilitator", "exclude", "Lead Twee", "--participant", "Stille Eik"])
 
         let problem = try sandbox.assignmentProblem(group: "dinsdag")
-        let run = try sandbox.ok(["assign", "--group", "dinsdag", "--format", "json"])
+        let run = try sandbox.ok(["assign", "--yes", "--group", "dinsdag", "--format", "json"])
         let plan = try Self.plan(run)
         #expect(PlanChecker.introducedViolations(problem, plan).isEmpty)
         try Self.expectEveryExplanationConfirmed(problem, plan, problem.facilitators.count)
@@ -112,7 +112,7 @@ import Testing
 
     @Test func pinnedAndPastAssignmentsSurviveAReplan() throws {
         let sandbox = try Self.planned()
-        try sandbox.ok(["assign"])
+        try sandbox.ok(["assign", "--yes"])
         let sessions = try sandbox.ok(["session", "list", "--group", "donderdag", "--format", "json"]).array()
         let last = String(try #require(sessions.last?["id"] as? Int))
         // Pin Co Vier as the only co-facilitator of the last Thursday (replacing whoever the plan chose).
@@ -131,7 +131,7 @@ import Testing
         try sandbox.ok(["facilitator", "blockout", "Co Vier", "--from", "2026-12-01", "--to", "2027-11-30"])
 
         let problem = try sandbox.assignmentProblem()
-        let run = try sandbox.ok(["assign", "--format", "json"])
+        let run = try sandbox.ok(["assign", "--yes", "--format", "json"])
         let plan = try Self.plan(run)
         #expect(PlanChecker.introducedViolations(problem, plan).isEmpty)
         let after = try sandbox.ok(["assignment", "list", "--format", "json"]).array()
@@ -151,7 +151,7 @@ import Testing
 
     @Test func declineChangesOnlyTheDeclinedSlot() throws {
         let sandbox = try Self.planned()
-        try sandbox.ok(["assign"])
+        try sandbox.ok(["assign", "--yes"])
         let before = try sandbox.ok(["assignment", "list", "--group", "donderdag", "--format", "json"]).array()
         let victim = try #require(before.first { $0["lead"] as? Bool == false })
         let session = String(victim["sessionId"] as! Int)
@@ -159,7 +159,7 @@ import Testing
         let all = try sandbox.ok(["assignment", "list", "--format", "json"]).array()
 
         let problem = try sandbox.assignmentProblem()
-        let run = try sandbox.ok(["facilitator", "decline", who, "--session", session, "--format", "json"])
+        let run = try sandbox.ok(["facilitator", "decline", "--yes", who, "--session", session, "--format", "json"])
         let plan = try Self.plan(run)
         #expect(PlanChecker.introducedViolations(problem, plan).isEmpty)
         let changes = plan.changes(comparedTo: problem)
@@ -179,7 +179,7 @@ import Testing
         #expect(added.allSatisfy { $0.hasPrefix(session + "-") })
 
         // The decline is remembered: a full re-plan never gives the session back to them.
-        try sandbox.ok(["assign"])
+        try sandbox.ok(["assign", "--yes"])
         let replanned = try sandbox.ok(["assignment", "list", "--facilitator", who, "--format", "json"]).array()
         #expect(!replanned.contains { String($0["sessionId"] as! Int) == session })
     }
@@ -241,7 +241,7 @@ import Testing
         try sandbox.ok(["assignment", "set", String(late[0]["id"] as! Int), "--facilitator", "Lead Een"])
 
         // The pinned lead survives `assign`; remove frees the slot.
-        try sandbox.ok(["assign", "--group", "dinsdag"])
+        try sandbox.ok(["assign", "--yes", "--group", "dinsdag"])
         let rows = try sandbox.ok(["assignment", "list", "--group", "dinsdag", "--format", "json"]).array()
         #expect(
             rows.contains {
@@ -258,7 +258,7 @@ import Testing
 
     @Test func rosterShowsTheAssignedFacilitators() throws {
         let sandbox = try Self.planned()
-        try sandbox.ok(["assign"])
+        try sandbox.ok(["assign", "--yes"])
         let roster = try sandbox.ok(["roster", "--group", "dinsdag", "--format", "json"]).object()
         let staffing = try #require(roster["staffing"] as? [[String: Any]])
         #expect(staffing.count == 4)

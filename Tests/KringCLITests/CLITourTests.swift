@@ -60,7 +60,7 @@ import Testing
         #expect(moved["start"] as? String == "2027-02-10T19:00:00+01:00")
         #expect(moved["originalStart"] as? String == "2027-02-09T19:00:00+01:00")
         #expect(moved["changeCount"] as? Int == 1)
-        let cancelled = try sandbox.ok(["session", "cancel", id, "--format", "json"]).object()
+        let cancelled = try sandbox.ok(["session", "cancel", "--yes", id, "--format", "json"]).object()
         #expect(cancelled["status"] as? String == "cancelled")
         #expect(cancelled["changeCount"] as? Int == 2)
         let window = try sandbox.ok([
@@ -80,7 +80,7 @@ import Testing
             states.append("\(view["state"]!)\(view["waitlistPosition"].map { " \($0)" } ?? "")")
         }
         #expect(states == ["enrolled", "enrolled", "enrolled", "waitlisted 1", "waitlisted 2"])
-        let change = try sandbox.ok(["participant", "withdraw", "Blauwe Reiger", "--format", "json"]).object()
+        let change = try sandbox.ok(["participant", "withdraw", "--yes", "Blauwe Reiger", "--format", "json"]).object()
         let promoted = change["promoted"] as? [[String: Any]]
         #expect(promoted?.map { $0["pseudonym"] as? String } == ["Heldere Kreek"])
         let roster = try sandbox.ok(["roster", "--group", "gent-partners", "--format", "json"]).object()

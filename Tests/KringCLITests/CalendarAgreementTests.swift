@@ -21,7 +21,7 @@ import Testing
         ])
         let sessions = try sandbox.ok(["session", "list", "--group", "g", "--format", "json"]).array()
         try sandbox.ok(["session", "move", String(sessions[5]["id"] as! Int), "--to", "2027-04-07T18:30"])
-        try sandbox.ok(["session", "cancel", String(sessions[20]["id"] as! Int)])
+        try sandbox.ok(["session", "cancel", "--yes", String(sessions[20]["id"] as! Int)])
         let file = sandbox.folder.appendingPathComponent("group.ics").path
         try sandbox.ok(["calendar", "export", "--group", "g", "--out", file])
         return (sandbox, file)

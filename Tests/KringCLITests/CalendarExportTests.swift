@@ -34,7 +34,7 @@ import Testing
         let ids = sessions.map { String($0["id"] as! Int) }
         // The second session (2027-01-26 19:00) moves a day later; the third (2027-02-09) is cancelled.
         try sandbox.ok(["session", "move", ids[1], "--to", "2027-01-27T19:00"])
-        try sandbox.ok(["session", "cancel", ids[2]])
+        try sandbox.ok(["session", "cancel", "--yes", ids[2]])
 
         let first = try export(sandbox, ["--participant", "Stille Eik"], "first.ics")
         let text = Self.unfolded(first.text)

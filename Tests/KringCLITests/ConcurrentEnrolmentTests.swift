@@ -41,7 +41,7 @@ import Testing
         #expect(queue.first?["pseudonym"] as? String == toldFirst)
 
         let leaving = try #require(seated.first?["pseudonym"] as? String)
-        let change = try sandbox.ok(["participant", "withdraw", leaving, "--format", "json"]).object()
+        let change = try sandbox.ok(["participant", "withdraw", "--yes", leaving, "--format", "json"]).object()
         let promoted = try #require(change["promoted"] as? [[String: Any]])
         #expect(promoted.map { $0["pseudonym"] as? String } == [toldFirst])
         let after = try sandbox.ok(["roster", "--group", "druk", "--format", "json"]).object()

@@ -126,7 +126,7 @@ import Testing
             if let address = facilitatorContacts[name] { arguments += ["--contact", address] }
             try sandbox.ok(arguments)
         }
-        try sandbox.ok(["assign"])
+        try sandbox.ok(["assign", "--yes"])
 
         func sessionId(_ group: String, startingWith prefix: String) throws -> String {
             let list = try sandbox.ok(["session", "list", "--group", group, "--format", "json"]).array()
@@ -140,14 +140,14 @@ import Testing
             "session", "move", try sessionId("gent-ouders-intern", startingWith: "2027-03-30"), "--to",
             "2027-03-31T18:30",
         ])
-        try sandbox.ok(["session", "cancel", try sessionId("gent-ouders-intern", startingWith: "2027-11-09")])
+        try sandbox.ok(["session", "cancel", "--yes", try sessionId("gent-ouders-intern", startingWith: "2027-11-09")])
         try sandbox.ok([
             "session", "move", try sessionId("brugge-partners-intern", startingWith: "2027-04-01"), "--to",
             "2027-04-02T14:00",
         ])
-        try sandbox.ok(["participant", "withdraw", "Blauwe Reiger"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Blauwe Reiger"])
         try sandbox.ok(["group", "start", "kortrijk-vrienden-intern"])
-        try sandbox.ok(["group", "close", "kortrijk-vrienden-intern"])
+        try sandbox.ok(["group", "close", "--yes", "kortrijk-vrienden-intern"])
 
         var exports: [Export] = []
         let folder = sandbox.folder

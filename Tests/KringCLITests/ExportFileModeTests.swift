@@ -31,7 +31,7 @@ import Testing
         let existing = sandbox.folder.appendingPathComponent("shared-folder")
         try FileManager.default.createDirectory(
             at: existing, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o750])
-        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik"])
         try sandbox.ok(["invites", "export", "--out", existing.path])
         #expect(try Self.mode(existing.path) == 0o750)
         let later = try FileManager.default.contentsOfDirectory(atPath: existing.path)

@@ -123,7 +123,7 @@ import Testing
         }
         // An's session moved into summer time, one of An's cancelled, one of Bo's moved (an EXDATE for An).
         try sandbox.ok(["session", "move", FacilitatorInviteTests.id(mondays[1]), "--to", "2027-03-31T18:30"])
-        try sandbox.ok(["session", "cancel", FacilitatorInviteTests.id(mondays[10])])
+        try sandbox.ok(["session", "cancel", "--yes", FacilitatorInviteTests.id(mondays[10])])
         try sandbox.ok(["session", "move", FacilitatorInviteTests.id(mondays[5]), "--to", "2027-05-25T19:00"])
 
         let formatter = ISO8601DateFormatter()

@@ -124,7 +124,7 @@ import Testing
         #expect(try Self.export(sandbox, "An Claes", "an-again").isEmpty)
 
         // Decline: a CANCEL of that one session for An; whoever takes it over gets a REQUEST.
-        try sandbox.ok(["facilitator", "decline", "An Claes", "--session", ids[1]])
+        try sandbox.ok(["facilitator", "decline", "--yes", "An Claes", "--session", ids[1]])
         let declined = try Self.export(sandbox, "An Claes", "an-decline")
         #expect(declined.map(\.method) == ["cancel"])
         #expect(declined[0].text.contains("\r\nMETHOD:CANCEL\r\n"))
@@ -165,7 +165,7 @@ import Testing
         #expect(CalendarExportTests.lines(movedText, "EXDATE").count == 5)
 
         // Cancel one of Bo's: a CANCEL with RECURRENCE-ID to Bo; An hears nothing.
-        try sandbox.ok(["session", "cancel", ids[4]])
+        try sandbox.ok(["session", "cancel", "--yes", ids[4]])
         #expect(try Self.pending(sandbox, "An Claes").isEmpty)
         let cancelled = try Self.export(sandbox, "Bo Smet", "bo-cancel")
         #expect(cancelled.map(\.method) == ["cancel"])
@@ -175,7 +175,7 @@ import Testing
         Self.expectPrivate(cancelled[0].text, to: "Bo Smet")
 
         // Closing the group: one whole-series CANCEL to each facilitator who still had a session.
-        try sandbox.ok(["group", "close", "ouders-intern-gent"])
+        try sandbox.ok(["group", "close", "--yes", "ouders-intern-gent"])
         for name in ["An Claes", "Bo Smet"] {
             let closed = try Self.export(sandbox, name, "close-\(name.prefix(2))")
             #expect(closed.map(\.method) == ["cancel"], "\(name)")
@@ -213,7 +213,7 @@ import Testing
 
     @Test func kringAssignQueuesOneRequestPerFacilitatorAndNothingWhenTheReplanChangesNothing() throws {
         let (sandbox, _) = try Self.staffedGroup()
-        try sandbox.ok(["assign", "--group", "ouders-intern-gent"])
+        try sandbox.ok(["assign", "--yes", "--group", "ouders-intern-gent"])
         let assigned = try sandbox.ok(["assignment", "list", "--format", "json"]).array()
         let people = Set(assigned.compactMap { $0["facilitator"] as? String })
         #expect(!people.isEmpty)
@@ -222,7 +222,7 @@ import Testing
             #expect(try Self.pending(sandbox, name).map { $0["method"] as? String } == expected, "\(name)")
         }
         try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("first").path])
-        try sandbox.ok(["assign", "--group", "ouders-intern-gent"])
+        try sandbox.ok(["assign", "--yes", "--group", "ouders-intern-gent"])
         #expect(try sandbox.ok(["assignment", "list", "--format", "json"]).array().count == assigned.count)
         #expect(try sandbox.ok(["invites", "list", "--format", "json"]).array().isEmpty)
     }

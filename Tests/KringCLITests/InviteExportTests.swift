@@ -68,8 +68,8 @@ import Testing
     @Test func enrolMoveCancelWithdrawExportOneFilePerMessageOnce() throws {
         let (sandbox, ids) = try Self.plannedWithContacts()
         try sandbox.ok(["session", "move", ids[1], "--to", "2027-01-27T19:00"])
-        try sandbox.ok(["session", "cancel", ids[2]])
-        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["session", "cancel", "--yes", ids[2]])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik"])
 
         let pending = try sandbox.ok(["invites", "list", "--format", "json"]).array()
         // Blauwe Reiger: the request queued on enrolment (the move queues none behind it: it is rendered at export
@@ -157,11 +157,11 @@ import Testing
         let (sandbox, _) = try Self.plannedWithContacts()
         try sandbox.ok(["config", "set", "organizer", "groepen@example.org"])
         try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("first").path])
-        try sandbox.ok(["participant", "withdraw", "Stille Eik", "--erase"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik", "--erase"])
         // The withdrawal's CANCEL went with the participant (privacy rule 9).
         #expect(try sandbox.ok(["invites", "list", "--format", "json"]).array().isEmpty)
         try sandbox.ok(["group", "start", "gent-partners"])
-        try sandbox.ok(["group", "close", "gent-partners"])
+        try sandbox.ok(["group", "close", "--yes", "gent-partners"])
         let pending = try sandbox.ok(["invites", "list", "--format", "json"]).array()
         #expect(pending.count == 1)
         #expect(pending.first?["method"] as? String == "cancel")

@@ -69,7 +69,7 @@ import Testing
         let sandbox = try Self.fullGroup()
         // Stille Eik's REQUEST is pending (never exported); a move queues nothing more, then they withdraw.
         #expect(try Self.pending(sandbox).contains { $0["participant"] as? String == "Stille Eik" })
-        try sandbox.ok(["participant", "withdraw", "Stille Eik", "--group", "gent-partners"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik", "--group", "gent-partners"])
         let theirs = try Self.pending(sandbox).filter { $0["participant"] as? String == "Stille Eik" }
         #expect(theirs.count == 1, "\(theirs)")
         #expect(theirs.first?["method"] as? String == "cancel")
@@ -81,7 +81,7 @@ import Testing
 
     @Test func aParticipantsFeedAndInvitesSpeakTheirLanguageNotTheGroups() throws {
         let sandbox = try Self.fullGroup()
-        try sandbox.ok(["participant", "withdraw", "Rode Vos"])  // a free seat: the group holds three
+        try sandbox.ok(["participant", "withdraw", "--yes", "Rode Vos"])  // a free seat: the group holds three
         try sandbox.ok([
             "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Rose Discrète", "--relation", "parent",
             "--language", "fr", "--contact", "rose@example.org",
@@ -103,7 +103,7 @@ import Testing
         let a = try Self.sequence(enrolled[0].text)
         #expect(try Self.sequence(Self.participantFeed(sandbox, "Stille Eik")) == a)
 
-        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik"])
         let withdrawn = try Self.export(sandbox, participant: "Stille Eik")
         #expect(withdrawn.map(\.method) == ["cancel"])
         let b = try Self.sequence(withdrawn[0].text)
@@ -121,7 +121,7 @@ import Testing
         #expect(try Self.sequence(Self.participantFeed(sandbox, "Stille Eik")) == c)
 
         // Withdrawn and back before any export: the CANCEL she never saw is dropped, one REQUEST goes, higher still.
-        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik"])
         try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--participant", "Stille Eik"])
         let again = try Self.export(sandbox, participant: "Stille Eik")
         #expect(again.map(\.method) == ["request"])
@@ -132,7 +132,7 @@ import Testing
         let sandbox = try Self.fullGroup()
         let enrolled = try Self.export(sandbox, participant: "Stille Eik")
         let a = try Self.sequence(enrolled[0].text)
-        try sandbox.ok(["participant", "withdraw", "Stille Eik"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik"])
         let withdrawn = try Self.export(sandbox, participant: "Stille Eik")
         #expect(withdrawn.map(\.method) == ["cancel"])
         let b = try Self.sequence(withdrawn[0].text)
@@ -148,7 +148,7 @@ import Testing
         #expect(waiting["state"] as? String == "waitlisted")
         #expect(try Self.export(sandbox, participant: "Stille Eik").isEmpty)
 
-        let change = try sandbox.ok(["participant", "withdraw", "Rode Vos", "--format", "json"]).object()
+        let change = try sandbox.ok(["participant", "withdraw", "--yes", "Rode Vos", "--format", "json"]).object()
         let promoted = try #require(change["promoted"] as? [[String: Any]])
         #expect(promoted.map { $0["pseudonym"] as? String } == ["Stille Eik"])
         let back = try Self.export(sandbox, participant: "Stille Eik")
@@ -250,21 +250,21 @@ import Testing
     @Test func erasureSaysHowManyPendingInvitesWereDroppedUnsent() throws {
         let sandbox = try Self.fullGroup()
         // Nothing exported: the withdrawal's CANCEL (which replaced her unsent enrolment REQUEST) goes with her.
-        let erased = try sandbox.ok(["participant", "withdraw", "Stille Eik", "--erase", "--format", "json"]).object()
+        let erased = try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik", "--erase", "--format", "json"]).object()
         #expect(erased["erased"] as? Bool == true)
         #expect(erased["droppedInvites"] as? Int == 1)
         #expect(try Self.pending(sandbox).allSatisfy { $0["participant"] as? String == "Blauwe Reiger" })
 
         // Exported first: only the CANCEL is dropped, and the table output says so.
         _ = try Self.export(sandbox)
-        let text = try sandbox.ok(["participant", "withdraw", "Blauwe Reiger", "--erase"]).stdout
+        let text = try sandbox.ok(["participant", "withdraw", "--yes", "Blauwe Reiger", "--erase"]).stdout
         #expect(text.contains("dropped unsent: 1 pending invite"))
         #expect(text.contains("kring invites export"))
         #expect(!text.contains("reiger@example.org"))
         #expect(try Self.pending(sandbox).isEmpty)
 
         // A participant without an address has nothing to drop; a plain withdrawal drops nothing.
-        let quiet = try sandbox.ok(["participant", "withdraw", "Rode Vos", "--erase", "--format", "json"]).object()
+        let quiet = try sandbox.ok(["participant", "withdraw", "--yes", "Rode Vos", "--erase", "--format", "json"]).object()
         #expect(quiet["droppedInvites"] as? Int == 0)
     }
 }

@@ -71,7 +71,7 @@ import Testing
         let canary = try Self.enrolCanary(sandbox)
         let before = sandbox.rawBytes() + sandbox.rawBytes("-wal")
         #expect(before.contains("Kanarie Vogel"))
-        try sandbox.ok(["participant", "withdraw", "Kanarie Vogel", "--erase"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Kanarie Vogel", "--erase"])
         for suffix in ["", "-wal"] {
             let bytes = sandbox.rawBytes(suffix)
             #expect(!bytes.contains("Kanarie Vogel"), "pseudonym left in kring.sqlite\(suffix)")
@@ -111,7 +111,7 @@ import Testing
         let sandbox = try CLITourTests.plannedGroup()
         try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Oude Wilg", "--relation", "partner"])
         try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Jonge Berk", "--relation", "partner"])
-        try sandbox.ok(["participant", "withdraw", "Oude Wilg"])
+        try sandbox.ok(["participant", "withdraw", "--yes", "Oude Wilg"])
         sandbox.now = "2027-06-01T09:00:00Z"
         let listed = try sandbox.ok(["participant", "list", "--format", "json"]).array()
         #expect(listed.compactMap { $0["pseudonym"] as? String } == ["Oude Wilg", "Jonge Berk"])
@@ -157,7 +157,7 @@ import Testing
         try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Geheime Reiger", "--relation", "partner", "--contact", canary])
         try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Verborgen Eik", "--relation", "partner"])
         try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Stille Wachter", "--relation", "parent"])
-        try run(["participant", "withdraw", "Geheime Reiger", "--erase"])
+        try run(["participant", "withdraw", "--yes", "Geheime Reiger", "--erase"])
         try run(["roster", "--group", "log-groep"])
         #expect(logs.contains("participant enrolled"), "trace logging did not run: \(logs)")
         for secret in [canary, "Geheime Reiger", "Verborgen Eik", "Stille Wachter"] {

@@ -24,6 +24,7 @@ import Testing
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = FileHandle.nullDevice  // a script: confirmations need --yes
         try process.run()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -94,7 +95,7 @@ import Testing
             environment: ["KRING_SERVER": url, "KRING_TOKEN": facilitator])
         #expect(marked.0 == 0, "\(marked.2)")
         let withdrawn = try Self.kring(
-            ["participant", "withdraw", "Witte Uil", "--group", "avond-b"], environment: asCoordinator)
+            ["participant", "withdraw", "Witte Uil", "--group", "avond-b", "--yes"], environment: asCoordinator)
         #expect(withdrawn.1 == "Witte Uil (participant 5): withdrawn in avond-b\n", "\(withdrawn.2)")
         let bad = try Self.kring(["group", "list"], environment: ["KRING_SERVER": url, "KRING_TOKEN": "nope"])
         #expect(bad.0 == 78)
@@ -195,14 +196,14 @@ import Testing
             ["assignment", "settings", "--travel-buffer", "45", "--format", "json"],
             ["assignment", "settings", "--travel-buffer", "999"],
             ["assign", "--dry-run", "--explain"],
-            ["assign"],
+            ["assign", "--yes"],
             ["assignment", "list"],
             ["assignment", "list", "--facilitator", "An Claes", "--format", "json"],
             ["assignment", "remove", sessionB, "--facilitator", "Bart Peeters"],
             ["assignment", "set", sessionB, "--facilitator", "Bart Peeters", "--lead", "--pin"],
             ["assignment", "set", "99999", "--facilitator", "Bart Peeters"],
-            ["facilitator", "decline", "An Claes", "--session", sessionA],
-            ["facilitator", "decline", "An Claes", "--session", secondA],
+            ["facilitator", "decline", "An Claes", "--session", sessionA, "--yes"],
+            ["facilitator", "decline", "An Claes", "--session", secondA, "--yes"],
             ["config", "set", "organizer", "groepen@example.org"],
             ["config", "get"],
             ["config", "get", "uid-domain", "--format", "json"],
@@ -212,8 +213,8 @@ import Testing
             ["calendar", "export", "--participant", "Stille Eik"],
             ["calendar", "export", "--facilitator", "Niemand"],
             ["token", "list"],
-            ["token", "revoke", "4"],
-            ["token", "revoke", "999"],
+            ["token", "revoke", "4", "--yes"],
+            ["token", "revoke", "999", "--yes"],
             ["import", scenario],
             ["import", small],
             ["group", "list"],
@@ -222,10 +223,10 @@ import Testing
         let succeeding: Set<[String]> = [
             ["facilitator", "busy", "An Claes", "--ics", ics, "--from", "2027-01-01", "--to", "2027-03-31"],
             ["facilitator", "update", "An Claes", "--max-per-week", "2", "--prefer-days", "tu"],
-            ["participant", "keep-apart", "Stille Eik", "Rode Vos"], ["assign"],
+            ["participant", "keep-apart", "Stille Eik", "Rode Vos"], ["assign", "--yes"],
             ["assignment", "remove", sessionB, "--facilitator", "Bart Peeters"],
             ["assignment", "set", sessionB, "--facilitator", "Bart Peeters", "--lead", "--pin"],
-            ["facilitator", "decline", "An Claes", "--session", secondA], ["token", "revoke", "4"],
+            ["facilitator", "decline", "An Claes", "--session", secondA, "--yes"], ["token", "revoke", "4", "--yes"],
             ["import", small], ["calendar", "export", "--group", "avond-a"],
         ]
         for arguments in commands {

@@ -96,6 +96,8 @@ public final class KringSandbox: @unchecked Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        // Like a script: never a terminal, so a command that would ask for confirmation needs --yes.
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         return RunningKring(process: process, out: out, err: err)
     }

@@ -26,10 +26,26 @@ extension KringTransaction {
 public struct ScopedKring: KringOperations {
     public let kring: Kring
     public let caller: Caller
+    /// The API token the caller presented, for the audit trail; nil on the database's own machine.
+    public let tokenId: Int64?
 
-    public init(kring: Kring, caller: Caller) {
+    public init(kring: Kring, caller: Caller, tokenId: Int64? = nil) {
         self.kring = kring
         self.caller = caller
+        self.tokenId = tokenId
+    }
+
+    /// Who the audit trail names for this caller's changes.
+    var actor: AuditActor {
+        tokenId == nil && caller == .coordinator
+            ? .localUser : AuditActor(role: caller.role.rawValue, tokenId: tokenId, localUser: nil)
+    }
+
+    /// The same caller on a rehearsal of the database: every change runs and is rolled back (`--dry-run`).
+    public func rehearsal() -> any KringOperations { rehearsing() }
+
+    public func rehearsing() -> ScopedKring {
+        ScopedKring(kring: kring.rehearsing(), caller: caller, tokenId: tokenId)
     }
 
     // MARK: Scope
@@ -290,8 +306,10 @@ public struct ScopedKring: KringOperations {
 
     /// Runs the role check and the change it guards in one write transaction, so nothing (an unassignment, a
     /// withdrawal) can slip in between check and change.
-    func atomically<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
-        try kring.write(body)
+    func atomically<T>(
+        operation: String = #function, _ body: (KringTransaction) throws(KringError) -> T
+    ) throws(KringError) -> T {
+        try kring.write(actor: actor, operation: operation, body)
     }
 
     /// Runs the role check and the read it guards on one snapshot.

@@ -112,9 +112,15 @@ extension Kring {
     /// The caller a token speaks for, or nil when it is malformed, unknown, expired, revoked, or feed-only and
     /// presented to the API; the caller cannot tell which (privacy rule 5).
     public func authenticate(token text: String, for use: Kring.TokenUse) throws(KringError) -> Caller? {
+        try scope(token: text, for: use)?.caller
+    }
+
+    /// The `ScopedKring` a token opens (its caller, and its id for the audit trail), or nil as `authenticate` says.
+    public func scope(token text: String, for use: Kring.TokenUse) throws(KringError) -> ScopedKring? {
         // A malformed token costs no transaction.
         guard TokenText.isWellFormed(text) else { return nil }
-        return try read { (operation) throws(KringError) in try operation.authenticate(token: text, for: use) }
+        let found = try read { (operation) throws(KringError) in try operation.authenticatedToken(text, for: use) }
+        return found.map { ScopedKring(kring: self, caller: $0.caller, tokenId: $0.tokenId) }
     }
 
     /// The end of the given day in Brussels: a token "until 2027-06-30" works all of that day.
@@ -203,17 +209,34 @@ extension KringTransaction {
     /// The caller a token speaks for, or nil when it is malformed, unknown, expired, revoked, or feed-only and
     /// presented to the API; the caller cannot tell which (privacy rule 5).
     func authenticate(token text: String, for use: Kring.TokenUse) throws(KringError) -> Caller? {
+        try authenticatedToken(text, for: use)?.caller
+    }
+
+    /// The caller and the token's id (for the audit trail), or nil as `authenticate` says.
+    func authenticatedToken(_ text: String, for use: Kring.TokenUse) throws(KringError)
+        -> (caller: Caller, tokenId: Int64)?
+    {
+        guard let caller = try authenticateRecord(token: text, for: use) else { return nil }
+        return caller
+    }
+
+    private func authenticateRecord(token text: String, for use: Kring.TokenUse) throws(KringError)
+        -> (caller: Caller, tokenId: Int64)?
+    {
         guard TokenText.isWellFormed(text) else { return nil }
         let hash = TokenText.hash(text)
         guard let record = try transaction.token(hash: hash) else { return nil }
         if record.revokedAt != nil { return nil }
         if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
         if record.feedOnly, use != .feed { return nil }
+        let caller: Caller?
         switch Role(rawValue: record.role) {
-        case .coordinator: return .coordinator
-        case .facilitator: return record.facilitatorId.map(Caller.facilitator)
-        case .participant: return record.participantId.map(Caller.participant)
-        case nil: return nil
+        case .coordinator: caller = .coordinator
+        case .facilitator: caller = record.facilitatorId.map(Caller.facilitator)
+        case .participant: caller = record.participantId.map(Caller.participant)
+        case nil: caller = nil
         }
+        guard let caller, let id = record.id else { return nil }
+        return (caller, id)
     }
 }

@@ -13,10 +13,13 @@ public final class Kring: Sendable {
     let clock: @Sendable () -> Date
     let busyCalendarParser: any BusyCalendarParser
     let logger: Logger
+    /// A rehearsal runs every write to the end, then rolls it back: `--dry-run` shows exactly what a change would
+    /// do, and a confirmation prompt shows exactly whom it would touch, by the very code that would do it.
+    public let isRehearsal: Bool
 
     init(
         store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date,
-        busyCalendarParser: any BusyCalendarParser, logger: Logger
+        busyCalendarParser: any BusyCalendarParser, logger: Logger, isRehearsal: Bool = false
     ) {
         self.store = store
         self.keyFile = keyFile
@@ -24,6 +27,14 @@ public final class Kring: Sendable {
         self.clock = clock
         self.busyCalendarParser = busyCalendarParser
         self.logger = logger
+        self.isRehearsal = isRehearsal
+    }
+
+    /// The same database, but every change is rolled back once it has run (and nothing is logged or audited).
+    public func rehearsing() -> Kring {
+        Kring(
+            store: store, keyFile: keyFile, sealer: sealer, clock: clock, busyCalendarParser: busyCalendarParser,
+            logger: logger, isRehearsal: true)
     }
 
     /// Opens an existing database. Refuses to start when contact data exists and the key is missing or wrong
@@ -83,11 +94,28 @@ public final class Kring: Sendable {
     /// Runs one operation in one write transaction (`BEGIN IMMEDIATE`), then, once it has committed, the work it
     /// asked for (`runAfterCommit`). A `KringError` rolls everything back; storage failures arrive already mapped to
     /// a clear environment error by `KringStorage`.
-    func write<T>(_ body: (KringTransaction) throws(KringError) -> T) throws(KringError) -> T {
+    ///
+    /// Every write that changes a row appends one audit entry in the same transaction (`AuditTrail.record`): who
+    /// (`actor`, the local operating-system user unless a `ScopedKring` says which token), which operation (the
+    /// calling method's name) and the ids of the rows it touched. It is recorded here so no operation can forget it.
+    func write<T>(
+        actor: AuditActor? = nil, operation: String = #function,
+        _ body: (KringTransaction) throws(KringError) -> T
+    ) throws(KringError) -> T {
         let context = makeContext()
-        let result = try store.write { (transaction) throws(KringError) in
+        let actor = actor ?? .localUser
+        let now = context.now
+        let rehearsal = isRehearsal
+        let result = try store.write(
+            rollback: isRehearsal,
+            beforeCommit: { (transaction, changes) throws(KringError) in
+                guard !rehearsal, !changes.isEmpty else { return }
+                try AuditTrail.record(changes, operation: operation, actor: actor, at: now, in: transaction)
+            }
+        ) { (transaction) throws(KringError) in
             try body(KringTransaction(transaction: transaction, context: context))
         }
+        if isRehearsal { return result }
         try runAfterCommit(context)
         return result
     }

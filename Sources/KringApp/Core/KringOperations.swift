@@ -61,7 +61,20 @@ public protocol KringOperations: Sendable {
     func listInvites() throws(KringError) -> [InviteView]
     func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView
     func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError) -> String
+
+    func listKeepApart(participant: String?) throws(KringError) -> [KeepApartMarkView]
+    func removeKeepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView
+    func restoreSession(_ reference: String) throws(KringError) -> SessionView
+    func undoDecline(facilitator reference: String, session sessionReference: String) throws(KringError)
+        -> SessionStaffingView
+    func audit(_ query: AuditQuery) throws(KringError) -> [AuditEntryView]
+
+    /// The same operations, but every change is run and then rolled back: what `--dry-run` and a confirmation
+    /// prompt show, computed by the code that would make the change.
+    func rehearsal() -> any KringOperations
 }
 
 /// A local database answers everything: whoever holds the file and the key is the coordinator.
-extension Kring: KringOperations {}
+extension Kring: KringOperations {
+    public func rehearsal() -> any KringOperations { rehearsing() }
+}

@@ -111,9 +111,10 @@ extension StoreTransaction {
                             + "group use --participant")
                 }
             } else {
-                pseudonym = PseudonymGenerator().make(language: language, using: &random) { candidate in
-                    taken.contains(TextRules.comparisonKey(candidate))
-                }
+                // Unlike every name already known (no shared word, several edits away), so no coordinator mixes two
+                // people up.
+                let existing = try allParticipants().map(\.pseudonym)
+                pseudonym = PseudonymGenerator().makeDistinct(language: language, using: &random, existing: existing)
             }
             var lookup: [UInt8]?
             if contact != nil {
@@ -179,24 +180,43 @@ extension StoreTransaction {
         }
     }
 
-    /// Moves the head of the waitlist into free seats, in first-come-first-served order.
+    /// Moves the head of the waitlist into free seats, in first-come-first-served order. Someone marked keep-apart
+    /// from a person enrolled in the group is skipped (keep-apart binds the waitlist as it binds enrolment): they keep
+    /// their place, and `heldBack` says who and why.
     func promoteFromWaitlist(group: SupportGroup, now: Date) throws(KringError) -> [EnrolmentView] {
-        let (enrolled, waiting) = (
-            try countEnrolments(groupId: group.id, state: .enrolled),
-            try enrolments(groupId: group.id, states: [.waitlisted])
-        )
-        let count = SeatPolicy.promotions(
-            capacity: group.capacity, enrolledCount: enrolled, waitlistCount: waiting.count)
+        try promoteFromWaitlistExplained(group: group, now: now).promoted
+    }
+
+    func promoteFromWaitlistExplained(group: SupportGroup, now: Date) throws(KringError)
+        -> (promoted: [EnrolmentView], heldBack: [HeldBackView])
+    {
+        let (enrolledRows, waiting) = ( try enrolments(groupId: group.id, states: [.enrolled]), try enrolments(groupId: group.id, states: [.waitlisted]) )
+        var enrolledIds = Set(enrolledRows.map(\.participantId))
+        var free = SeatPolicy.promotions(
+            capacity: group.capacity, enrolledCount: enrolledIds.count, waitlistCount: waiting.count)
         var promoted: [EnrolmentView] = []
-        for var enrolment in waiting.prefix(count) {
+        var heldBack: [HeldBackView] = []
+        for var enrolment in waiting where free > 0 {
+            let apart = try keptApart(from: enrolment.participantId)
+            if let blocker = apart.first(where: { enrolledIds.contains($0) }) {
+                let participant = try resolveParticipant(String(enrolment.participantId))
+                let other = try resolveParticipant(String(blocker))
+                heldBack.append(
+                    HeldBackView(
+                        participantId: participant.id, pseudonym: participant.pseudonym, group: group.internalName,
+                        keptApartFromId: blocker, keptApartFrom: other.pseudonym))
+                continue
+            }
             enrolment.state = .enrolled
             enrolment.changedAt = now
             try update(enrolment)
             try queueEnrolmentInvites(group: group.id, participantId: enrolment.participantId, now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
             promoted.append(try view(of: enrolment, participant: participant, group: group))
+            enrolledIds.insert(enrolment.participantId)
+            free -= 1
         }
-        return promoted
+        return (promoted, heldBack)
     }
 
 }

@@ -9,9 +9,11 @@ extension Kring {
     /// many were erased. Takes the write lock only when someone is due.
     @discardableResult
     public func purgeExpired() throws(KringError) -> Int {
-        let due = try read { (operation) throws(KringError) in try operation.participantsDueForErasure() }
-        guard !due.isEmpty else { return 0 }
-        return try write { (operation) throws(KringError) in try operation.purgeExpired() }
+        let (due, auditDue) = try read { (operation) throws(KringError) in
+            (try operation.participantsDueForErasure(), try operation.auditEntriesDue())
+        }
+        guard !due.isEmpty || auditDue > 0 else { return 0 }
+        return try write(actor: .system) { (operation) throws(KringError) in try operation.purgeExpired() }
     }
 }
 
@@ -28,8 +30,20 @@ extension KringTransaction {
         return try transaction.participantsInactiveSince(before: cutoff)
     }
 
-    /// Erases every participant due, then truncates the log once that is stored.
+    /// Audit entries older than the retention period: the trail is kept no longer than the people it concerns.
+    func auditEntriesDue() throws(KringError) -> Int {
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        return try transaction.countAuditEntries(before: cutoff)
+    }
+
+    /// Erases every participant due and the audit entries past retention, then truncates the log once that is
+    /// stored.
     func purgeExpired() throws(KringError) -> Int {
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        let purgedEntries = try transaction.deleteAuditEntries(before: cutoff)
+        if purgedEntries > 0 {
+            logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"])
+        }
         let due = try participantsDueForErasure()
         guard !due.isEmpty else { return 0 }
         for id in due { try transaction.deleteParticipant(id: id) }

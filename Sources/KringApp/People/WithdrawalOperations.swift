@@ -68,6 +68,7 @@ extension StoreTransaction {
         if erase { targets = all.filter(\.state.isActive) }
         var changed: [EnrolmentView] = []
         var promoted: [EnrolmentView] = []
+        var heldBack: [HeldBackView] = []
         for var enrolment in targets {
             let group = try resolveGroup(String(enrolment.groupId))
             let wasEnrolled = enrolment.state == .enrolled
@@ -76,7 +77,9 @@ extension StoreTransaction {
             try update(enrolment)
             if wasEnrolled { try queueInvites(.cancel, group: group.id, participantIds: [participant.id], now: now) }
             changed.append(try view(of: enrolment, participant: participant, group: group))
-            promoted += try promoteFromWaitlist(group: group, now: now)
+            let promotion = try promoteFromWaitlistExplained(group: group, now: now)
+            promoted += promotion.promoted
+            heldBack += promotion.heldBack
         }
         var dropped = 0
         if erase {
@@ -84,6 +87,8 @@ extension StoreTransaction {
             dropped = try countPendingOutbox(participantId: participant.id)
             try deleteParticipant(id: participant.id)
         }
-        return EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase, droppedInvites: dropped)
+        var view = EnrolmentChangeView(changed: changed, promoted: promoted, erased: erase, droppedInvites: dropped)
+        view.heldBack = heldBack
+        return view
     }
 }

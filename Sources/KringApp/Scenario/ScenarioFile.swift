@@ -196,6 +196,15 @@ extension StoreTransaction {
                 }
                 let one = try resolveParticipant(pair[0])
                 let other = try resolveParticipant(pair[1])
+                // Keep-apart binds an import as it binds enrolment: a file that puts both in one group is refused.
+                let groupsOfOne = Set(try enrolments(participantId: one.id).filter(\.state.isActive).map(\.groupId))
+                let shared = try enrolments(participantId: other.id).first { $0.state.isActive && groupsOfOne.contains($0.groupId) }
+                if let shared {
+                    let group = try resolveGroup(String(shared.groupId))
+                    throw .conflict(
+                        "pair", pair.joined(separator: ","),
+                        "both are in group '\(group.internalName)'; a keep-apart pair may not share a group")
+                }
                 _ = try insertKeepApart(one.id, other.id)
             }
         }

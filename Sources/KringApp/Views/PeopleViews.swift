@@ -20,11 +20,14 @@ public struct EnrolmentChangeView: Codable, Sendable {
     /// Invites to the erased participant that were still pending (their CANCEL among them): erasure drops them
     /// unsent (privacy rule 9). 0 without erasure.
     public let droppedInvites: Int
+    /// People the waitlist skipped because of a keep-apart mark; they keep their place.
+    public internal(set) var heldBack: [HeldBackView] = []
 
     /// The same change without the people promoted from the waitlist, for a caller who may see only themself.
     func withoutPromotions() -> EnrolmentChangeView {
         var view = self
         view.promoted = []
+        view.heldBack = []
         return view
     }
 }
@@ -45,6 +48,38 @@ public struct KeepApartView: Codable, Sendable {
     public let participantIds: [Int64]
     public let created: Bool
     public let sharedGroups: [String]
+    /// For each group both are already active in: who should move (the later arrival). Nothing is moved for them.
+    public var conflicts: [KeepApartConflictView] = []
+    /// True when this answer is for `--remove` and a mark was removed.
+    public var removed: Bool = false
+}
+
+/// Two people marked apart who are both active in one group: the coordinator decides; Kring names the later one.
+public struct KeepApartConflictView: Codable, Sendable, Equatable {
+    public let groupId: Int64
+    public let group: String
+    public let stayingId: Int64
+    public let staying: String
+    public let moveId: Int64
+    public let move: String
+}
+
+/// One stored keep-apart mark, as `kring participant keep-apart --list` shows it.
+public struct KeepApartMarkView: Codable, Sendable, Equatable {
+    public let participantIds: [Int64]
+    public let participants: [String]
+    /// Groups both are active in (enrolled or waiting): each one is a conflict to resolve.
+    public let sharedGroups: [String]
+}
+
+/// Someone the waitlist could not promote because they are marked apart from someone enrolled in that group;
+/// they keep their place in the queue.
+public struct HeldBackView: Codable, Sendable, Equatable {
+    public let participantId: Int64
+    public let pseudonym: String
+    public let group: String
+    public let keptApartFromId: Int64
+    public let keptApartFrom: String
 }
 
 public struct FacilitatorView: Codable, Sendable {

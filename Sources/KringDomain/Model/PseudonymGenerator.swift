@@ -30,6 +30,70 @@ public struct PseudonymGenerator: Sendable {
         }
     }
 
+    /// A pseudonym that differs clearly from every one in `existing`, so a coordinator cannot mistake one person for
+    /// another (`--erase` on the wrong one): it shares no word with any of them (case and accents folded) and is at
+    /// least `minimumDistance` edits away from each. The group's language is tried first, then every language's
+    /// words; only a database that has used up the vocabulary gets a numbered name, still `minimumDistance` away.
+    public func makeDistinct(
+        language: Language, using generator: inout some RandomNumberGenerator, existing: [String]
+    ) -> String {
+        let folded = existing.map(Self.fold)
+        let usedWords = Set(folded.flatMap { $0.split(separator: " ").map(String.init) })
+        func farEnough(_ candidate: String) -> Bool {
+            let mine = Self.fold(candidate)
+            return folded.allSatisfy { Self.editDistance(mine, $0) >= Self.minimumDistance }
+        }
+        func fresh(_ candidate: String) -> Bool {
+            let words = Self.fold(candidate).split(separator: " ").map(String.init)
+            return usedWords.isDisjoint(with: words) && farEnough(candidate)
+        }
+        let own = Self.words[language] ?? Self.words[.nl]!
+        let pools = [own, Self.words.values.reduce(([], [])) { ($0.0 + $1.adjectives, $0.1 + $1.nouns) }]
+        for pool in pools {
+            for _ in 0..<200 {
+                let candidate = Self.compose(
+                    adjective: pool.0.randomElement(using: &generator)!, noun: pool.1.randomElement(using: &generator)!,
+                    language: language)
+                if fresh(candidate) { return candidate }
+            }
+        }
+        while true {
+            let candidate =
+                Self.compose(
+                    adjective: own.adjectives.randomElement(using: &generator)!,
+                    noun: own.nouns.randomElement(using: &generator)!, language: language)
+                + " \(Int.random(in: 100...999, using: &generator))"
+            if farEnough(candidate) { return candidate }
+        }
+    }
+
+    /// Generated names differ from every existing one by at least this many edits.
+    public static let minimumDistance = 4
+
+    /// Lower case without accents: how names are compared and looked up.
+    public static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Levenshtein distance over characters.
+    public static func editDistance(_ left: String, _ right: String) -> Int {
+        let a = Array(left)
+        let b = Array(right)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
     static func compose(adjective: String, noun: String, language: Language) -> String {
         switch language {
         case .fr: "\(noun) \(adjective)"

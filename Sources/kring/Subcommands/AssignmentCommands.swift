@@ -23,14 +23,22 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "First day to plan, YYYY-MM-DD.") var from: String?
     @Option(help: "Last day to plan, YYYY-MM-DD.") var to: String?
     @Flag(help: "Show the plan without storing it.") var dryRun = false
+    @Flag(help: "Make the change without asking; required when stdin is not a terminal (scripts).") var yes = false
     @Flag(help: "Also say, for each chosen facilitator, why they beat the runner-up.") var explain = false
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let view = try database.operations().assign(
-            AssignRequest(group: group, from: from, to: to, dryRun: dryRun, explain: explain))
-        emit(view, format: output.format, table: Render.assignRun)
+        let request = AssignRequest(group: group, from: from, to: to, dryRun: dryRun, explain: explain)
+        if dryRun {
+            emit(try database.operations().assign(request), format: output.format, table: Render.assignRun)
+            return
+        }
+        // A re-plan moves people between sessions: seen first, or --yes.
+        try Confirmation.run(
+            try database.operations(), yes: yes, dryRun: false, format: output.format, action: "re-planning",
+            table: Render.assignRun
+        ) { (operations) throws(KringError) in try operations.assign(request) }
     }
 }
 

@@ -125,17 +125,30 @@ extension FacilitatorCommand {
                 else to someone who moves over from another session whose slot is refilled in turn; nothing else
                 changes. If nobody can take it, the slot stays empty and the reason for each candidate is shown.
 
-                Example:
-                  kring facilitator decline "An Claes" --session 12
+                It re-plans, so it asks first; in a script it needs --yes. --undo takes a decline back (they may be
+                planned there again; nobody is moved by it).
+
+                Examples:
+                  kring facilitator decline "An Claes" --session 12 --yes
+                  kring facilitator decline "An Claes" --session 12 --undo
                 """)
         @Argument(help: "The facilitator's id or name.") var facilitator: String
         @Option(help: "The session's id.") var session: String
+        @Flag(help: "Take the decline back.") var undo = false
+        @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.operations().decline(facilitator: facilitator, session: session)
-            emit(view, format: output.format, table: Render.decline)
+            if undo {
+                let view = try database.operations().undoDecline(facilitator: facilitator, session: session)
+                emit(view, format: output.format) { "decline taken back: " + Render.staffingLine($0) }
+                return
+            }
+            try Confirmation.run(
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "declining session \(session) for '\(facilitator)'", table: Render.decline
+            ) { (operations) throws(KringError) in try operations.decline(facilitator: facilitator, session: session) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KringApp
+import KringDomain
 
 struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -126,14 +127,21 @@ struct GroupCommand: ParsableCommand {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a group: enrolled participants complete, the waitlist is released, future sessions cancelled.",
-            discussion: "Example:\n  kring group close gent-partners")
+            abstract:
+                "Close a group: enrolled participants complete, the waitlist is released, future sessions cancelled.",
+            discussion:
+                "Asks first; in a script it needs --yes.\n\nExample:\n  kring group close gent-partners --dry-run")
         @Argument(help: "The group's id or name.") var group: String
+        @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().closeGroup(group), format: output.format, table: Render.group)
+            try Confirmation.run(
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "closing group '\(group)'",
+                table: Render.group
+            ) { (operations) throws(KringError) in try operations.closeGroup(group) }
         }
     }
 }

@@ -41,13 +41,16 @@ struct ParticipantCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List participants and their groups.", discussion: "Example:\n  kring participant list --group gent-partners")
+            abstract: "List participants and their groups.",
+            discussion: "Example:\n  kring participant list --group gent-partners")
         @Option(help: "Only this group (id or name).") var group: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().listParticipants(group: group), format: output.format, table: Render.participants)
+            emit(
+                try database.operations().listParticipants(group: group), format: output.format,
+                table: Render.participants)
         }
     }
 
@@ -58,41 +61,80 @@ struct ParticipantCommand: ParsableCommand {
                 --erase also drops the participant's invites not exported yet, the cancellation among them, and says
                 how many. For them to receive the cancellation: withdraw, run `kring invites export`, then erase.
 
+                The command shows whom it matched and what will change, then asks; in a script it needs --yes.
+                --dry-run shows the effect and changes nothing. A withdrawal is undone by enrolling them again
+                (`kring participant enrol --participant ID`); --erase cannot be undone.
+
                 Examples:
-                  kring participant withdraw "Stille Eik" --group gent-partners
-                  kring participant withdraw 12 --erase
+                  kring participant withdraw "Stille Eik" --group gent-partners --dry-run
+                  kring participant withdraw 12 --erase --yes
                 """)
         @Argument(help: "The participant's id or pseudonym.") var participant: String
         @Option(help: "The group to withdraw from (needed when they are in several).") var group: String?
-        @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase = false
+        @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase =
+            false
+        @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().withdraw(participant, group: group, erase: erase), format: output.format, table: Render.change)
+            try Confirmation.run(
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: erase ? "erasing '\(participant)'" : "withdrawing '\(participant)'", irreversible: erase,
+                table: Render.change
+            ) { (operations) throws(KringError) in
+                try operations.withdraw(participant, group: group, erase: erase)
+            }
         }
     }
 
     struct KeepApart: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "keep-apart",
-            abstract: "Mark two participants who know each other: they are never enrolled in one group.",
-            discussion: "Example:\n  kring participant keep-apart \"Stille Eik\" \"Blauwe Reiger\"")
-        @Argument(help: "One participant (id or pseudonym).") var first: String
-        @Argument(help: "The other participant.") var second: String
+            abstract: "Mark two participants who know each other: they are never in one group. --list, --remove.",
+            discussion: """
+                The mark binds enrolment, promotion from a waitlist (the person is skipped and keeps their place),
+                imports and capacity changes. When both are already in one group nothing moves by itself: the
+                output names the one who joined later as the one to move.
+
+                Examples:
+                  kring participant keep-apart "Stille Eik" "Blauwe Reiger"
+                  kring participant keep-apart --list
+                  kring participant keep-apart "Stille Eik" "Blauwe Reiger" --remove --yes
+                """)
+        @Argument(help: "One participant (id or pseudonym).") var first: String?
+        @Argument(help: "The other participant.") var second: String?
+        @Flag(help: "List the marks (of the participant given, else all).") var list = false
+        @Flag(help: "Remove the mark between the two.") var remove = false
+        @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
-        func run() throws {
-            let view = try database.operations().keepApart(first, second)
-            emit(view, format: output.format) { view in
-                var text = "\(view.participants[0]) and \(view.participants[1]) are kept apart"
-                    + (view.created ? "" : " (already marked)")
-                if !view.sharedGroups.isEmpty {
-                    text += "\nwarning: both are already in \(view.sharedGroups.joined(separator: ", ")); withdraw one of them"
-                }
-                return text
+        func validate() throws {
+            if list {
+                guard second == nil, !remove else { throw ValidationError("--list takes at most one participant") }
+            } else if first == nil || second == nil {
+                throw ValidationError("name two participants (or use --list)")
             }
+        }
+
+        func run() throws {
+            let operations = try database.operations()
+            if list {
+                emit(
+                    try operations.listKeepApart(participant: first), format: output.format,
+                    table: Render.keepApartMarks)
+                return
+            }
+            guard let first, let second else { return }
+            if remove {
+                try Confirmation.run(
+                    operations, yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                    action: "removing the keep-apart mark between '\(first)' and '\(second)'", table: Render.keepApart
+                ) { (operations) throws(KringError) in try operations.removeKeepApart(first, second) }
+                return
+            }
+            emit(try operations.keepApart(first, second), format: output.format, table: Render.keepApart)
         }
     }
 }
@@ -156,7 +198,9 @@ struct RosterCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        emit(try database.operations().roster(group: group, session: session), format: output.format, table: Render.roster)
+        emit(
+            try database.operations().roster(group: group, session: session), format: output.format,
+            table: Render.roster)
     }
 }
 
@@ -178,8 +222,11 @@ struct AttendanceCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.operations().markAttendance(session: session, participant: participant, status: status)
-            emit(view, format: output.format) { "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))" }
+            let view = try database.operations().markAttendance(
+                session: session, participant: participant, status: status)
+            emit(view, format: output.format) {
+                "\($0.pseudonym): \($0.status.rawValue) at session \($0.sessionId) (\(readable($0.session.start)))"
+            }
         }
     }
 }

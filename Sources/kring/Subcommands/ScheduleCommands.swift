@@ -1,5 +1,6 @@
 import ArgumentParser
 import KringApp
+import KringDomain
 
 struct SeriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,8 @@ struct SeriesCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let excluded = exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+            let excluded =
+                exdate.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
             let view = try database.operations().addSeries(
                 SeriesRequest(
                     group: group, start: start, durationMinutes: duration, rrule: rrule, excludedDates: excluded,
@@ -44,7 +46,7 @@ struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
         abstract: "List, move and cancel sessions.",
-        subcommands: [List.self, Move.self, Cancel.self]
+        subcommands: [List.self, Move.self, Cancel.self, Restore.self]
     )
 
     struct List: ParsableCommand {
@@ -58,7 +60,9 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().listSessions(group: group, from: from, to: to), format: output.format, table: Render.sessions)
+            emit(
+                try database.operations().listSessions(group: group, from: from, to: to), format: output.format,
+                table: Render.sessions)
         }
     }
 
@@ -72,19 +76,40 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().moveSession(session, to: to), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().moveSession(session, to: to), format: output.format) {
+                Render.sessions([$0])
+            }
         }
     }
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel a session; it stays listed as cancelled.", discussion: "Example:\n  kring session cancel 14")
+            abstract: "Cancel a session; it stays listed as cancelled (`kring session restore` brings it back).",
+            discussion: "Asks first; in a script it needs --yes.\n\nExample:\n  kring session cancel 14 --yes")
+        @Argument(help: "The session's id.") var session: String
+        @OptionGroup var confirmation: ConfirmationOptions
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            try Confirmation.run(
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "cancelling session \(session)",
+                table: { Render.sessions([$0]) }
+            ) { (operations) throws(KringError) in try operations.cancelSession(session) }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a cancelled session back; calendars and invites follow.",
+            discussion: "Example:\n  kring session restore 14")
         @Argument(help: "The session's id.") var session: String
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().cancelSession(session), format: output.format) { Render.sessions([$0]) }
+            emit(try database.operations().restoreSession(session), format: output.format) { Render.sessions([$0]) }
         }
     }
 }

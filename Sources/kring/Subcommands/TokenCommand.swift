@@ -45,9 +45,11 @@ struct TokenCommand: ParsableCommand {
                 if coordinator {
                     TokenRequest(role: .coordinator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else if let facilitator {
-                    TokenRequest(role: .facilitator, subject: facilitator, expires: expires, feedOnly: feedOnly ? true : nil)
+                    TokenRequest(
+                        role: .facilitator, subject: facilitator, expires: expires, feedOnly: feedOnly ? true : nil)
                 } else {
-                    TokenRequest(role: .participant, subject: participant, expires: expires, feedOnly: feedOnly ? true : nil)
+                    TokenRequest(
+                        role: .participant, subject: participant, expires: expires, feedOnly: feedOnly ? true : nil)
                 }
             let issued = try database.operations().issueToken(request)
             emit(issued, format: output.format) { issued in
@@ -83,14 +85,18 @@ struct TokenCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token: its API calls get 401 and its feed 404 from now on.",
-            discussion: "Example:\n  kring token revoke 3")
+            discussion: "Asks first; in a script it needs --yes.\n\nExample:\n  kring token revoke 3 --yes")
         @Argument(help: "The token's id (see `kring token list`).") var token: String
+        @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.operations().revokeToken(token)
-            emit(view, format: output.format) { "token \($0.id): \(TokenCommand.describe($0))" }
+            try Confirmation.run(
+                try database.operations(), yes: confirmation.yes, dryRun: confirmation.dryRun, format: output.format,
+                action: "revoking token \(token)",
+                table: { "token \($0.id): \(TokenCommand.describe($0))" }
+            ) { (operations) throws(KringError) in try operations.revokeToken(token) }
         }
     }
 
