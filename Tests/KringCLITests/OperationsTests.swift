@@ -8,7 +8,9 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct OperationsTests {
     @Test func anEmptyFileIsRefusedUntilInitCreatesTheDatabaseInIt() throws {
         let sandbox = try KringSandbox()
-        #expect(FileManager.default.createFile(atPath: sandbox.databasePath, contents: Data()))
+        #expect(
+            FileManager.default.createFile(
+                atPath: sandbox.databasePath, contents: Data(), attributes: [.posixPermissions: 0o600]))
         let refused = try sandbox.run(["group", "list"])
         #expect(refused.status == 78)
         #expect(refused.stderr.contains("db '\(sandbox.databasePath)'") && refused.stderr.contains("empty file"))
@@ -22,6 +24,8 @@ import Testing
         let other = try DatabaseQueue(path: sandbox.databasePath)
         try other.write { try $0.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)") }
         try other.close()
+        // Private like a Kring database, so the refusal is about what the file is, not who can read it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: sandbox.databasePath)
         let before = sandbox.rawBytes()
         for command in [["group", "list"], ["init"]] {
             let refused = try sandbox.run(command)
@@ -119,7 +123,7 @@ import Testing
                 "--relation", "parent",
             ])
             let running = try sandbox.start(
-                ["participant", "withdraw", pseudonym, "--erase"], environment: ["KRING_LOG_LEVEL": "critical"])
+                ["participant", "withdraw", pseudonym, "--erase", "--yes"], environment: ["KRING_LOG_LEVEL": "critical"])
             // Round 0 lets it finish; the others are killed somewhere between start and end.
             if round > 0 { usleep(UInt32.random(in: 0...120_000, using: &generator)) }
             if round > 0 { kill(running.process.processIdentifier, SIGKILL) }

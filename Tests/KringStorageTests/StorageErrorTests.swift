@@ -55,11 +55,12 @@ import Testing
         let path = try MigrationTests.temporaryPath()
         try Data(String(repeating: "not a database, just some notes\n", count: 200).utf8).write(
             to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let error = Self.failure { _ = try KringStore.open(path: path, create: false) }
         #expect(error?.kind == .environment)
         #expect(error?.field == "db")
         #expect(error?.value == KringError(.environment, field: "db", value: path, reason: "").value)
-        #expect(error?.reason == "the database file is damaged or not a Kring database")
+        #expect(error?.reason.contains("is not a Kring database") == true, "\(error?.reason ?? "")")
     }
 
     @Test func aRefusalInsideAWriteIsThrownAsItIsAndStoresNothing() throws {
