@@ -95,7 +95,9 @@ import Testing
     /// nothing (it used to wait 60 s and say only "the change could not be stored").
     @Test func aWriteThatCannotGetTheLockSaysTheDatabaseIsBusy() throws {
         let sandbox = try CLITourTests.plannedGroup()
-        let holder = try DatabaseQueue(path: sandbox.databasePath)
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true  // the lock is held across two accesses on purpose
+        let holder = try DatabaseQueue(path: sandbox.databasePath, configuration: unsafe)
         try holder.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
         let refused = try sandbox.run(
             ["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner"],
