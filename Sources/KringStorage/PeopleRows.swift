@@ -69,16 +69,18 @@ extension StoreTransaction {
     }
 
     /// Removes a mark; false when there was none.
-    public func deleteKeepApart(_ first: Int64, _ second: Int64) throws -> Bool {
-        let (low, high) = first < second ? (first, second) : (second, first)
-        try db.execute(
-            sql: "DELETE FROM keep_apart WHERE first_participant_id = ? AND second_participant_id = ?",
-            arguments: [low, high])
-        return db.changesCount > 0
+    public func deleteKeepApart(_ first: Int64, _ second: Int64) throws(KringError) -> Bool {
+        try mapped {
+            let (low, high) = first < second ? (first, second) : (second, first)
+            try db.execute(
+                sql: "DELETE FROM keep_apart WHERE first_participant_id = ? AND second_participant_id = ?",
+                arguments: [low, high])
+            return db.changesCount > 0
+        }
     }
 
     /// Every mark, as (lower id, higher id) pairs in id order.
-    public func allKeepApart() throws -> [(Int64, Int64)] {
+    public func allKeepApart() throws(KringError) -> [(Int64, Int64)] {
         try fetchAll("SELECT * FROM keep_apart ORDER BY first_participant_id, second_participant_id") { row in
             (row["first_participant_id"], row["second_participant_id"])
         }

@@ -9,7 +9,7 @@ public struct StoreTransaction {
     let failure: StorageFailure
 
     /// Runs GRDB work, turning whatever it throws into the storage `KringError`; every helper below goes through it.
-    private func mapped<T>(_ body: () throws -> T) throws(KringError) -> T {
+    func mapped<T>(_ body: () throws -> T) throws(KringError) -> T {
         do { return try body() } catch { throw failure.kringError(error) }
     }
 

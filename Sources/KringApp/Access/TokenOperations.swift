@@ -236,7 +236,7 @@ extension KringTransaction {
         case .participant: caller = record.participantId.map(Caller.participant)
         case nil: caller = nil
         }
-        guard let caller, let id = record.id else { return nil }
-        return (caller, id)
+        guard let caller else { return nil }
+        return (caller, record.id)
     }
 }

@@ -35,7 +35,7 @@ enum AuditTrail {
     /// method that ran it (`withdraw(_:group:erase:)` is stored as `withdraw`).
     static func record(
         _ changes: [RowChange], operation: String, actor: AuditActor, at instant: Date, in transaction: StoreTransaction
-    ) throws {
+    ) throws(KringError) {
         let name = String(operation.prefix { $0 != "(" })
         let objects = try transaction.auditObjects(for: changes)
         try transaction.insert(

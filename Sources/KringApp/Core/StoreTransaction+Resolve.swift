@@ -29,7 +29,8 @@ extension StoreTransaction {
     /// name is refused with the closest names known, never a guess.
     func resolveParticipant(_ reference: String, field: String = "participant") throws(KringError) -> Participant {
         let text = reference.trimmingCharacters(in: .whitespaces)
-        let found = () throws -> Participant? in if let id = Int64(text) { return try participant(id: id) } return try participant(pseudonym: text)
+        let found: Participant?
+        if let id = Int64(text) { found = try participant(id: id) } else { found = try participant(pseudonym: text) }
         if let found { return found }
         let all = Int64(text) == nil ? try allParticipants() : []
         return try Self.byFoldedName(
@@ -39,7 +40,8 @@ extension StoreTransaction {
 
     func resolveFacilitator(_ reference: String, field: String = "facilitator") throws(KringError) -> Facilitator {
         let text = reference.trimmingCharacters(in: .whitespaces)
-        let found = () throws -> Facilitator? in if let id = Int64(text) { return try facilitator(id: id) } return try facilitator(named: text)
+        let found: Facilitator?
+        if let id = Int64(text) { found = try facilitator(id: id) } else { found = try facilitator(named: text) }
         if let found { return found }
         let all = Int64(text) == nil ? try allFacilitators() : []
         return try Self.byFoldedName(
