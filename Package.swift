@@ -68,7 +68,7 @@ let package = Package(
             name: "KringApp",
             dependencies: [
                 "KringDomain", "KringStorage", "KringSecrets", "KringSolver", "KringPlanChecker",
-                "KringCalendar", "KringBusyParsing",
+                "KringCalendar", "KringBusyParsing", "KringMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -116,6 +116,7 @@ let package = Package(
             name: "KringServer",
             dependencies: [
                 "KringApp", "KringDomain", "KringWire",
+                "KringMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,6 +23,16 @@ public struct OutboxMessage: Sendable, Equatable {
         }
     }
 
+    /// Where the message is on its way out (`0015_outbox_delivery.sql`).
+    public enum DeliveryState: String, Sendable, Codable, CaseIterable {
+        case pending, sending, retrying, sent, failed, discarded, exported
+
+        /// Still to go out: what a newer message about the same series may replace or merge with.
+        public var isUndelivered: Bool { self == .pending || self == .retrying }
+        /// Reached the recipient (by mail or as an exported file): a later CANCEL has something to cancel.
+        public var reachedRecipient: Bool { self == .sent || self == .exported }
+    }
+
     public var id: Int64?
     public var recipient: Recipient
     public var seriesId: Int64
@@ -31,6 +41,15 @@ public struct OutboxMessage: Sendable, Equatable {
     public var occurrenceStart: Date?
     public var queuedAt: Date
     public var exportedAt: Date?
+    public var deliveryState: DeliveryState = .pending
+    public var attempts: Int = 0
+    public var nextAttemptAt: Date?
+    public var lastAttemptAt: Date?
+    /// The server's last reply or the failure's reason, scrubbed of addresses by KringMail.
+    public var lastReply: String?
+    public var sentAt: Date?
+    /// Random; with the installation's salt it makes the Message-ID, so retries of this message share one.
+    public var messageKey: String = ""
 
     public var wholeSeries: Bool { occurrenceStart == nil }
 
@@ -49,6 +68,11 @@ public struct OutboxMessage: Sendable, Equatable {
         self.occurrenceStart = occurrenceStart
         self.queuedAt = queuedAt
         self.exportedAt = exportedAt
+        self.messageKey = Self.newMessageKey()
+    }
+
+    public static func newMessageKey() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }
 
@@ -58,42 +82,70 @@ extension StoreTransaction {
             sql: """
                 INSERT INTO outbox
                     (recipient_participant_id, recipient_facilitator_id, series_id, method, occurrence_start,
-                     whole_series, queued_at, exported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                     whole_series, queued_at, exported_at, delivery_state, message_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 message.participantId, message.facilitatorId, message.seriesId, message.method.rawValue,
                 message.occurrenceStart?.storedSeconds, message.wholeSeries ? 1 : 0, message.queuedAt.storedSeconds,
-                message.exportedAt?.storedSeconds,
+                message.exportedAt?.storedSeconds, message.deliveryState.rawValue, message.messageKey,
             ])
         var stored = message
         stored.id = db.lastInsertedRowID
         return stored
     }
 
-    /// Messages not exported yet, in queue order.
+    /// Messages still to go out (pending or retrying), in queue order.
     public func pendingOutbox() throws -> [OutboxMessage] {
-        try fetchAll("SELECT * FROM outbox WHERE exported_at IS NULL ORDER BY id", map: Self.outboxMessage)
+        try fetchAll("SELECT * FROM outbox WHERE \(Self.undelivered) ORDER BY id", map: Self.outboxMessage)
     }
+
+    /// Messages in these states, in queue order.
+    public func outbox(states: [OutboxMessage.DeliveryState]) throws -> [OutboxMessage] {
+        let list = states.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try fetchAll(
+            "SELECT * FROM outbox WHERE delivery_state IN (\(list)) ORDER BY id", map: Self.outboxMessage)
+    }
+
+    public func outboxMessage(id: Int64) throws -> OutboxMessage? {
+        try fetchAll("SELECT * FROM outbox WHERE id = ?", [id], map: Self.outboxMessage).first
+    }
+
+    /// Whether this recipient ever got a message about this series (sent or exported): only then can a CANCEL
+    /// cancel anything, or is one in flight that may have reached them.
+    public func outboxReachedRecipient(_ recipient: OutboxMessage.Recipient, seriesId: Int64) throws -> Bool {
+        let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
+        return try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE \(column) = ? AND series_id = ? AND method = 'request'
+                    AND delivery_state IN ('sent', 'exported', 'sending'))
+                """,
+            arguments: [recipient.participantId ?? recipient.facilitatorId, seriesId]) ?? false
+    }
+
+    static let undelivered = "delivery_state IN ('pending', 'retrying')"
 
     /// One recipient's messages about one series not exported yet, in queue order: what a new message may replace.
     public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws -> [OutboxMessage] {
         let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
         return try fetchAll(
-            "SELECT * FROM outbox WHERE \(column) = ? AND series_id = ? AND exported_at IS NULL ORDER BY id",
+            "SELECT * FROM outbox WHERE \(column) = ? AND series_id = ? AND \(Self.undelivered) ORDER BY id",
             [recipient.participantId ?? recipient.facilitatorId, seriesId], map: Self.outboxMessage)
     }
 
     /// Drops a facilitator's messages not exported yet (their address was cleared: nothing can be sent).
     public func deletePendingOutbox(facilitatorId: Int64) throws {
         try db.execute(
-            sql: "DELETE FROM outbox WHERE recipient_facilitator_id = ? AND exported_at IS NULL",
+            sql: "DELETE FROM outbox WHERE recipient_facilitator_id = ? AND \(Self.undelivered)",
             arguments: [facilitatorId])
     }
 
     public func markOutboxExported(id: Int64, at instant: Date) throws {
         try db.execute(
-            sql: "UPDATE outbox SET exported_at = ? WHERE id = ? AND exported_at IS NULL",
+            sql: """
+                UPDATE outbox SET exported_at = ?, delivery_state = 'exported' WHERE id = ? AND \(Self.undelivered)
+                """,
             arguments: [instant.storedSeconds, id])
     }
 
@@ -111,24 +163,36 @@ extension StoreTransaction {
         } else {
             throw CorruptRow(table: "outbox", column: "recipient_participant_id")
         }
-        return OutboxMessage(
+        var message = OutboxMessage(
             id: row["id"], recipient: recipient, seriesId: row["series_id"],
             method: OutboxMessage.Method(rawValue: methodText) ?? .request,
             occurrenceStart: occurrence.map(Date.init(storedSeconds:)), queuedAt: Date(storedSeconds: row["queued_at"]),
             exportedAt: exported.map(Date.init(storedSeconds:)))
+        let state: String = row["delivery_state"]
+        guard let deliveryState = OutboxMessage.DeliveryState(rawValue: state) else {
+            throw CorruptRow(table: "outbox", column: "delivery_state")
+        }
+        message.deliveryState = deliveryState
+        message.attempts = row["attempts"]
+        message.nextAttemptAt = (row["next_attempt_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.lastAttemptAt = (row["last_attempt_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.lastReply = row["last_reply"]
+        message.sentAt = (row["sent_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.messageKey = row["message_key"] ?? String(message.id ?? 0)
+        return message
     }
 }
 
 extension StoreTransaction {
     /// Drops one message not exported yet (superseded before anyone saw it).
     public func deletePendingOutbox(id: Int64) throws {
-        try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND exported_at IS NULL", arguments: [id])
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND \(Self.undelivered)", arguments: [id])
     }
 
     /// How many messages to this participant are not exported yet.
     public func countPendingOutbox(participantId: Int64) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND exported_at IS NULL",
+            db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND \(Self.undelivered)",
             arguments: [participantId]) ?? 0
     }
 }

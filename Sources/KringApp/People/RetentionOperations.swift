@@ -9,8 +9,10 @@ extension Kring {
     /// many were erased. Takes the write lock only when someone is due.
     @discardableResult
     public func purgeExpired() throws(KringError) -> Int {
-        let due = try read { (operation) throws(KringError) in try operation.participantsDueForErasure() }
-        guard !due.isEmpty else { return 0 }
+        let (due, records) = try read { (operation) throws(KringError) in
+            (try operation.participantsDueForErasure(), try operation.deliveryRecordsDue())
+        }
+        guard !due.isEmpty || records > 0 else { return 0 }
         return try write { (operation) throws(KringError) in try operation.purgeExpired() }
     }
 }
@@ -28,10 +30,23 @@ extension KringTransaction {
         return try transaction.wrap { try transaction.participantsInactiveSince(before: cutoff) }
     }
 
-    /// Erases every participant due, then truncates the log once that is stored.
+    /// Records of invites that are done (sent, failed, discarded, exported) and older than the retention period.
+    func deliveryRecordsDue() throws(KringError) -> Int {
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        return try transaction.wrap { try transaction.countDeliveredOutbox(before: cutoff) }
+    }
+
+    /// Erases every participant due and the delivery records past retention, then truncates the log once that is
+    /// stored.
     func purgeExpired() throws(KringError) -> Int {
         let due = try participantsDueForErasure()
-        guard !due.isEmpty else { return 0 }
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        let records = try transaction.wrap { try transaction.purgeDeliveredOutbox(before: cutoff) }
+        if records > 0 { logAfterCommit(.info, "delivery records purged", ["purged.count": "\(records)"]) }
+        guard !due.isEmpty else {
+            if records > 0 { truncateLogAfterCommit() }
+            return 0
+        }
         try transaction.wrap { for id in due { try transaction.deleteParticipant(id: id) } }
         truncateLogAfterCommit()
         logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
