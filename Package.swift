@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "KringCalendarTests", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KringMailTests",
-            dependencies: ["KringMail", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KringMail", "KringTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),

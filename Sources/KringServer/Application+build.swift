@@ -54,7 +54,7 @@ public func runServer(
     deliveryInterval: Duration? = nil
 ) async throws {
     let app = buildApplication(kring: kring, configuration: configuration, logger: logger, feeds: feeds)
-    var services: [any Service] = [app]
+    var services: [any ServiceLifecycle.Service] = [app]
     if let deliveryInterval {
         var deliveryLogger = logger
         deliveryLogger.handler = PrivacyLogHandler(wrapping: logger.handler)

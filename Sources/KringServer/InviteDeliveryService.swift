@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// `mail.transport` is set (read again each time, so setting it later needs no restart). On SIGTERM it finishes the
 /// message in hand, gives the rest of its claim back and stops. A failure is logged without personal data and
 /// never stops the HTTP service.
-public struct InviteDeliveryService: Service {
+public struct InviteDeliveryService: ServiceLifecycle.Service {
     let kring: Kring
     let interval: Duration
     let logger: Logger
@@ -20,8 +20,8 @@ public struct InviteDeliveryService: Service {
     }
 
     public func run() async throws {
-        var current: (configuration: MailConfiguration, transport: any MailTransport)?
         await cancelWhenGracefulShutdown {
+            var current: (configuration: MailConfiguration, transport: any MailTransport)?
             while !Task.isCancelled {
                 do {
                     if try kring.mailIsConfigured() {
@@ -43,9 +43,12 @@ public struct InviteDeliveryService: Service {
                             logger.error("invite delivery stopped", metadata: ["mail.reason": "\(stopped)"])
                         }
                     }
-                } catch {
+                } catch let error as KringError {
                     logger.error(
-                        "invite delivery failed", metadata: ["error.field": "\(error.field)", "error.kind": "\(error.kind)"])
+                        "invite delivery failed",
+                        metadata: ["error.field": "\(error.field)", "error.kind": "\(error.kind.rawValue)"])
+                } catch {
+                    logger.error("invite delivery failed", metadata: ["error.type": "\(type(of: error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

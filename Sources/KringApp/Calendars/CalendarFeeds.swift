@@ -124,6 +124,7 @@ extension StoreTransaction {
                     calendar.sequence += try wrap {
                         try participantCalendarChanges(participantId: participantId, seriesId: series.id!)
                     }
+                    calendar.reminderSecondsBefore = try participantReminderSeconds()
                 }
                 result.append(calendar)
             }

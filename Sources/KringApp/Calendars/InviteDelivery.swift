@@ -93,7 +93,8 @@ extension Kring {
         if dryRun {
             return try read { (operation) throws(KringError) in try operation.deliveryPlan(limit: limit) }
         }
-        let transport = try given ?? makeMailTransport(configuration)
+        let transport: any MailTransport
+        if let given { transport = given } else { transport = try makeMailTransport(configuration) }
         let claimant = Int64(getpid())
         let (claimed, superseded, salt) = try write { (operation) throws(KringError) in
             try operation.claimDueInvites(limit: limit, claimant: claimant)

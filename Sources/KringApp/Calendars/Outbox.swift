@@ -215,10 +215,17 @@ extension StoreTransaction {
             let sessions = try wrap { try self.sessions(groupId: group.id!) }.filter { $0.seriesId == series.id }
             calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
             calendar.sequence += try wrap { try participantCalendarChanges(participantId: id, seriesId: series.id!) }
+            calendar.reminderSecondsBefore = try participantReminderSeconds()
         case .facilitator(let id):
             calendar = try facilitatorView(of: series, facilitatorId: id, group: group).calendar
         }
         if message.method == .cancel, message.wholeSeries, group.state == .closed { calendar.status = .cancelled }
         return calendar
+    }
+
+    /// `mail.reminder` in seconds before a session, for participants' invites and feeds; nil when off or unset.
+    func participantReminderSeconds() throws(KringError) -> Int? {
+        guard let text = try wrap({ try setting(Kring.reminderKey) }), text != "off" else { return nil }
+        return ReminderSetting.seconds(text)
     }
 }
