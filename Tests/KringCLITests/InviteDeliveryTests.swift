@@ -23,7 +23,9 @@ struct InviteDeliveryTests {
 
     /// A planned group with a non-ASCII title and venue, two participants with addresses (one with a non-ASCII
     /// pseudonym), and the organizer set: two REQUESTs pending.
-    static func group(people: [String: String] = people, capacity: Int = 10) throws -> KringSandbox {
+    static func group(
+        people: [String: String] = people, capacity: Int = 10, venue: String = venue, title: String = title
+    ) throws -> KringSandbox {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
         try sandbox.ok([
@@ -64,9 +66,29 @@ struct InviteDeliveryTests {
         for address in people.values { #expect(!text.contains(address), sourceLocation: sourceLocation) }
     }
 
-    static func header(_ name: String, in text: String) -> String? {
-        text.split(separator: "\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
-            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespacesAndNewlines) }
+    struct Summary: Decodable {
+        let to: String
+        let messageID: String
+        let uid: String
+        let calendar: String
+    }
+
+    /// To, Message-ID, the calendar's UID and text of each message, read by Python's email parser in one run.
+    static func summaries(_ files: [URL]) throws -> [Summary] {
+        let script = """
+            import email, email.policy, icalendar, json, sys
+            out = []
+            for path in sys.argv[1:]:
+                m = email.message_from_bytes(open(path, 'rb').read(), policy=email.policy.strict)
+                part = [p for p in m.walk() if p.get_content_type() == 'text/calendar'][0]
+                text = part.get_content()
+                cal = icalendar.Calendar.from_ical(text)
+                uid = str([e for e in cal.walk('VEVENT')][0].get('UID'))
+                out.append({'to': str(m['To']), 'messageID': str(m['Message-ID']), 'uid': uid, 'calendar': text})
+            print(json.dumps(out))
+            """
+        let output = try MailServerSupport.run(MailServerSupport.python!, ["-c", script] + files.map(\.path))
+        return try JSONDecoder().decode([Summary].self, from: output)
     }
 
     // MARK: - Postfix: the whole path through a real MTA
@@ -111,7 +133,7 @@ struct InviteDeliveryTests {
             #expect((mail["subject"] as? String)?.contains(Self.title) == true)
             #expect(mail["summary"] as? String == Self.title)
             #expect(mail["location"] as? String == Self.venue)
-            #expect(attendees.allSatisfy { ($0["cn"] as? String) == pseudonym || $0["cn"] == nil })
+            #expect(attendees.allSatisfy { !($0["cn"] is String) || $0["cn"] as? String == pseudonym })
             #expect((mail["defects"] as? [String])?.isEmpty == true)
             // The message Postfix stored is the one the coordinator previewed (Postfix only adds trace headers
             // above it and stores LF line endings).
@@ -182,7 +204,6 @@ struct InviteDeliveryTests {
             #expect(message["state"] as? String == "failed")
             let reply = try #require(message["lastReply"] as? String)
             #expect(reply.contains("550"))
-            #expect(reply.contains("[address]"))
             Self.expectNoAddress(in: reply)
         }
         let table = try sandbox.ok(["invites", "list"]).stdout
@@ -232,7 +253,8 @@ struct InviteDeliveryTests {
         // 40 participants, 5 series: 200 REQUESTs.
         var people: [String: String] = [:]
         for index in 0..<40 { people["Deelnemer \(index)"] = "p\(index)@example.org" }
-        let sandbox = try Self.group(people: people, capacity: 40)
+        // ASCII title and venue keep the calendar part 7bit, so its UID can be read without decoding.
+        let sandbox = try Self.group(people: people, capacity: 40, venue: "Gent", title: "Groep")
         for week in 1...4 {
             try sandbox.ok([
                 "series", "add", "--group", "gent-partners", "--start", "2027-0\(week + 1)-10T19:00", "--duration",
@@ -255,12 +277,8 @@ struct InviteDeliveryTests {
 
         // Per outbox message (recipient and series UID): how many copies and under which Message-IDs.
         var copies: [String: [String]] = [:]
-        for file in server.messages {
-            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
-            let to = try #require(Self.header("To", in: text))
-            let uid = try #require(Self.header("UID", in: text))
-            let messageID = try #require(Self.header("Message-ID", in: text))
-            copies["\(to) \(uid)", default: []].append(messageID)
+        for mail in try Self.summaries(server.messages) {
+            copies["\(mail.to) \(mail.uid)", default: []].append(mail.messageID)
         }
         #expect(copies.count == 200)
         #expect(copies.values.allSatisfy { $0.count <= 2 }, "\(copies.values.filter { $0.count > 2 })")
@@ -298,9 +316,8 @@ struct InviteDeliveryTests {
         let messages = try Self.send(sandbox)["messages"] as! [[String: Any]]
         #expect(messages.count == 2)
         #expect(messages.allSatisfy { $0["method"] as? String == "request" })
-        for file in server.messages {
-            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
-            #expect(text.contains("EXDATE"), "the REQUEST leaves the cancelled session out")
+        for mail in try Self.summaries(server.messages) {
+            #expect(mail.calendar.contains("EXDATE"), "the REQUEST leaves the cancelled session out")
         }
         // A session cancelled after the REQUEST went out does get its CANCEL.
         try sandbox.ok(["session", "cancel", String(sessions[2]["id"] as! Int)])

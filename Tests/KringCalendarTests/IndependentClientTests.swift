@@ -127,7 +127,7 @@ struct IndependentClientTests {
         let organizer = Fixtures.organizer
         let attendee = Fixtures.attendee
         let texts: [String: String] = [
-            "reminder-feed": try exporter.publishFeed(language: .fr, series: [reminded]),
+            "feed-reminder": try exporter.publishFeed(language: .fr, series: [reminded]),
             "reminder-request": try exporter.invite(
                 method: .request, organizer: organizer, attendee: attendee, series: reminded, language: .nl),
             "feed": try exporter.publishFeed(language: .nl, series: [Fixtures.biweekly, Fixtures.monthly]),
@@ -308,9 +308,9 @@ struct IndependentClientTests {
             print(json.dumps(out))
             """
         let output = try TestSupport.run(
-            python, ["-c", script, files["reminder-feed"]!, files["reminder-request"]!, files["request"]!])
+            python, ["-c", script, files["feed-reminder"]!, files["reminder-request"]!, files["request"]!])
         let alarms = try JSONDecoder().decode([String: [[[String]]]].self, from: output)
-        let feed = try #require(alarms[files["reminder-feed"]!])
+        let feed = try #require(alarms[files["feed-reminder"]!])
         #expect(!feed.isEmpty && feed.allSatisfy { $0 == [["DISPLAY", "Rappel : rendez-vous", "-P1D"]] }, "\(feed)")
         let request = try #require(alarms[files["reminder-request"]!])
         #expect(!request.isEmpty && request.allSatisfy { $0 == [["DISPLAY", "Herinnering: afspraak", "-P1D"]] })
