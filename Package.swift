@@ -160,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage", "KringTestSupport",
+                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
+                "KringTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

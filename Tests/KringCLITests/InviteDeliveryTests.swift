@@ -110,8 +110,9 @@ struct InviteDeliveryTests {
         }
         let dry = try Self.send(sandbox, ["--dry-run"])
         #expect((dry["messages"] as! [[String: Any]]).map { $0["outcome"] as? String } == ["would-send", "would-send"])
-        #expect(Set((dry["messages"] as! [[String: Any]]).compactMap { $0["recipient"] as? String })
-            == ["participant Zoë Ødegård", "participant Blauwe Reiger"])
+        #expect(
+            Set((dry["messages"] as! [[String: Any]]).compactMap { $0["recipient"] as? String })
+                == ["participant Zoë Ødegård", "participant Blauwe Reiger"])
         #expect(try Self.list(sandbox).count == 2, "a dry run sends nothing")
 
         let run = try sandbox.ok(["invites", "send", "--format", "json"])
@@ -214,7 +215,10 @@ struct InviteDeliveryTests {
         let id = listed[0]["id"] as! Int
         try sandbox.ok(["invites", "discard", "\(id)"])
         #expect(try Self.list(sandbox).count == 1)
-        #expect(try Self.list(sandbox, all: true).contains { $0["id"] as? Int == id && $0["state"] as? String == "discarded" })
+        #expect(
+            try Self.list(sandbox, all: true).contains {
+                $0["id"] as? Int == id && $0["state"] as? String == "discarded"
+            })
         try sandbox.expectRefused(["invites", "discard", "\(id)"], mentioning: ["invite", "\(id)", "discarded"])
     }
 
@@ -332,9 +336,11 @@ struct InviteDeliveryTests {
         try sandbox.expectRefused(
             ["config", "set", "mail.transport", "smtp+plain://mail.example.org:25"],
             mentioning: ["mail.transport", "smtp+plain://mail.example.org:25", "loopback"])
-        try sandbox.expectRefused(["config", "set", "mail.transport", "ftp://x.example"], mentioning: ["mail.transport"])
         try sandbox.expectRefused(
-            ["config", "set", "mail.password-file", "relative/path"], mentioning: ["mail.password-file", "relative/path"])
+            ["config", "set", "mail.transport", "ftp://x.example"], mentioning: ["mail.transport"])
+        try sandbox.expectRefused(
+            ["config", "set", "mail.password-file", "relative/path"],
+            mentioning: ["mail.password-file", "relative/path"])
         try sandbox.expectRefused(["config", "set", "mail.colour", "blue"], mentioning: ["mail.colour"])
         try sandbox.expectRefused(["config", "set", "mail.reminder", "soon"], mentioning: ["mail.reminder", "soon"])
         try sandbox.ok(["config", "set", "mail.transport", "smtps://mail.example.org"])

@@ -111,7 +111,8 @@ import Testing
             // A REQUEST carries the master and its override (the moved session): one ATTENDEE per VEVENT.
             #expect(!attendees.isEmpty)
             #expect(attendees.allSatisfy { $0.hasSuffix(":mailto:\(address)") })
-            #expect(CalendarExportTests.lines(text, "ORGANIZER").allSatisfy { $0.hasSuffix(":mailto:groepen@example.org") })
+            #expect(
+                CalendarExportTests.lines(text, "ORGANIZER").allSatisfy { $0.hasSuffix(":mailto:groepen@example.org") })
             #expect(text.contains("\r\nMETHOD:\(method.uppercased())\r\n"))
             for (other, otherAddress) in Self.addresses where other != who { #expect(!text.contains(otherAddress)) }
             for pseudonym in ["Stille Eik", "Blauwe Reiger", "Rode Vos"] { #expect(!text.contains(pseudonym)) }
@@ -130,7 +131,9 @@ import Testing
             }
         }
         // Blauwe Reiger got one REQUEST, queued on enrolment and rendered with the move.
-        let requests = pending.filter { $0["method"] as? String == "request" && $0["participant"] as? String == "Blauwe Reiger" }
+        let requests = pending.filter {
+            $0["method"] as? String == "request" && $0["participant"] as? String == "Blauwe Reiger"
+        }
         #expect(requests.count == 1)
 
         // Nothing pending any more: a second export writes nothing.
@@ -173,7 +176,8 @@ import Testing
         try sandbox.ok(["invites", "export", "--out", out.path, "--group", "gent-partners"])
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".ics") }
         #expect(names.count == 1)
-        let text = CalendarExportTests.unfolded(try String(contentsOfFile: out.appendingPathComponent(names[0]).path, encoding: .utf8))
+        let text = CalendarExportTests.unfolded(
+            try String(contentsOfFile: out.appendingPathComponent(names[0]).path, encoding: .utf8))
         #expect(text.contains("STATUS:CANCELLED"))
         #expect(!text.contains("RECURRENCE-ID"))
         #expect(!text.contains("eik@example.org"))

@@ -188,4 +188,3 @@ struct CollectingLogHandler: LogHandler {
         collector.append("\(event.level) \(event.message) \(all)")
     }
 }
-

@@ -61,7 +61,9 @@ public enum MailServerSupport {
 
     /// Runs a program to completion and returns its stdout; throws with its output when it fails.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Data {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> Data
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -213,7 +215,6 @@ public final class PostfixInstance {
         }
     }
 }
-
 
 #if canImport(Glibc)
     private let sendSignal = Glibc.kill

@@ -306,7 +306,8 @@ extension KringTransaction {
         let superseded = try dropSupersededInvites()
         let due = try transaction.wrap { try transaction.dueOutbox(now: now, limit: limit) }
         var claimed: [OutboxMessage] = []
-        for message in due where try transaction.wrap({ try transaction.claimOutbox(id: message.id!, claimant: claimant, at: now) }) {
+        for message in due
+        where try transaction.wrap({ try transaction.claimOutbox(id: message.id!, claimant: claimant, at: now) }) {
             claimed.append(message)
         }
         return (claimed, superseded, salt)
@@ -350,7 +351,8 @@ extension KringTransaction {
                         view: view))
                 continue
             }
-            let invite = try inviteMail(message, series: series, calendar: text, recipient: recipient, addressee.language)
+            let invite = try inviteMail(
+                message, series: series, calendar: text, recipient: recipient, addressee.language)
             do {
                 let mail = try composer.compose(invite, date: now)
                 prepared.append(PreparedInvite(id: message.id!, content: .mail(mail), view: view))
@@ -391,7 +393,8 @@ extension KringTransaction {
             outboxMessageID: message.messageKey, recipient: recipient, language: mailLanguage,
             method: message.method == .request ? .request : .cancel, calendar: text,
             title: group.publicTitle ?? CalendarText.neutral(language).defaultSummary, start: start, end: end,
-            timeZone: TimeZone(identifier: group.timeZone) ?? TimeZone(identifier: "UTC")!, location: group.venue ?? group.onlineURL)
+            timeZone: TimeZone(identifier: group.timeZone) ?? TimeZone(identifier: "UTC")!,
+            location: group.venue ?? group.onlineURL)
     }
 
     /// Stores one message's outcome; returns the state and the reply recorded.

@@ -100,9 +100,11 @@ extension KringTransaction {
     /// kind and series; never an address. A later export replaces them with its own files.
     static func writeManifest(_ files: [InviteExportView.File], in folder: URL) throws(KringError) {
         let rows = files.map { file in
-            [file.file, file.method, file.recipient ?? "", file.group ?? "", String(file.seriesId ?? 0),
-             file.occurrence ?? ""]
-                .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
+            [
+                file.file, file.method, file.recipient ?? "", file.group ?? "", String(file.seriesId ?? 0),
+                file.occurrence ?? "",
+            ]
+            .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
         }
         let tsv = (["file\tmethod\trecipient\tgroup\tseries\toccurrence"] + rows).joined(separator: "\n") + "\n"
         try PrivateFiles.write(Data(tsv.utf8), to: folder.appendingPathComponent("manifest.tsv").path)

@@ -12,9 +12,10 @@ public struct ConfigEntry: Sendable, Codable, Equatable {
 
 extension Kring {
     /// The settings `kring config` manages, in display order.
-    public static let configKeys = [
-        "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
-    ] + mailLibraryKeys + [reminderKey]
+    public static let configKeys =
+        [
+            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+        ] + mailLibraryKeys + [reminderKey]
 
     /// The `mail.*` settings KringMail reads (`MailConfiguration(settings:)`).
     static let mailLibraryKeys =
@@ -71,7 +72,8 @@ extension Kring {
         case reminderKey:
             guard let canonical = ReminderSetting.canonical(value) else {
                 throw .invalid(
-                    key, raw, "must be off or a time before the session from 5 minutes to 7 days: P1D, 1d, PT2H, 2h, 30m")
+                    key, raw,
+                    "must be off or a time before the session from 5 minutes to 7 days: P1D, 1d, PT2H, 2h, 30m")
             }
             return canonical
         case "mail.password":
@@ -82,7 +84,8 @@ extension Kring {
             guard !value.isEmpty, !value.contains(where: \.isNewline) else {
                 throw .invalid(key, raw, "must be one line of text")
             }
-            return key.hasPrefix("mail.organisation-text.") ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : value
+            return key.hasPrefix("mail.organisation-text.")
+                ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : value
         default:
             throw unknownConfigKey(key)
         }

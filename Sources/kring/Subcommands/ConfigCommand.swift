@@ -100,7 +100,8 @@ struct InvitesCommand: ParsableCommand {
                 return invites.map { invite in
                     let what = invite.occurrence.map { "session of \($0)" } ?? "series \(invite.seriesId)"
                     let reply = invite.lastReply.map { "  \($0)" } ?? ""
-                    return "\(invite.id)  \(invite.method.uppercased())  \(invite.group)  \(what)  \(invite.recipient)  "
+                    return
+                        "\(invite.id)  \(invite.method.uppercased())  \(invite.group)  \(what)  \(invite.recipient)  "
                         + "\(invite.state)  \(invite.attempts) attempt(s)\(reply)"
                 }.joined(separator: "\n")
             }
