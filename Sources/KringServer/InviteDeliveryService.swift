@@ -8,10 +8,13 @@ import ServiceLifecycle
 /// `mail.transport` is set (read again each time, so setting it later needs no restart). On SIGTERM it finishes the
 /// message in hand, gives the rest of its claim back and stops. A failure is logged without personal data and
 /// never stops the HTTP service.
-public struct InviteDeliveryService: ServiceLifecycle.Service {
+public struct InviteDeliveryService: ServiceLifecycle.Service, CustomStringConvertible {
     let kring: Kring
     let interval: Duration
     let logger: Logger
+
+    /// What ServiceLifecycle logs for this service.
+    public var description: String { "InviteDeliveryService" }
 
     public init(kring: Kring, interval: Duration, logger: Logger) {
         self.kring = kring
