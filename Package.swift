@@ -73,7 +73,7 @@ let package = Package(
             name: "KringApp",
             dependencies: [
                 "KringDomain", "KringStorage", "KringSecrets", "KringSolver", "KringPlanChecker",
-                "KringCalendar", "KringBusyParsing",
+                "KringCalendar", "KringBusyParsing", "KringMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -123,6 +123,7 @@ let package = Package(
             name: "KringServer",
             dependencies: [
                 "KringApp", "KringDomain", "KringWire",
+                "KringMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -189,7 +190,7 @@ let package = Package(
         .testTarget(name: "KringCalendarTests", dependencies: ["KringCalendar"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KringMailTests",
-            dependencies: ["KringMail", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KringMail", "KringTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),

@@ -77,6 +77,8 @@ public struct CalendarSeries: Hashable, Codable, Sendable {
     public var description: String?
     public var location: String?
     public var url: URL?
+    /// A reminder this many seconds before each session (a VALARM, ACTION:DISPLAY with a neutral text); nil for none.
+    public var reminderSecondsBefore: Int?
 
     public init(
         uid: String, sequence: Int, timeZoneIdentifier: String, firstStartLocal: LocalDateTime, durationMinutes: Int,
@@ -113,11 +115,16 @@ public struct CalendarText: Hashable, Sendable {
     public var defaultSummary: String
     public var calendarName: String
     public var productIdentifier: String
+    /// The text of a reminder (VALARM DESCRIPTION): as neutral as the default title.
+    public var reminderText: String
 
-    public init(defaultSummary: String, calendarName: String, productIdentifier: String) {
+    public init(
+        defaultSummary: String, calendarName: String, productIdentifier: String, reminderText: String = "Reminder"
+    ) {
         self.defaultSummary = defaultSummary
         self.calendarName = calendarName
         self.productIdentifier = productIdentifier
+        self.reminderText = reminderText
     }
 
     public static func neutral(_ language: CalendarLanguage) -> CalendarText {
@@ -125,15 +132,15 @@ public struct CalendarText: Hashable, Sendable {
         case .nl:
             CalendarText(
                 defaultSummary: "Gespreksgroep", calendarName: "Mijn afspraken",
-                productIdentifier: "-//Kring//Kalender//NL")
+                productIdentifier: "-//Kring//Kalender//NL", reminderText: "Herinnering: afspraak")
         case .fr:
             CalendarText(
                 defaultSummary: "Groupe de parole", calendarName: "Mes rendez-vous",
-                productIdentifier: "-//Kring//Calendrier//FR")
+                productIdentifier: "-//Kring//Calendrier//FR", reminderText: "Rappel : rendez-vous")
         case .en:
             CalendarText(
                 defaultSummary: "Conversation group", calendarName: "My appointments",
-                productIdentifier: "-//Kring//Calendar//EN")
+                productIdentifier: "-//Kring//Calendar//EN", reminderText: "Reminder: appointment")
         }
     }
 }

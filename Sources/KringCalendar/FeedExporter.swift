@@ -169,8 +169,9 @@ public struct FeedExporter: Sendable {
         _ root: OpaquePointer, _ item: PreparedSeries, text: CalendarText, stamp: Date, participant: Participant?
     ) {
         let status = item.series.status == .cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED
-        icalcomponent_add_component(
-            root, masterEvent(item, text: text, stamp: stamp, participant: participant, status: status))
+        let master = masterEvent(item, text: text, stamp: stamp, participant: participant, status: status)
+        addReminder(master, item, text: text)
+        icalcomponent_add_component(root, master)
         for move in item.overrides {
             let event = commonEvent(item, text: text, stamp: stamp, participant: participant)
             let tzid = item.series.timeZoneIdentifier
@@ -179,8 +180,25 @@ public struct FeedExporter: Sendable {
             icalcomponent_add_property(event, zoned(icalproperty_new_dtstart(move.newStartLocal.icalFloating), tzid))
             icalcomponent_add_property(event, zoned(icalproperty_new_dtend(move.newEndLocal.icalFloating), tzid))
             icalcomponent_add_property(event, icalproperty_new_status(status))
+            addReminder(event, item, text: text)
             icalcomponent_add_component(root, event)
         }
+    }
+
+    /// A VALARM (RFC 5545 3.6.6): ACTION:DISPLAY, the neutral localised text, TRIGGER a duration before the start.
+    /// Only on events that take place: a cancelled series reminds nobody.
+    private static func addReminder(_ event: OpaquePointer, _ item: PreparedSeries, text: CalendarText) {
+        guard let seconds = item.series.reminderSecondsBefore, seconds > 0, item.series.status != .cancelled else {
+            return
+        }
+        let alarm = icalcomponent_new(ICAL_VALARM_COMPONENT)!
+        icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY))
+        icalcomponent_add_property(alarm, icalproperty_new_description(text.reminderText))
+        var trigger = icaltriggertype()
+        trigger.time = icaltime_null_time()
+        trigger.duration = icaldurationtype_from_int(Int32(clamping: -seconds))
+        icalcomponent_add_property(alarm, icalproperty_new_trigger(trigger))
+        icalcomponent_add_component(event, alarm)
     }
 
     private static func masterEvent(

@@ -60,10 +60,21 @@ public func buildRouter(
     return router
 }
 
-/// Runs the service until SIGTERM or SIGINT, then drains open requests (swift-service-lifecycle).
+/// Runs the service until SIGTERM or SIGINT, then drains open requests (swift-service-lifecycle). With
+/// `deliveryInterval`, an `InviteDeliveryService` in the same group sends the outbox when mail is configured; it is
+/// last in the group, so it stops first on shutdown.
 public func runServer(
-    kring: Kring, configuration: ServerConfiguration, logger: Logger, feeds: (any CalendarFeedProvider)? = nil
+    kring: Kring, configuration: ServerConfiguration, logger: Logger, feeds: (any CalendarFeedProvider)? = nil,
+    deliveryInterval: Duration? = nil
 ) async throws {
     let app = buildApplication(kring: kring, configuration: configuration, logger: logger, feeds: feeds)
-    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    var services: [any ServiceLifecycle.Service] = [app]
+    if let deliveryInterval {
+        var deliveryLogger = logger
+        deliveryLogger.handler = PrivacyLogHandler(wrapping: logger.handler)
+        services.append(InviteDeliveryService(kring: kring, interval: deliveryInterval, logger: deliveryLogger))
+    }
+    let group = ServiceGroup(
+        services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+    try await group.run()
 }

@@ -23,6 +23,16 @@ public struct OutboxMessage: Sendable, Equatable {
         }
     }
 
+    /// Where the message is on its way out (`0015_outbox_delivery.sql`).
+    public enum DeliveryState: String, Sendable, Codable, CaseIterable {
+        case pending, sending, retrying, sent, failed, discarded, exported
+
+        /// Still to go out: what a newer message about the same series may replace or merge with.
+        public var isUndelivered: Bool { self == .pending || self == .retrying }
+        /// Reached the recipient (by mail or as an exported file): a later CANCEL has something to cancel.
+        public var reachedRecipient: Bool { self == .sent || self == .exported }
+    }
+
     /// Given by the database; a message not queued yet is a `NewOutboxMessage`.
     public let id: Int64
     public var recipient: Recipient
@@ -32,6 +42,15 @@ public struct OutboxMessage: Sendable, Equatable {
     public var occurrenceStart: Date?
     public var queuedAt: Date
     public var exportedAt: Date?
+    public var deliveryState: DeliveryState = .pending
+    public var attempts: Int = 0
+    public var nextAttemptAt: Date?
+    public var lastAttemptAt: Date?
+    /// The server's last reply or the failure's reason, scrubbed of addresses by KringMail.
+    public var lastReply: String?
+    public var sentAt: Date?
+    /// Random; with the installation's salt it makes the Message-ID, so retries of this message share one.
+    public var messageKey: String = ""
 
     public var wholeSeries: Bool { occurrenceStart == nil }
 
@@ -50,6 +69,11 @@ public struct OutboxMessage: Sendable, Equatable {
         self.occurrenceStart = occurrenceStart
         self.queuedAt = queuedAt
         self.exportedAt = exportedAt
+        self.messageKey = Self.newMessageKey()
+    }
+
+    public static func newMessageKey() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }
 
@@ -75,97 +99,147 @@ public struct NewOutboxMessage: Sendable, Equatable {
 }
 
 extension StoreTransaction {
-    public func insert(_ message: NewOutboxMessage) throws(KringError) -> OutboxMessage {
-        try insert(OutboxRecord(message)) { try $0.message() }
-    }
-
-    /// Messages not exported yet, in queue order.
-    public func pendingOutbox() throws(KringError) -> [OutboxMessage] {
-        try fetchRecords(OutboxRecord.self, "SELECT * FROM outbox WHERE exported_at IS NULL ORDER BY id") {
-            try $0.message()
+    public func insert(_ new: NewOutboxMessage) throws(KringError) -> OutboxMessage {
+        try mapped {
+            let message = OutboxMessage(
+                id: 0, recipient: new.recipient, seriesId: new.seriesId, method: new.method,
+                occurrenceStart: new.occurrenceStart, queuedAt: new.queuedAt)
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox
+                        (recipient_participant_id, recipient_facilitator_id, series_id, method, occurrence_start,
+                         whole_series, queued_at, exported_at, delivery_state, message_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.participantId, message.facilitatorId, message.seriesId, message.method.rawValue,
+                    message.occurrenceStart?.storedSeconds, message.wholeSeries ? 1 : 0, message.queuedAt.storedSeconds,
+                    message.exportedAt?.storedSeconds, message.deliveryState.rawValue, message.messageKey,
+                ])
+            var stored = OutboxMessage(
+                id: db.lastInsertedRowID, recipient: message.recipient, seriesId: message.seriesId,
+                method: message.method, occurrenceStart: message.occurrenceStart, queuedAt: message.queuedAt)
+            stored.messageKey = message.messageKey
+            return stored
         }
     }
 
+    /// Messages still to go out (pending or retrying), in queue order.
+    public func pendingOutbox() throws(KringError) -> [OutboxMessage] {
+        try mapped {
+            try fetchAll("SELECT * FROM outbox WHERE \(Self.undelivered) ORDER BY id", map: Self.outboxMessage)
+        }
+    }
+
+    /// Messages in these states, in queue order.
+    public func outbox(states: [OutboxMessage.DeliveryState]) throws(KringError) -> [OutboxMessage] {
+        try mapped {
+            let list = states.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            return try fetchAll(
+                "SELECT * FROM outbox WHERE delivery_state IN (\(list)) ORDER BY id", map: Self.outboxMessage)
+        }
+    }
+
+    public func outboxMessage(id: Int64) throws(KringError) -> OutboxMessage? {
+        try mapped {
+            try fetchAll("SELECT * FROM outbox WHERE id = ?", [id], map: Self.outboxMessage).first
+        }
+    }
+
+    /// Whether this recipient ever got a message about this series (sent or exported): only then can a CANCEL
+    /// cancel anything, or is one in flight that may have reached them.
+    public func outboxReachedRecipient(_ recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError) -> Bool {
+        try mapped {
+            let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
+            return try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM outbox WHERE \(column) = ? AND series_id = ? AND method = 'request'
+                        AND delivery_state IN ('sent', 'exported', 'sending'))
+                    """,
+                arguments: [recipient.participantId ?? recipient.facilitatorId, seriesId]) ?? false
+        }
+    }
+
+    static let undelivered = "delivery_state IN ('pending', 'retrying')"
+
     /// One recipient's messages about one series not exported yet, in queue order: what a new message may replace.
-    public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError)
-        -> [OutboxMessage]
-    {
-        let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
-        return try fetchRecords(
-            OutboxRecord.self,
-            "SELECT * FROM outbox WHERE \(column) = ? AND series_id = ? AND exported_at IS NULL ORDER BY id",
-            [recipient.participantId ?? recipient.facilitatorId, seriesId]
-        ) { try $0.message() }
+    public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError) -> [OutboxMessage] {
+        try mapped {
+            let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
+            return try fetchAll(
+                "SELECT * FROM outbox WHERE \(column) = ? AND series_id = ? AND \(Self.undelivered) ORDER BY id",
+                [recipient.participantId ?? recipient.facilitatorId, seriesId], map: Self.outboxMessage)
+        }
     }
 
     /// Drops a facilitator's messages not exported yet (their address was cleared: nothing can be sent).
     public func deletePendingOutbox(facilitatorId: Int64) throws(KringError) {
-        try execute(
-            "DELETE FROM outbox WHERE recipient_facilitator_id = ? AND exported_at IS NULL",
-            [facilitatorId])
+        try mapped {
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE recipient_facilitator_id = ? AND \(Self.undelivered)",
+                arguments: [facilitatorId])
+        }
     }
 
     public func markOutboxExported(id: Int64, at instant: Date) throws(KringError) {
-        try execute(
-            "UPDATE outbox SET exported_at = ? WHERE id = ? AND exported_at IS NULL",
-            [instant.storedSeconds, id])
-    }
-
-}
-
-struct OutboxRecord: StoredRecord {
-    static let databaseTableName = "outbox"
-    var id: Int64?
-    var recipientParticipantId: Int64?
-    var recipientFacilitatorId: Int64?
-    var seriesId: Int64
-    var method: String
-    var occurrenceStart: Int64?
-    var wholeSeries: Bool
-    var queuedAt: Int64
-    var exportedAt: Int64?
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
-    init(_ message: NewOutboxMessage) {
-        id = nil
-        recipientParticipantId = message.recipient.participantId
-        recipientFacilitatorId = message.recipient.facilitatorId
-        seriesId = message.seriesId
-        method = message.method.rawValue
-        occurrenceStart = message.occurrenceStart?.storedSeconds
-        wholeSeries = message.occurrenceStart == nil
-        queuedAt = message.queuedAt.storedSeconds
-        exportedAt = nil
-    }
-
-    func message() throws -> OutboxMessage {
-        let recipient: OutboxMessage.Recipient
-        if let recipientParticipantId {
-            recipient = .participant(recipientParticipantId)
-        } else if let recipientFacilitatorId {
-            recipient = .facilitator(recipientFacilitatorId)
-        } else {
-            throw CorruptRow(table: Self.databaseTableName, column: "recipient_participant_id")
+        try mapped {
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET exported_at = ?, delivery_state = 'exported' WHERE id = ? AND \(Self.undelivered)
+                    """,
+                arguments: [instant.storedSeconds, id])
         }
-        return OutboxMessage(
-            id: try storedId(id, table: Self.databaseTableName), recipient: recipient, seriesId: seriesId,
-            method: OutboxMessage.Method(rawValue: method) ?? .request,
-            occurrenceStart: occurrenceStart.map(Date.init(storedSeconds:)), queuedAt: Date(storedSeconds: queuedAt),
-            exportedAt: exportedAt.map(Date.init(storedSeconds:)))
+    }
+
+    static func outboxMessage(_ row: Row) throws -> OutboxMessage {
+        let occurrence: Int64? = row["occurrence_start"]
+        let exported: Int64? = row["exported_at"]
+        let methodText: String = row["method"]
+        let participantId: Int64? = row["recipient_participant_id"]
+        let facilitatorId: Int64? = row["recipient_facilitator_id"]
+        let recipient: OutboxMessage.Recipient
+        if let participantId {
+            recipient = .participant(participantId)
+        } else if let facilitatorId {
+            recipient = .facilitator(facilitatorId)
+        } else {
+            throw CorruptRow(table: "outbox", column: "recipient_participant_id")
+        }
+        var message = OutboxMessage(
+            id: row["id"], recipient: recipient, seriesId: row["series_id"],
+            method: OutboxMessage.Method(rawValue: methodText) ?? .request,
+            occurrenceStart: occurrence.map(Date.init(storedSeconds:)), queuedAt: Date(storedSeconds: row["queued_at"]),
+            exportedAt: exported.map(Date.init(storedSeconds:)))
+        let state: String = row["delivery_state"]
+        guard let deliveryState = OutboxMessage.DeliveryState(rawValue: state) else {
+            throw CorruptRow(table: "outbox", column: "delivery_state")
+        }
+        message.deliveryState = deliveryState
+        message.attempts = row["attempts"]
+        message.nextAttemptAt = (row["next_attempt_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.lastAttemptAt = (row["last_attempt_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.lastReply = row["last_reply"]
+        message.sentAt = (row["sent_at"] as Int64?).map(Date.init(storedSeconds:))
+        message.messageKey = row["message_key"] ?? String(message.id)
+        return message
     }
 }
 
 extension StoreTransaction {
     /// Drops one message not exported yet (superseded before anyone saw it).
     public func deletePendingOutbox(id: Int64) throws(KringError) {
-        try execute("DELETE FROM outbox WHERE id = ? AND exported_at IS NULL", [id])
+        try mapped {
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND \(Self.undelivered)", arguments: [id])
+        }
     }
 
     /// How many messages to this participant are not exported yet.
     public func countPendingOutbox(participantId: Int64) throws(KringError) -> Int {
-        try fetchValue(
-            Int.self, "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND exported_at IS NULL",
-            [participantId]) ?? 0
+        try mapped {
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient_participant_id = ? AND \(Self.undelivered)",
+                arguments: [participantId]) ?? 0
+        }
     }
 }

@@ -127,6 +127,9 @@ import Testing
             try sandbox.ok(arguments)
         }
         try sandbox.ok(["assign", "--yes"])
+        // The first invites go out before the changes, so the changes' CANCELs have something to cancel: a CANCEL to
+        // someone who never received the series is dropped unsent (docs/mail.md).
+        try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("outbox-first").path])
 
         func sessionId(_ group: String, startingWith prefix: String) throws -> String {
             let list = try sandbox.ok(["session", "list", "--group", group, "--format", "json"]).array()
@@ -140,6 +143,8 @@ import Testing
             "session", "move", try sessionId("gent-ouders-intern", startingWith: "2027-03-30"), "--to",
             "2027-03-31T18:30",
         ])
+        // Out before the cancellation, so the cancellation gets its own CANCEL (a pending REQUEST would cover it).
+        try sandbox.ok(["invites", "export", "--out", sandbox.folder.appendingPathComponent("outbox-moved").path])
         try sandbox.ok(["session", "cancel", "--yes", try sessionId("gent-ouders-intern", startingWith: "2027-11-09")])
         try sandbox.ok([
             "session", "move", try sessionId("brugge-partners-intern", startingWith: "2027-04-01"), "--to",
@@ -171,8 +176,9 @@ import Testing
         let outbox = folder.appendingPathComponent("outbox")
         let exported = try sandbox.ok(["invites", "export", "--out", outbox.path, "--format", "json"]).object()
         let reported = Set(((exported["files"] as? [[String: Any]]) ?? []).compactMap { $0["file"] as? String })
-        let written = try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted()
-        guard written.count == pending.count, Set(written) == reported else {
+        let written = try FileManager.default.contentsOfDirectory(atPath: outbox.path).filter { $0.hasSuffix(".ics") }
+            .sorted()
+        guard !written.isEmpty, Set(written) == reported else {
             throw SandboxError("export wrote \(written), reported \(reported), \(pending.count) pending")
         }
         for name in written {

@@ -187,6 +187,22 @@ import Testing
         #expect(try Self.export(sandbox, "An Claes", "an-last").isEmpty)
     }
 
+    /// The sequence that sent two identical REQUESTs to one facilitator: a REQUEST pending, a session taken away (an
+    /// occurrence CANCEL queued behind it), a session added (a second REQUEST, because only the latest message was
+    /// looked at). Now one REQUEST stays, and export sends only it: it already leaves the lost session out.
+    @Test func aRequestAfterACancelBehindAPendingRequestIsNotQueuedTwice() throws {
+        let (sandbox, sessions) = try Self.staffedGroup()
+        let ids = sessions.map(Self.id)
+        try sandbox.ok(["assignment", "set", ids[0], "--facilitator", "An Claes"])
+        try sandbox.ok(["assignment", "set", ids[1], "--facilitator", "An Claes"])
+        try sandbox.ok(["assignment", "remove", ids[1], "--facilitator", "An Claes"])
+        try sandbox.ok(["assignment", "set", ids[2], "--facilitator", "An Claes"])
+        let methods = try Self.pending(sandbox, "An Claes").map { $0["method"] as? String }
+        #expect(methods.filter { $0 == "request" }.count == 1, "\(methods)")
+        let files = try Self.export(sandbox, "An Claes", "an-once")
+        #expect(files.map(\.method) == ["request"])
+    }
+
     @Test func aFacilitatorWithoutAddressGetsNothingAndClearingDropsPendingInvites() throws {
         let (sandbox, sessions) = try Self.staffedGroup()
         try sandbox.ok(["facilitator", "add", "--name", "Cas Wouters", "--languages", "nl", "--lead"])

@@ -122,9 +122,14 @@ struct IndependentClientTests {
         var texty = Fixtures.monthly
         texty.summary = "Groep, met; punt\\komma 🙂 שלום"
         texty.description = "Regel 1\nRegel 2; \\ einde مرحبا"
+        var reminded = Fixtures.biweekly
+        reminded.reminderSecondsBefore = 86_400
         let organizer = Fixtures.organizer
         let attendee = Fixtures.attendee
         let texts: [String: String] = [
+            "feed-reminder": try exporter.publishFeed(language: .fr, series: [reminded]),
+            "reminder-request": try exporter.invite(
+                method: .request, organizer: organizer, attendee: attendee, series: reminded, language: .nl),
             "feed": try exporter.publishFeed(language: .nl, series: [Fixtures.biweekly, Fixtures.monthly]),
             "feed-text": try exporter.publishFeed(name: "Mijn groep, 2026", language: .fr, series: [texty]),
             "request": try exporter.invite(
@@ -284,5 +289,31 @@ struct IndependentClientTests {
         #expect(monthly.rrule == "FREQ=MONTHLY;COUNT=10;BYDAY=1MO" && monthly.sequence == 0)
         let request = try #require(result.files[files["request"]!]?[Fixtures.biweekly.uid]?.events)
         #expect(request.count == 2 && request.allSatisfy { $0.sequence == 3 })
+    }
+
+    /// `mail.reminder`: every VEVENT that takes place carries one VALARM (ACTION:DISPLAY, the neutral localised text,
+    /// TRIGGER:-P1D), as Python's icalendar reads it; Radicale accepts it unchanged (`radicaleStoresAndReturnsEveryExport`).
+    @Test func reminderIsAValarmIcalendarReads() throws {
+        let python = try #require(TestSupport.python)
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = try exports(in: directory)
+        let script = """
+            import icalendar, json, sys
+            out = {}
+            for path in sys.argv[1:]:
+                cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+                out[path] = [[(str(a.get('ACTION')), str(a.get('DESCRIPTION')), str(a.get('TRIGGER').to_ical(), 'ascii'))
+                              for a in e.walk('VALARM')] for e in cal.walk('VEVENT')]
+            print(json.dumps(out))
+            """
+        let output = try TestSupport.run(
+            python, ["-c", script, files["feed-reminder"]!, files["reminder-request"]!, files["request"]!])
+        let alarms = try JSONDecoder().decode([String: [[[String]]]].self, from: output)
+        let feed = try #require(alarms[files["feed-reminder"]!])
+        #expect(!feed.isEmpty && feed.allSatisfy { $0 == [["DISPLAY", "Rappel : rendez-vous", "-P1D"]] }, "\(feed)")
+        let request = try #require(alarms[files["reminder-request"]!])
+        #expect(!request.isEmpty && request.allSatisfy { $0 == [["DISPLAY", "Herinnering: afspraak", "-P1D"]] })
+        #expect(alarms[files["request"]!]?.allSatisfy(\.isEmpty) == true, "no reminder unless asked for")
     }
 }

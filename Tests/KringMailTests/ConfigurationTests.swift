@@ -1,5 +1,6 @@
 import Foundation
 import KringMail
+import KringTestSupport
 import Testing
 
 @Suite("Mail configuration")

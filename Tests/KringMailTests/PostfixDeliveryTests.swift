@@ -1,5 +1,6 @@
 import Foundation
 import KringMail
+import KringTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,60 +8,6 @@ import Testing
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// A private Postfix instance (Debian's postfix, `Scripts/postfix-instance.sh`) on a free loopback port,
-/// delivering every message into a Maildir: the whole path through a real MTA, by SMTP and by sendmail.
-final class PostfixInstance {
-    static let isRoot = getuid() == 0
-    static let isInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix")
-    static let script = MailTestSupport.scripts.appendingPathComponent("postfix-instance.sh").path
-
-    let directory: URL
-    let port: Int
-    var configDirectory: String { directory.appendingPathComponent("conf").path }
-    var maildir: URL { directory.appendingPathComponent("mail/maildir/new") }
-
-    init() throws {
-        // Under /tmp rather than a per-user folder: Postfix's daemons, running as `postfix`, must reach it.
-        directory = URL(fileURLWithPath: "/tmp/kring-postfix-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = MailTestSupport.freePort()
-        try MailTestSupport.run("/bin/sh", [Self.script, "start", directory.path, "\(port)"])
-        let listening = MailTestSupport.waitUntil(seconds: 30) { Self.accepts(port: port) }
-        if !listening {
-            _ = try? MailTestSupport.run("/bin/sh", [Self.script, "stop", directory.path])
-            throw MailTestSupport.Failure(description: "postfix did not listen on \(port): \(log)")
-        }
-    }
-
-    deinit {
-        _ = try? MailTestSupport.run("/bin/sh", [Self.script, "stop", directory.path])
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    var log: String {
-        (try? String(contentsOf: directory.appendingPathComponent("postfix.log"), encoding: .utf8)) ?? ""
-    }
-
-    var delivered: [URL] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: maildir.path)) ?? []).sorted()
-            .map { maildir.appendingPathComponent($0) }
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, streamSocket, 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-}
 
 @Suite(
     "Delivery through Postfix",

@@ -1,5 +1,6 @@
 import Foundation
 import KringMail
+import KringTestSupport
 import Testing
 
 /// libcurl against a scripted aiosmtpd server on 127.0.0.1: what arrives, and how each fault is reported.

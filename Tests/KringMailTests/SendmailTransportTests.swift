@@ -1,5 +1,6 @@
 import Foundation
 import KringMail
+import KringTestSupport
 import Testing
 
 /// The sendmail interface against a stand-in program that records what it was given and exits as told.

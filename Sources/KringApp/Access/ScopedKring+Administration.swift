@@ -53,6 +53,14 @@ extension ScopedKring {
         }
     }
 
+    /// `kring invites discard ID`: coordinators only; the message must not have gone out yet.
+    public func discardInvite(_ id: Int64) throws(KringError) -> InviteView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.discardInvite(id)
+        }
+    }
+
     public func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
         try coordinatorOnly()
         let (scenario, planning) = try Kring.decodeScenario(fileData, file: file)

@@ -128,6 +128,7 @@ extension StoreTransaction {
                 if let participantId {
                     calendar.sequence += try participantCalendarChanges(
                         participantId: participantId, seriesId: series.id)
+                    calendar.reminderSecondsBefore = try participantReminderSeconds()
                 }
                 if withoutPlace.contains(groupId) { calendar.location = nil }
                 result.append(calendar)

@@ -92,8 +92,10 @@ extension StoreTransaction {
     ) throws(KringError) {
         guard let facilitator = try self.facilitator(id: key.facilitatorId), facilitator.hasContact else { return }
         let recipient = OutboxMessage.Recipient.facilitator(key.facilitatorId)
-        let latest = try pendingOutbox(for: recipient, seriesId: key.seriesId).last
-        if method == .request, latest?.method == .request { return }
+        // Any pending REQUEST, not only the latest message: after REQUEST, CANCEL (a lost session), REQUEST (a
+        // session added) the second REQUEST would be the first one again, twice in the recipient's inbox.
+        let pending = try pendingOutbox(for: recipient, seriesId: key.seriesId)
+        if method == .request, pending.contains(where: { $0.method == .request }) { return }
         _ = try insert(
             NewOutboxMessage(
                 recipient: recipient, seriesId: key.seriesId, method: method, occurrenceStart: occurrenceStart,

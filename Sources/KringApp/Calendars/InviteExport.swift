@@ -6,9 +6,14 @@ import KringStorage
 import Logging
 
 extension Kring {
-    /// `kring invites list`: the messages not exported yet.
+    /// `kring invites list`: the messages not delivered yet (pending, being sent, retrying) and the failed ones.
     public func listInvites() throws(KringError) -> [InviteView] {
         try read { (operation) throws(KringError) in try operation.listInvites() }
+    }
+
+    /// `kring invites list --all`: every message still on record, sent, exported and discarded ones too.
+    public func listInvites(all: Bool) throws(KringError) -> [InviteView] {
+        try read { (operation) throws(KringError) in try operation.listInvites(all: all) }
     }
     /// `kring invites export`: renders every pending message (optionally of one group, one participant or one
     /// facilitator) as one `.ics` file in `directory` and marks it exported, all in one transaction. The address is
@@ -23,9 +28,12 @@ extension Kring {
 }
 
 extension KringTransaction {
-    /// `kring invites list`: the messages not exported yet.
-    func listInvites() throws(KringError) -> [InviteView] {
-        try transaction.pendingOutbox().map { (message) throws(KringError) in
+    /// `kring invites list`: the messages not delivered yet (pending, being sent, retrying) and the failed ones;
+    /// with `all`, sent, exported and discarded ones too.
+    func listInvites(all: Bool = false) throws(KringError) -> [InviteView] {
+        let states: [OutboxMessage.DeliveryState] =
+            all ? OutboxMessage.DeliveryState.allCases : [.pending, .sending, .retrying, .failed]
+        return try transaction.outbox(states: states).map { (message) throws(KringError) in
             try transaction.inviteView(of: message)
         }
     }
@@ -53,6 +61,8 @@ extension KringTransaction {
         let fallback =
             try transaction.setting("default-language")
             .flatMap(CalendarLanguage.init(rawValue:)) ?? .en
+        // The same rule as `kring invites send`: only what is still true goes out (`supersededInvites`).
+        _ = try dropSupersededInvites()
         var messages = try transaction.pendingOutbox()
         if let participantId { messages = messages.filter { $0.recipient == .participant(participantId) } }
         if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
@@ -75,9 +85,32 @@ extension KringTransaction {
             let name = "\(message.id)-\(message.method.rawValue).ics"
             try PrivateFiles.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
             try transaction.markOutboxExported(id: message.id, at: now)
-            files.append(.init(id: message.id, method: message.method.rawValue, file: name))
+            let view = try transaction.inviteView(of: message)
+            files.append(
+                .init(
+                    id: message.id, method: message.method.rawValue, file: name, recipient: view.recipient,
+                    group: view.group, seriesId: view.seriesId, occurrence: view.occurrence))
         }
+        if !files.isEmpty { try Self.writeManifest(files, in: folder) }
         logAfterCommit(.info, "invites exported", ["invite.count": "\(files.count)"])
         return InviteExportView(directory: directory, files: files)
+    }
+
+    /// `manifest.tsv` and `manifest.json` beside the files: which file is for whom (pseudonym or facilitator name),
+    /// kind and series; never an address. A later export replaces them with its own files.
+    static func writeManifest(_ files: [InviteExportView.File], in folder: URL) throws(KringError) {
+        let rows = files.map { file in
+            [
+                file.file, file.method, file.recipient ?? "", file.group ?? "", String(file.seriesId ?? 0),
+                file.occurrence ?? "",
+            ]
+            .map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t")
+        }
+        let tsv = (["file\tmethod\trecipient\tgroup\tseries\toccurrence"] + rows).joined(separator: "\n") + "\n"
+        try PrivateFiles.write(Data(tsv.utf8), to: folder.appendingPathComponent("manifest.tsv").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(files)) ?? Data("[]".utf8)
+        try PrivateFiles.write(json, to: folder.appendingPathComponent("manifest.json").path)
     }
 }

@@ -24,6 +24,13 @@ public struct InviteView: Sendable, Codable, Equatable {
     public var facilitatorId: Int64?
     public var facilitator: String?
     public var queuedAt: Date
+    /// `pending`, `sending`, `retrying`, `sent`, `failed`, `discarded` or `exported`.
+    public var state: String = "pending"
+    public var attempts: Int = 0
+    /// The server's last reply or the reason of the last failure, scrubbed of addresses.
+    public var lastReply: String?
+    public var nextAttemptAt: Date?
+    public var sentAt: Date?
 }
 
 /// `kring invites export`: the files written, named by outbox id and method only.
@@ -32,6 +39,24 @@ public struct InviteExportView: Sendable, Codable, Equatable {
         public var id: Int64
         public var method: String
         public var file: String
+        /// `participant <pseudonym>` or `facilitator <name>`: who the file is for, never their address.
+        public var recipient: String?
+        public var group: String?
+        public var seriesId: Int64?
+        public var occurrence: String?
+
+        public init(
+            id: Int64, method: String, file: String, recipient: String? = nil, group: String? = nil,
+            seriesId: Int64? = nil, occurrence: String? = nil
+        ) {
+            self.id = id
+            self.method = method
+            self.file = file
+            self.recipient = recipient
+            self.group = group
+            self.seriesId = seriesId
+            self.occurrence = occurrence
+        }
     }
 
     public var directory: String
@@ -119,6 +144,11 @@ extension StoreTransaction {
         var view = InviteView(
             id: message.id, method: message.method.rawValue, groupId: group.id, group: group.internalName,
             seriesId: message.seriesId, occurrence: occurrence, recipient: "", queuedAt: message.queuedAt)
+        view.state = message.deliveryState.rawValue
+        view.attempts = message.attempts
+        view.lastReply = message.lastReply
+        view.nextAttemptAt = message.nextAttemptAt
+        view.sentAt = message.sentAt
         switch message.recipient {
         case .participant(let id):
             let participant = try resolveParticipant(String(id))
@@ -166,6 +196,21 @@ extension StoreTransaction {
         _ message: OutboxMessage, series: Series, attendee: String, organizer: String, language: CalendarLanguage,
         now: Date
     ) throws(KringError) -> String {
+        let calendar = try inviteCalendar(message, series: series)
+        let group = try resolveGroup(String(series.groupId))
+        let method: InviteMethod = message.method == .request ? .request : .cancel
+        let occurrence = message.occurrenceStart.map { Self.calendarLocal(clock(for: group).local($0)) }
+        do {
+            return try FeedExporter(now: { now }).invite(
+                method: method, organizer: organizer, attendee: attendee, series: calendar,
+                cancelledOccurrence: occurrence, language: language)
+        } catch {
+            throw KringError(.environment, field: "invite", value: String(message.id), reason: error.message)
+        }
+    }
+
+    /// The series as this recipient's calendar shows it now (see `renderInvite`).
+    func inviteCalendar(_ message: OutboxMessage, series: Series) throws(KringError) -> CalendarSeries {
         let group = try resolveGroup(String(series.groupId))
         let clock = clock(for: group)
         var calendar: CalendarSeries
@@ -174,18 +219,17 @@ extension StoreTransaction {
             let sessions = try self.sessions(groupId: group.id).filter { $0.seriesId == series.id }
             calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
             calendar.sequence += try participantCalendarChanges(participantId: id, seriesId: series.id)
+            calendar.reminderSecondsBefore = try participantReminderSeconds()
         case .facilitator(let id):
             calendar = try facilitatorView(of: series, facilitatorId: id, group: group).calendar
         }
-        let method: InviteMethod = message.method == .request ? .request : .cancel
         if message.method == .cancel, message.wholeSeries, group.state == .closed { calendar.status = .cancelled }
-        let occurrence = message.occurrenceStart.map { Self.calendarLocal(clock.local($0)) }
-        do {
-            return try FeedExporter(now: { now }).invite(
-                method: method, organizer: organizer, attendee: attendee, series: calendar,
-                cancelledOccurrence: occurrence, language: language)
-        } catch {
-            throw KringError(.environment, field: "invite", value: String(message.id), reason: error.message)
-        }
+        return calendar
+    }
+
+    /// `mail.reminder` in seconds before a session, for participants' invites and feeds; nil when off or unset.
+    func participantReminderSeconds() throws(KringError) -> Int? {
+        guard let text = try setting(Kring.reminderKey), text != "off" else { return nil }
+        return ReminderSetting.seconds(text)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringMail
 import KringStorage
 import Logging
 
@@ -11,9 +12,21 @@ public struct ConfigEntry: Sendable, Codable, Equatable {
 
 extension Kring {
     /// The settings `kring config` manages, in display order.
-    public static let configKeys = [
-        "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
-    ]
+    public static let configKeys =
+        [
+            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+        ] + mailLibraryKeys + [reminderKey]
+
+    /// The `mail.*` settings KringMail reads (`MailConfiguration(settings:)`).
+    static let mailLibraryKeys =
+        [
+            MailConfiguration.Key.transport, MailConfiguration.Key.from, MailConfiguration.Key.username,
+            MailConfiguration.Key.passwordFile, MailConfiguration.Key.passwordEnvironment,
+            MailConfiguration.Key.caFile,
+        ] + MailLanguage.allCases.map(MailConfiguration.Key.organisationText)
+
+    /// How long before each session participants' calendars remind them (a VALARM); off by default.
+    public static let reminderKey = "mail.reminder"
 
     /// `kring config set KEY VALUE`: validated before anything is written; a refusal leaves the database unchanged.
     public func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry {
@@ -56,8 +69,39 @@ extension Kring {
                 throw .invalid(key, raw, "must be a whole number of days from 30 to 3650")
             }
             return String(days)
+        case reminderKey:
+            guard let canonical = ReminderSetting.canonical(value) else {
+                throw .invalid(
+                    key, raw,
+                    "must be off or a time before the session from 5 minutes to 7 days: P1D, 1d, PT2H, 2h, 30m")
+            }
+            return canonical
+        case "mail.password":
+            throw .invalid(
+                key, "…",
+                "passwords are never stored in the database; set mail.password-file (a 0600 file) or mail.password-env")
+        case _ where mailLibraryKeys.contains(key):
+            guard !value.isEmpty, !value.contains(where: \.isNewline) else {
+                throw .invalid(key, raw, "must be one line of text")
+            }
+            return key.hasPrefix("mail.organisation-text.")
+                ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : value
         default:
             throw unknownConfigKey(key)
+        }
+    }
+
+    /// Checks the mail settings as they would be with this change, through KringMail's own parser, and refuses the
+    /// value when the complaint is about this key. A complaint about another key (a user name set before its
+    /// password source) waits until the settings are complete: `kring invites send` reports it then.
+    static func checkMailSettings(_ settings: [String: String], changed key: String, raw: String) throws(KringError) {
+        guard mailLibraryKeys.contains(key) else { return }
+        var mail = settings.filter { mailLibraryKeys.contains($0.key) }
+        if mail[MailConfiguration.Key.from] == nil { mail[MailConfiguration.Key.from] = settings["organizer"] }
+        if mail[MailConfiguration.Key.from] == nil { mail[MailConfiguration.Key.from] = "placeholder@kring.invalid" }
+        if mail[MailConfiguration.Key.transport] == nil { mail[MailConfiguration.Key.transport] = "smtp://localhost" }
+        do { _ = try MailConfiguration(settings: mail) } catch {
+            if error.field == key { throw .invalid(key, raw, error.reason) }
         }
     }
 
@@ -125,6 +169,7 @@ extension KringTransaction {
         }
         settings[key] = checked
         try Kring.checkUIDsRevealNoOrganisation(settings, changed: key, raw: value)
+        try Kring.checkMailSettings(settings, changed: key, raw: value)
         try transaction.setSetting(key, checked)
         logAfterCommit(.info, "setting changed", ["setting.key": "\(key)"])
         return ConfigEntry(key: key, value: checked)

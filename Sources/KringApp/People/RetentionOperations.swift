@@ -9,10 +9,13 @@ extension Kring {
     /// many were erased. Takes the write lock only when someone is due.
     @discardableResult
     public func purgeExpired() throws(KringError) -> Int {
-        let (due, auditDue) = try read { (operation) throws(KringError) in
-            (try operation.participantsDueForErasure(), try operation.auditEntriesDue())
+        let (due, auditDue, records) = try read { (operation) throws(KringError) in
+            (
+                try operation.participantsDueForErasure(), try operation.auditEntriesDue(),
+                try operation.deliveryRecordsDue()
+            )
         }
-        guard !due.isEmpty || auditDue > 0 else { return 0 }
+        guard !due.isEmpty || auditDue > 0 || records > 0 else { return 0 }
         return try write(actor: .system) { (operation) throws(KringError) in try operation.purgeExpired() }
     }
 }
@@ -36,7 +39,13 @@ extension KringTransaction {
         return try transaction.countAuditEntries(before: cutoff)
     }
 
-    /// Erases every participant due and the audit entries past retention, then truncates the log once that is
+    /// Records of invites that are done (sent, failed, discarded, exported) and older than the retention period.
+    func deliveryRecordsDue() throws(KringError) -> Int {
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        return try transaction.countDeliveredOutbox(before: cutoff)
+    }
+
+    /// Erases every participant due and the delivery records past retention, then truncates the log once that is
     /// stored.
     func purgeExpired() throws(KringError) -> Int {
         let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
@@ -45,9 +54,15 @@ extension KringTransaction {
             logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"])
         }
         let due = try participantsDueForErasure()
-        guard !due.isEmpty else { return 0 }
+        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
+        let records = try transaction.purgeDeliveredOutbox(before: cutoff)
+        if records > 0 { logAfterCommit(.info, "delivery records purged", ["purged.count": "\(records)"]) }
+        guard !due.isEmpty else {
+            if records > 0 { truncateLogAfterCommit() }
+            return 0
+        }
         for id in due { try transaction.deleteParticipant(id: id) }
-        try truncateLogAfterCommit()
+        truncateLogAfterCommit()
         logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
         return due.count
     }

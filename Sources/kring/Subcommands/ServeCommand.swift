@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Listens on plain HTTP; put a TLS-terminating proxy in front of it (docs/server.md). Logs go to stderr
             at $KRING_LOG_LEVEL (default info) and never carry names, tokens or addresses. Once bound it prints
-            `listening on HOST:PORT` on stdout; --port 0 picks a free port.
+            `listening on HOST:PORT` on stdout; --port 0 picks a free port. When mail.transport is set it also
+            sends pending invites every --mail-interval seconds, as `kring invites send` does.
 
             Example:
               kring serve --host 127.0.0.1 --port 8080 --db /var/lib/kring/kring.sqlite
@@ -47,9 +48,16 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("max-connections"),
         help: "Open connections at most; beyond it new ones wait until one closes.")
     var maximumConnections = 512
+    @Option(
+        name: .customLong("mail-interval"),
+        help: "Seconds between two runs of invite delivery, when mail.transport is set (0 turns it off).")
+    var mailIntervalSeconds = 60
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        guard (0...86_400).contains(mailIntervalSeconds) else {
+            throw ValidationError("--mail-interval must be between 0 and 86400 seconds, not \(mailIntervalSeconds)")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         for address in trustedProxies where !Self.isIPAddress(address) {
             throw ValidationError("--trusted-proxy '\(address)' must be an IP address, such as 127.0.0.1")
@@ -108,6 +116,10 @@ struct ServeCommand: AsyncParsableCommand {
                 .environment, field: "host", value: host, reason: "is not an address of this machine; check --host")
         }
         return error
+    @Option(
+        try await runServer(
+            kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring),
+            deliveryInterval: mailIntervalSeconds > 0 ? .seconds(mailIntervalSeconds) : nil)
     }
 
     /// Whether `text` is an IPv4 or IPv6 address as the peer of a connection is written (no host names: a proxy's
