@@ -43,9 +43,16 @@ import Testing
         #expect(refused.stderr.contains("key"))
         #expect(refused.stderr.split(separator: "\n").count == 1)
 
-        // A different key is refused too: it does not open what is stored.
+        // `kring init` will not make a new key for a database that holds sealed contacts.
         let initWithNewKey = try sandbox.run(["init"])
-        #expect(initWithNewKey.status != 0)
+        #expect(initWithNewKey.status == 78)
+        #expect(initWithNewKey.stderr.contains("restore that key file"), "\(initWithNewKey.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.keyPath))
+        // A different key is refused too: it does not open what is stored.
+        let otherKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() + "\n"
+        #expect(
+            FileManager.default.createFile(
+                atPath: sandbox.keyPath, contents: Data(otherKey.utf8), attributes: [.posixPermissions: 0o600]))
         let wrongKey = try sandbox.run(["group", "list"])
         #expect(wrongKey.status != 0)
         #expect(wrongKey.stderr.contains("does not open"))

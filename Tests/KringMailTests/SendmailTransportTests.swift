@@ -20,8 +20,16 @@ struct SendmailTransportTests {
             echo "said something about <canary-7f3a@example.org>" >&2
             exit "${FAKE_EXIT:-0}"
             """
-        try script.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        // Written by a child process (`install`), not here: a test running in parallel that forks while this process
+        // holds the file open for writing would inherit that descriptor, and exec would then fail with "Text file busy".
+        let source = path + ".txt"
+        try script.write(toFile: source, atomically: true, encoding: .utf8)
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/usr/bin/install")
+        install.arguments = ["-m", "0755", source, path]
+        try install.run()
+        install.waitUntilExit()
+        guard install.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
         return path
     }
 
