@@ -73,7 +73,8 @@ import Testing
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         #expect(
             FileManager.default.createFile(
-                atPath: restored, contents: try Data(contentsOf: URL(fileURLWithPath: backup))))
+                atPath: restored, contents: try Data(contentsOf: URL(fileURLWithPath: backup)),
+                attributes: [.posixPermissions: 0o600]))
         let initWithoutKey = try sandbox.run(["init", "--db", restored], environment: ["KRING_KEY_FILE": otherKey])
         #expect(initWithoutKey.status == 78)
         #expect(initWithoutKey.stderr.contains("restore that key file"), "\(initWithoutKey.stderr)")
