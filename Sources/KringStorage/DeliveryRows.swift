@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KringDomain
 
 /// The delivery side of the outbox (`0015_outbox_delivery.sql`): claiming messages for one sender, recording what
 /// the server said, and the installation's Message-ID salt. Never an address: replies arrive scrubbed.

@@ -45,7 +45,7 @@ extension KringTransaction {
         return try transaction.countDeliveredOutbox(before: cutoff)
     }
 
-    /// Erases every participant due and the delivery records past retention, then truncates the log once that is
+    /// Erases every participant due, the audit entries and the delivery records past retention, then truncates the log once that is
     /// stored.
     func purgeExpired() throws(KringError) -> Int {
         let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
@@ -54,15 +54,14 @@ extension KringTransaction {
             logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"])
         }
         let due = try participantsDueForErasure()
-        let cutoff = now.addingTimeInterval(-TimeInterval(try retentionPolicy().days) * 86_400)
         let records = try transaction.purgeDeliveredOutbox(before: cutoff)
         if records > 0 { logAfterCommit(.info, "delivery records purged", ["purged.count": "\(records)"]) }
         guard !due.isEmpty else {
-            if records > 0 { truncateLogAfterCommit() }
+            if records > 0 { try truncateLogAfterCommit() }
             return 0
         }
         for id in due { try transaction.deleteParticipant(id: id) }
-        truncateLogAfterCommit()
+        try truncateLogAfterCommit()
         logAfterCommit(.info, "retention purge", ["purged.count": "\(due.count)"])
         return due.count
     }

@@ -219,9 +219,9 @@ struct InvitesCommand: ParsableCommand {
             let view = try database.local(
                 because: "it writes files holding participants' addresses, which never leave the server"
             ).exportInvites(to: out, group: group, participant: participant, facilitator: facilitator)
-            var status = stat()
-            if !view.files.isEmpty, stat(out, &status) == 0, status.st_mode & 0o077 != 0 {
-                let mode = String(status.st_mode & 0o777, radix: 8)
+            let permissions = (try? FileManager.default.attributesOfItem(atPath: out)[.posixPermissions]) as? NSNumber
+            if !view.files.isEmpty, let permissions, permissions.intValue & 0o077 != 0 {
+                let mode = String(permissions.intValue & 0o777, radix: 8)
                 ErrorOutput.printLine(
                     "warning: \(out) is readable by others (mode \(mode)) and the files hold addresses: chmod 700 it")
             }

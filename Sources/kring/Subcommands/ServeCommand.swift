@@ -91,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await runServer(
-                kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring))
+                kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring),
+                deliveryInterval: mailIntervalSeconds > 0 ? .seconds(mailIntervalSeconds) : nil)
         } catch {
             throw Self.startFailure(error, host: host, port: port)
         }
@@ -116,10 +117,6 @@ struct ServeCommand: AsyncParsableCommand {
                 .environment, field: "host", value: host, reason: "is not an address of this machine; check --host")
         }
         return error
-    @Option(
-        try await runServer(
-            kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring),
-            deliveryInterval: mailIntervalSeconds > 0 ? .seconds(mailIntervalSeconds) : nil)
     }
 
     /// Whether `text` is an IPv4 or IPv6 address as the peer of a connection is written (no host names: a proxy's
