@@ -89,7 +89,8 @@ let package = Package(
         // iCalendar feeds, one-recipient invites and busy-time import; plain value types, no other Kring target.
         .target(name: "KringCalendar", dependencies: ["CLibical"], swiftSettings: swiftSettings),
         // Parsing untrusted calendar files in a limited child process (limits, answer format); knows no Kring type.
-        .target(name: "KringBusyParsing", dependencies: ["KringCalendar", "CKringSandbox"], swiftSettings: swiftSettings),
+        .target(
+            name: "KringBusyParsing", dependencies: ["KringCalendar", "CKringSandbox"], swiftSettings: swiftSettings),
         // prctl is variadic, so Swift cannot call it: NO_NEW_PRIVS and the parser child's seccomp filter in C.
         .target(name: "CKringSandbox"),
         // libcurl from Debian (libcurl4-openssl-dev), used only by KringMail for SMTP and TLS.
@@ -173,7 +174,8 @@ let package = Package(
         .testTarget(
             name: "KringServerTests",
             dependencies: [
-                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage", "KringTestSupport",
+                "KringServer", "KringWire", "KringApp", "KringDomain", "KringSecrets", "KringStorage",
+                "KringTestSupport",
                 "KringBusyParsing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

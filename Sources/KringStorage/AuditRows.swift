@@ -176,7 +176,8 @@ extension StoreTransaction {
 
     public func countAuditEntries(before cutoff: Date) throws(KringError) -> Int {
         try mapped {
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE at < ?", arguments: [cutoff.storedSeconds])
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM audit_entry WHERE at < ?", arguments: [cutoff.storedSeconds])
                 ?? 0
         }
     }

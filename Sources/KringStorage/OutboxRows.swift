@@ -148,7 +148,8 @@ extension StoreTransaction {
 
     /// Whether this recipient ever got a message about this series (sent or exported): only then can a CANCEL
     /// cancel anything, or is one in flight that may have reached them.
-    public func outboxReachedRecipient(_ recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError) -> Bool {
+    public func outboxReachedRecipient(_ recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError) -> Bool
+    {
         try mapped {
             let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
             return try Bool.fetchOne(
@@ -164,7 +165,9 @@ extension StoreTransaction {
     static let undelivered = "delivery_state IN ('pending', 'retrying')"
 
     /// One recipient's messages about one series not exported yet, in queue order: what a new message may replace.
-    public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError) -> [OutboxMessage] {
+    public func pendingOutbox(for recipient: OutboxMessage.Recipient, seriesId: Int64) throws(KringError)
+        -> [OutboxMessage]
+    {
         try mapped {
             let column = recipient.participantId != nil ? "recipient_participant_id" : "recipient_facilitator_id"
             return try fetchAll(

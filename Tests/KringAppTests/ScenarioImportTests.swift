@@ -31,8 +31,14 @@ import Testing
 
     @Test(arguments: [
         ("venue: Gent", "venu: Gent", "unknown key 'venu' at groups[0].venu; did you mean 'venue'?"),
-        ("skip_holidays: be", "skip_holiday: be", "unknown key 'skip_holiday' at groups[0].series[0].skip_holiday; did you mean 'skip_holidays'?"),
-        ("contact: stille", "contakt: stille", "unknown key 'contakt' at groups[0].participants[0].contakt; did you mean 'contact'?"),
+        (
+            "skip_holidays: be", "skip_holiday: be",
+            "unknown key 'skip_holiday' at groups[0].series[0].skip_holiday; did you mean 'skip_holidays'?"
+        ),
+        (
+            "contact: stille", "contakt: stille",
+            "unknown key 'contakt' at groups[0].participants[0].contakt; did you mean 'contact'?"
+        ),
     ])
     func aMisspelledKeyRefusesTheWholeFileNamingIt(correct: String, typo: String, message: String) throws {
         let app = try AppHarness()

@@ -34,8 +34,12 @@ import Testing
         Case(arguments: series(exdate: "2027-01-19"), mentions: ["exdate", "2027-01-19"]),
         Case(arguments: series(exdate: "someday"), mentions: ["exdate", "someday"]),
         // Local times that do not exist or exist twice on a DST switch day.
-        Case(arguments: series(start: "2027-03-28T02:30", rrule: "FREQ=WEEKLY;COUNT=3"), mentions: ["start", "2027-03-28T02:30"]),
-        Case(arguments: series(start: "2027-10-31T02:30", rrule: "FREQ=WEEKLY;COUNT=3"), mentions: ["start", "2027-10-31T02:30"]),
+        Case(
+            arguments: series(start: "2027-03-28T02:30", rrule: "FREQ=WEEKLY;COUNT=3"),
+            mentions: ["start", "2027-03-28T02:30"]),
+        Case(
+            arguments: series(start: "2027-10-31T02:30", rrule: "FREQ=WEEKLY;COUNT=3"),
+            mentions: ["start", "2027-10-31T02:30"]),
         Case(arguments: ["session", "move", "1", "--to", "2027-03-28T02:15"], mentions: ["to", "2027-03-28T02:15"]),
         Case(arguments: ["session", "move", "1", "--to", "2027-10-31T02:15"], mentions: ["to", "2027-10-31T02:15"]),
         // RRULE parts outside the subset.
@@ -51,7 +55,9 @@ import Testing
         Case(arguments: group(capacity: "0"), mentions: ["capacity", "0"]),
         Case(arguments: group(capacity: "500"), mentions: ["capacity", "500"]),
         Case(arguments: ["token", "issue", "--coordinator", "--feed-only"], mentions: ["feed-only", "coordinator"]),
-        Case(arguments: ["token", "issue", "--coordinator", "--expires", "9999-12-31"], mentions: ["expires", "9999-12-31"]),
+        Case(
+            arguments: ["token", "issue", "--coordinator", "--expires", "9999-12-31"],
+            mentions: ["expires", "9999-12-31"]),
         // The largest Int64: once crashed the process while working out the default minimum.
         Case(arguments: group(capacity: "9223372036854775807"), mentions: ["capacity", "9223372036854775807"]),
         Case(
@@ -68,21 +74,35 @@ import Testing
         Case(
             arguments: ["attendance", "mark", "--session", "1", "--participant", "Stille Eik", "--status", "late"],
             mentions: ["status", "late"]),
-        Case(arguments: ["facilitator", "add", "--name", "Bo", "--languages", "nl,klingon"], mentions: ["languages", "klingon"]),
+        Case(
+            arguments: ["facilitator", "add", "--name", "Bo", "--languages", "nl,klingon"],
+            mentions: ["languages", "klingon"]),
         // Duplicates.
-        Case(arguments: enrol(["--pseudonym", "Stille Eik", "--relation", "partner"]), mentions: ["pseudonym", "Stille Eik"]),
-        Case(arguments: enrol(["--pseudonym", "stille eik", "--relation", "partner"]), mentions: ["pseudonym", "stille eik"]),
+        Case(
+            arguments: enrol(["--pseudonym", "Stille Eik", "--relation", "partner"]),
+            mentions: ["pseudonym", "Stille Eik"]),
+        Case(
+            arguments: enrol(["--pseudonym", "stille eik", "--relation", "partner"]),
+            mentions: ["pseudonym", "stille eik"]),
         Case(arguments: group(name: "gent-partners"), mentions: ["name", "gent-partners"]),
-        Case(arguments: ["facilitator", "add", "--name", "An Claes", "--languages", "nl"], mentions: ["name", "An Claes"]),
+        Case(
+            arguments: ["facilitator", "add", "--name", "An Claes", "--languages", "nl"],
+            mentions: ["name", "An Claes"]),
         // Control characters, over-long and empty text.
         Case(arguments: group(name: "bad\u{7}name"), mentions: ["name", "bad\\u{7}name"]),
-        Case(arguments: enrol(["--pseudonym", "Eik\nBeuk", "--relation", "partner"]), mentions: ["pseudonym", "Eik\\u{a}Beuk"]),
+        Case(
+            arguments: enrol(["--pseudonym", "Eik\nBeuk", "--relation", "partner"]),
+            mentions: ["pseudonym", "Eik\\u{a}Beuk"]),
         Case(arguments: group(name: longText), mentions: ["name", "xxxxxxxx"]),
         Case(arguments: group(name: ""), mentions: ["name", "must not be empty"]),
         Case(arguments: group(name: "   "), mentions: ["name"]),
         Case(arguments: enrol(["--pseudonym", "", "--relation", "partner"]), mentions: ["pseudonym"]),
-        Case(arguments: enrol(["--relation", "partner", "--contact", "not-an-address"]), mentions: ["contact", "not-an-address"]),
-        Case(arguments: group(extra: ["--venue", "Gent", "--online", "https://meet.example.org/a"]), mentions: ["online"]),
+        Case(
+            arguments: enrol(["--relation", "partner", "--contact", "not-an-address"]),
+            mentions: ["contact", "not-an-address"]),
+        Case(
+            arguments: group(extra: ["--venue", "Gent", "--online", "https://meet.example.org/a"]), mentions: ["online"]
+        ),
         Case(arguments: group(extra: ["--online", "ftp://x"]), mentions: ["online", "ftp://x"]),
     ]
 
@@ -112,8 +132,12 @@ import Testing
     /// One database with a group, sessions, two enrolled participants and a facilitator, shared by the table.
     static func populated() throws -> KringSandbox {
         let sandbox = try CLITourTests.plannedGroup()
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner"])
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Zachte Duin", "--relation", "partner"])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner",
+        ])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Zachte Duin", "--relation", "partner",
+        ])
         try sandbox.ok(["facilitator", "add", "--name", "An Claes", "--languages", "nl", "--lead"])
         return sandbox
     }
@@ -136,22 +160,22 @@ import Testing
         let before = try sandbox.dump()
         let file = sandbox.folder.appendingPathComponent("broken.yaml")
         try """
-            facilitators:
-              - { name: Nieuwe Begeleider, languages: [nl], lead: true }
-            groups:
-              - name: fine-group
-                audience: parents
-                language: nl
-                capacity: 8
-                series:
-                  - { start: "2027-02-01T19:00", duration: 90, rrule: "FREQ=WEEKLY;COUNT=4" }
-              - name: broken-group
-                audience: parents
-                language: nl
-                capacity: 8
-                series:
-                  - { start: "2027-02-01T19:00", duration: 90, rrule: "FREQ=YEARLY;COUNT=4" }
-            """.write(to: file, atomically: true, encoding: .utf8)
+        facilitators:
+          - { name: Nieuwe Begeleider, languages: [nl], lead: true }
+        groups:
+          - name: fine-group
+            audience: parents
+            language: nl
+            capacity: 8
+            series:
+              - { start: "2027-02-01T19:00", duration: 90, rrule: "FREQ=WEEKLY;COUNT=4" }
+          - name: broken-group
+            audience: parents
+            language: nl
+            capacity: 8
+            series:
+              - { start: "2027-02-01T19:00", duration: 90, rrule: "FREQ=YEARLY;COUNT=4" }
+        """.write(to: file, atomically: true, encoding: .utf8)
         let result = try sandbox.run(["import", file.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("groups[1].series[0].rrule"))

@@ -113,7 +113,9 @@ import Testing
         ])
         try sandbox.ok(["group", "open", "online-avond"])
         for name in ["Stille Eik", "Blauwe Reiger"] {
-            try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", name, "--relation", "partner"])
+            try sandbox.ok([
+                "participant", "enrol", "--group", "gent-partners", "--pseudonym", name, "--relation", "partner",
+            ])
         }
         let both = try sandbox.ok([
             "participant", "enrol", "--group", "online-avond", "--participant", "Stille Eik", "--format", "json",
@@ -124,7 +126,9 @@ import Testing
         #expect(twice.stderr.contains("already enrolled"))
         try sandbox.ok(["participant", "keep-apart", "Stille Eik", "Blauwe Reiger"])
         let before = try sandbox.dump()
-        let refused = try sandbox.run(["participant", "enrol", "--group", "online-avond", "--participant", "Blauwe Reiger"])
+        let refused = try sandbox.run([
+            "participant", "enrol", "--group", "online-avond", "--participant", "Blauwe Reiger",
+        ])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("keep-apart"))
         #expect(refused.stderr.contains("Stille Eik"))
@@ -135,15 +139,22 @@ import Testing
 
     @Test func attendanceAndRosterPerSession() throws {
         let sandbox = try Self.plannedGroup()
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner"])
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Zachte Duin", "--relation", "partner"])
-        let early = try sandbox.run(["attendance", "mark", "--session", "1", "--participant", "Stille Eik", "--status", "present"])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Stille Eik", "--relation", "partner",
+        ])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Zachte Duin", "--relation", "partner",
+        ])
+        let early = try sandbox.run([
+            "attendance", "mark", "--session", "1", "--participant", "Stille Eik", "--status", "present",
+        ])
         #expect(early.status != 0)
         #expect(early.stderr.contains("not started"))
         sandbox.now = "2027-01-12T20:00:00Z"
         try sandbox.ok(["attendance", "mark", "--session", "1", "--participant", "Stille Eik", "--status", "present"])
         try sandbox.ok(["attendance", "mark", "--session", "1", "--participant", "Zachte Duin", "--status", "excused"])
-        let roster = try sandbox.ok(["roster", "--group", "gent-partners", "--session", "1", "--format", "json"]).object()
+        let roster = try sandbox.ok(["roster", "--group", "gent-partners", "--session", "1", "--format", "json"])
+            .object()
         let members = try #require(roster["enrolled"] as? [[String: Any]])
         #expect(members.map { $0["attendance"] as? String } == ["present", "excused"])
         #expect(members.map { $0["present"] as? Int } == [1, 0])
@@ -171,7 +182,8 @@ import Testing
             [], ["init"], ["group", "create"], ["group", "list"], ["group", "show"], ["group", "update"],
             ["group", "open"], ["group", "start"], ["group", "close"], ["series", "add"], ["session", "list"],
             ["session", "move"], ["session", "cancel"], ["participant", "enrol"], ["participant", "list"],
-            ["participant", "withdraw"], ["participant", "keep-apart"], ["facilitator", "add"], ["facilitator", "list"],
+            ["participant", "withdraw"], ["participant", "keep-apart"], ["facilitator", "add"],
+            ["facilitator", "list"],
             ["roster"], ["attendance", "mark"], ["import"], ["demo"],
         ]
         for command in commands {

@@ -14,7 +14,9 @@ import Testing
     static func exportedGroup() throws -> (KringSandbox, String) {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        try sandbox.ok(["group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
         try sandbox.ok([
             "series", "add", "--group", "g", "--start", "2027-01-11T19:00", "--duration", "120", "--rrule",
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=26", "--exdate", "2027-02-08", "--skip-holidays", "be",

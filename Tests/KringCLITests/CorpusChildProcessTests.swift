@@ -9,7 +9,9 @@ import Testing
 /// (intervals or the same error), within a time bound per file, with the child's peak memory under a bound. One
 /// process per file costs ~30 ms, so the remaining ~1,250 ordinary files run in-process only
 /// (`KringCalendarTests/CorpusTests`).
-@Suite(.timeLimit(.minutes(10)), .enabled(if: SharedCorpus.folder != nil, "../shared/ics-corpus is absent beside the repository"))
+@Suite(
+    .timeLimit(.minutes(10)),
+    .enabled(if: SharedCorpus.folder != nil, "../shared/ics-corpus is absent beside the repository"))
 struct CorpusChildProcessTests {
     /// Files that crashed some libical once or were made by a fuzzer.
     static func isHostile(_ relativePath: String) -> Bool {

@@ -251,7 +251,8 @@ import Testing
     @Test func erasureSaysHowManyPendingInvitesWereDroppedUnsent() throws {
         let sandbox = try Self.fullGroup()
         // Nothing exported: the withdrawal's CANCEL (which replaced her unsent enrolment REQUEST) goes with her.
-        let erased = try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik", "--erase", "--format", "json"]).object()
+        let erased = try sandbox.ok(["participant", "withdraw", "--yes", "Stille Eik", "--erase", "--format", "json"])
+            .object()
         #expect(erased["erased"] as? Bool == true)
         #expect(erased["droppedInvites"] as? Int == 1)
         #expect(try Self.pending(sandbox).allSatisfy { $0["participant"] as? String == "Blauwe Reiger" })
@@ -265,7 +266,8 @@ import Testing
         #expect(try Self.pending(sandbox).isEmpty)
 
         // A participant without an address has nothing to drop; a plain withdrawal drops nothing.
-        let quiet = try sandbox.ok(["participant", "withdraw", "--yes", "Rode Vos", "--erase", "--format", "json"]).object()
+        let quiet = try sandbox.ok(["participant", "withdraw", "--yes", "Rode Vos", "--erase", "--format", "json"])
+            .object()
         #expect(quiet["droppedInvites"] as? Int == 0)
     }
 }

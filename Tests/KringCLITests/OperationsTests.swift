@@ -126,7 +126,8 @@ import Testing
                 "--relation", "parent",
             ])
             let running = try sandbox.start(
-                ["participant", "withdraw", pseudonym, "--erase", "--yes"], environment: ["KRING_LOG_LEVEL": "critical"])
+                ["participant", "withdraw", pseudonym, "--erase", "--yes"], environment: ["KRING_LOG_LEVEL": "critical"]
+            )
             // Round 0 lets it finish; the others are killed somewhere between start and end.
             if round > 0 { usleep(UInt32.random(in: 0...120_000, using: &generator)) }
             if round > 0 { kill(running.process.processIdentifier, SIGKILL) }

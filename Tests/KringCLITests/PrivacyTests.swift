@@ -95,10 +95,11 @@ import Testing
         try sandbox.ok(["init"])
         let columns = try KringStore.open(path: sandbox.databasePath, create: false).columnNames()
         let participantColumns = Set(columns.filter { $0.hasPrefix("participant.") })
-        #expect(participantColumns == [
-            "participant.id", "participant.pseudonym", "participant.relation", "participant.language",
-            "participant.contact_ciphertext", "participant.contact_lookup", "participant.created_at",
-        ])
+        #expect(
+            participantColumns == [
+                "participant.id", "participant.pseudonym", "participant.relation", "participant.language",
+                "participant.contact_ciphertext", "participant.contact_lookup", "participant.created_at",
+            ])
         let forbidden: Set<Substring> = [
             "firstname", "lastname", "given", "legal", "surname", "birth", "note", "notes", "comment", "ip",
             "address", "phone", "email", "street",
@@ -116,8 +117,12 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct RetentionTests {
     @Test func participantsArePurgedOnceRetentionHasPassed() throws {
         let sandbox = try CLITourTests.plannedGroup()
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Oude Wilg", "--relation", "partner"])
-        try sandbox.ok(["participant", "enrol", "--group", "gent-partners", "--pseudonym", "Jonge Berk", "--relation", "partner"])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Oude Wilg", "--relation", "partner",
+        ])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "gent-partners", "--pseudonym", "Jonge Berk", "--relation", "partner",
+        ])
         try sandbox.ok(["participant", "withdraw", "--yes", "Oude Wilg"])
         sandbox.now = "2027-06-01T09:00:00Z"
         let listed = try sandbox.ok(["participant", "list", "--format", "json"]).array()
@@ -157,13 +162,25 @@ import Testing
             logs += result.stderr
         }
         try run(["init"])
-        try run(["group", "create", "--name", "log-groep", "--audience", "partners", "--language", "nl", "--capacity", "2"])
-        try run(["series", "add", "--group", "log-groep", "--start", "2027-01-12T19:00", "--duration", "90", "--rrule", "FREQ=WEEKLY;COUNT=3"])
+        try run([
+            "group", "create", "--name", "log-groep", "--audience", "partners", "--language", "nl", "--capacity", "2",
+        ])
+        try run([
+            "series", "add", "--group", "log-groep", "--start", "2027-01-12T19:00", "--duration", "90", "--rrule",
+            "FREQ=WEEKLY;COUNT=3",
+        ])
         try run(["group", "open", "log-groep"])
         let canary = "canary-\(UUID().uuidString.lowercased())@example.org"
-        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Geheime Reiger", "--relation", "partner", "--contact", canary])
-        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Verborgen Eik", "--relation", "partner"])
-        try run(["participant", "enrol", "--group", "log-groep", "--pseudonym", "Stille Wachter", "--relation", "parent"])
+        try run([
+            "participant", "enrol", "--group", "log-groep", "--pseudonym", "Geheime Reiger", "--relation", "partner",
+            "--contact", canary,
+        ])
+        try run([
+            "participant", "enrol", "--group", "log-groep", "--pseudonym", "Verborgen Eik", "--relation", "partner",
+        ])
+        try run([
+            "participant", "enrol", "--group", "log-groep", "--pseudonym", "Stille Wachter", "--relation", "parent",
+        ])
         try run(["participant", "withdraw", "--yes", "Geheime Reiger", "--erase"])
         try run(["roster", "--group", "log-groep"])
         #expect(logs.contains("participant enrolled"), "trace logging did not run: \(logs)")

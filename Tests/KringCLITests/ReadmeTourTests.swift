@@ -16,7 +16,9 @@ import Testing
         else { throw SandboxError("README.md has no tour block") }
         var commands: [String] = []
         var pending = ""
-        for rawLine in readme[open.upperBound..<close.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in readme[open.upperBound..<close.lowerBound].split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             var line = String(rawLine)
             if line.hasSuffix("\\") {
                 pending += String(line.dropLast()) + " "

@@ -7,7 +7,9 @@ import Testing
     @Test func fortnightlyTuesdayStaysAtSevenInBrusselsAcrossBothSwitches() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        try sandbox.ok(["group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
         let series = try sandbox.ok([
             "series", "add", "--group", "g", "--start", "2027-01-12T19:00", "--duration", "120", "--rrule",
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=26", "--format", "json",
@@ -30,17 +32,20 @@ import Testing
     @Test func belgianHolidaysAreSkippedWhenAsked() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        try sandbox.ok(["group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
         // Daily at 10:00 through 2027 touches every Belgian public holiday.
         let series = try sandbox.ok([
             "series", "add", "--group", "g", "--start", "2027-01-01T10:00", "--duration", "60", "--rrule",
             "FREQ=DAILY;UNTIL=20271231", "--skip-holidays", "be", "--format", "json",
         ]).object()
         let skipped = try #require(series["skippedHolidays"] as? [String])
-        #expect(skipped == [
-            "2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17", "2027-07-21", "2027-08-15",
-            "2027-11-01", "2027-11-11", "2027-12-25",
-        ])
+        #expect(
+            skipped == [
+                "2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17", "2027-07-21", "2027-08-15",
+                "2027-11-01", "2027-11-11", "2027-12-25",
+            ])
         let sessions = try #require(series["sessions"] as? [[String: Any]])
         #expect(sessions.count == 365 - 10)
         let days = Set(sessions.compactMap { ($0["start"] as? String)?.prefix(10) }.map(String.init))
@@ -51,7 +56,9 @@ import Testing
     @Test func explicitExdatesAreLeftOut() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        try sandbox.ok(["group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
         let series = try sandbox.ok([
             "series", "add", "--group", "g", "--start", "2027-01-12T19:00", "--duration", "120", "--rrule",
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=10", "--exdate", "2027-02-09,2027-03-09", "--format", "json",
@@ -64,7 +71,9 @@ import Testing
     @Test func monthlySecondTuesday() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        try sandbox.ok(["group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
         let series = try sandbox.ok([
             "series", "add", "--group", "g", "--start", "2027-01-12T19:00", "--duration", "90", "--rrule",
             "FREQ=MONTHLY;BYDAY=2TU;COUNT=4", "--format", "json",

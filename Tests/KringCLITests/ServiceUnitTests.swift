@@ -1,9 +1,10 @@
 import Foundation
+import KringTestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-import KringTestSupport
-import Testing
 
 /// docs/operations.md's systemd unit, run for real: its ExecStart line (with this build's binary, a sandbox's
 /// database and a free port) serves /health and stops cleanly on SIGTERM, and it keeps its sandboxing lines.

@@ -15,14 +15,16 @@ import Testing
 
     @Test func theTenHolidaysOf2027() {
         let holidays = BelgianHolidays.holidays(year: 2027)
-        #expect(holidays.map(\.date.iso) == [
-            "2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17",
-            "2027-07-21", "2027-08-15", "2027-11-01", "2027-11-11", "2027-12-25",
-        ])
-        #expect(holidays.map(\.name) == [
-            "Nieuwjaar", "Paasmaandag", "Dag van de Arbeid", "O.L.H. Hemelvaart", "Pinkstermaandag",
-            "Nationale feestdag", "O.L.V. Hemelvaart", "Allerheiligen", "Wapenstilstand", "Kerstmis",
-        ])
+        #expect(
+            holidays.map(\.date.iso) == [
+                "2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17",
+                "2027-07-21", "2027-08-15", "2027-11-01", "2027-11-11", "2027-12-25",
+            ])
+        #expect(
+            holidays.map(\.name) == [
+                "Nieuwjaar", "Paasmaandag", "Dag van de Arbeid", "O.L.H. Hemelvaart", "Pinkstermaandag",
+                "Nationale feestdag", "O.L.V. Hemelvaart", "Allerheiligen", "Wapenstilstand", "Kerstmis",
+            ])
     }
 
     @Test func movableFeastsKeepTheirWeekdays() {

@@ -31,8 +31,9 @@ import Testing
     }
 
     @Test func equalRulesWrittenDifferentlyAreEqual() throws {
-        #expect(try RecurrenceRule.parse("FREQ=WEEKLY;BYDAY=TH,TU;COUNT=3")
-            == RecurrenceRule.parse("freq=weekly;count=3;byday=tu,th;interval=1"))
+        #expect(
+            try RecurrenceRule.parse("FREQ=WEEKLY;BYDAY=TH,TU;COUNT=3")
+                == RecurrenceRule.parse("freq=weekly;count=3;byday=tu,th;interval=1"))
     }
 
     @Test func codableAsCanonicalText() throws {
@@ -57,10 +58,12 @@ import Testing
     }
 
     @Test func unsupportedPartHasTheDocumentedReason() {
-        #expect(throws: KringError.invalid(
-            "rrule", "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=3",
-            "BYMONTHDAY is outside the supported subset (FREQ, INTERVAL, BYDAY, COUNT, UNTIL)"
-        )) {
+        #expect(
+            throws: KringError.invalid(
+                "rrule", "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=3",
+                "BYMONTHDAY is outside the supported subset (FREQ, INTERVAL, BYDAY, COUNT, UNTIL)"
+            )
+        ) {
             _ = try RecurrenceRule.parse("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=3")
         }
     }

@@ -63,10 +63,11 @@ import Testing
         let holidays = dates.filter(BelgianHolidays.isHoliday)
         #expect(holidays.map(\.iso) == ["2027-03-29", "2027-05-17"])
         let kept = try expand("2027-03-01T19:00", rule.canonicalText, excluding: Set(holidays))
-        #expect(kept == [
-            "2027-03-01", "2027-03-08", "2027-03-15", "2027-03-22", "2027-04-05", "2027-04-12",
-            "2027-04-19", "2027-04-26", "2027-05-03", "2027-05-10",
-        ])
+        #expect(
+            kept == [
+                "2027-03-01", "2027-03-08", "2027-03-15", "2027-03-22", "2027-04-05", "2027-04-12",
+                "2027-04-19", "2027-04-26", "2027-05-03", "2027-05-10",
+            ])
     }
 
     // MARK: COUNT, UNTIL and exclusions
@@ -84,8 +85,9 @@ import Testing
     }
 
     @Test func untilIsInclusive() throws {
-        #expect(try expand("2027-01-12T19:00", "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270209")
-            == ["2027-01-12", "2027-01-19", "2027-01-26", "2027-02-02", "2027-02-09"])
+        #expect(
+            try expand("2027-01-12T19:00", "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270209")
+                == ["2027-01-12", "2027-01-19", "2027-01-26", "2027-02-02", "2027-02-09"])
         #expect(try expand("2027-01-12T19:00", "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270208").last == "2027-02-02")
         #expect(try expand("2027-01-12T19:00", "FREQ=WEEKLY;UNTIL=20270112") == ["2027-01-12"])
         // A UTC DATE-TIME UNTIL late on the last day still includes that evening's session.
@@ -95,54 +97,66 @@ import Testing
     // MARK: WEEKLY and DAILY
 
     @Test func weeklyWithSeveralDaysStartsInTheStartWeek() throws {
-        #expect(try expand("2027-01-14T10:00", "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4")
-            == ["2027-01-14", "2027-01-18", "2027-01-21", "2027-01-25"])
+        #expect(
+            try expand("2027-01-14T10:00", "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4")
+                == ["2027-01-14", "2027-01-18", "2027-01-21", "2027-01-25"])
         // Fortnightly weeks are counted from the week of the start (Monday 11 January), not from the Monday after.
-        #expect(try expand("2027-01-14T10:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=4")
-            == ["2027-01-14", "2027-01-25", "2027-01-28", "2027-02-08"])
+        #expect(
+            try expand("2027-01-14T10:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=4")
+                == ["2027-01-14", "2027-01-25", "2027-01-28", "2027-02-08"])
     }
 
     @Test func weeklyCrossesTheYearEnd() throws {
-        #expect(try expand("2027-12-21T19:00", "FREQ=WEEKLY;INTERVAL=2;COUNT=3")
-            == ["2027-12-21", "2028-01-04", "2028-01-18"])
+        #expect(
+            try expand("2027-12-21T19:00", "FREQ=WEEKLY;INTERVAL=2;COUNT=3")
+                == ["2027-12-21", "2028-01-04", "2028-01-18"])
     }
 
     @Test func dailyWithIntervalAndWeekdayFilter() throws {
-        #expect(try expand("2027-01-30T09:00", "FREQ=DAILY;INTERVAL=3;COUNT=4")
-            == ["2027-01-30", "2027-02-02", "2027-02-05", "2027-02-08"])
-        #expect(try expand("2027-01-11T09:00", "FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=5")
-            == ["2027-01-11", "2027-01-13", "2027-01-15", "2027-01-18", "2027-01-20"])
+        #expect(
+            try expand("2027-01-30T09:00", "FREQ=DAILY;INTERVAL=3;COUNT=4")
+                == ["2027-01-30", "2027-02-02", "2027-02-05", "2027-02-08"])
+        #expect(
+            try expand("2027-01-11T09:00", "FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=5")
+                == ["2027-01-11", "2027-01-13", "2027-01-15", "2027-01-18", "2027-01-20"])
     }
 
     // MARK: MONTHLY
 
     @Test func monthlySecondTuesday() throws {
-        #expect(try expand("2027-01-12T19:00", "FREQ=MONTHLY;BYDAY=2TU;COUNT=6")
-            == ["2027-01-12", "2027-02-09", "2027-03-09", "2027-04-13", "2027-05-11", "2027-06-08"])
-        #expect(try expand("2027-01-12T19:00", "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU;COUNT=3")
-            == ["2027-01-12", "2027-03-09", "2027-05-11"])
+        #expect(
+            try expand("2027-01-12T19:00", "FREQ=MONTHLY;BYDAY=2TU;COUNT=6")
+                == ["2027-01-12", "2027-02-09", "2027-03-09", "2027-04-13", "2027-05-11", "2027-06-08"])
+        #expect(
+            try expand("2027-01-12T19:00", "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU;COUNT=3")
+                == ["2027-01-12", "2027-03-09", "2027-05-11"])
     }
 
     @Test func monthlyLastFriday() throws {
-        #expect(try expand("2027-01-29T19:00", "FREQ=MONTHLY;BYDAY=-1FR;COUNT=5")
-            == ["2027-01-29", "2027-02-26", "2027-03-26", "2027-04-30", "2027-05-28"])
+        #expect(
+            try expand("2027-01-29T19:00", "FREQ=MONTHLY;BYDAY=-1FR;COUNT=5")
+                == ["2027-01-29", "2027-02-26", "2027-03-26", "2027-04-30", "2027-05-28"])
     }
 
     @Test func monthlyFifthTuesdaySkipsMonthsWithoutOne() throws {
-        #expect(try expand("2027-03-30T19:00", "FREQ=MONTHLY;BYDAY=5TU;COUNT=3")
-            == ["2027-03-30", "2027-06-29", "2027-08-31"])
+        #expect(
+            try expand("2027-03-30T19:00", "FREQ=MONTHLY;BYDAY=5TU;COUNT=3")
+                == ["2027-03-30", "2027-06-29", "2027-08-31"])
     }
 
     @Test func monthlyWithoutOrdinalTakesEveryMatchingWeekday() throws {
-        #expect(try expand("2027-02-02T19:00", "FREQ=MONTHLY;BYDAY=TU;UNTIL=20270302")
-            == ["2027-02-02", "2027-02-09", "2027-02-16", "2027-02-23", "2027-03-02"])
+        #expect(
+            try expand("2027-02-02T19:00", "FREQ=MONTHLY;BYDAY=TU;UNTIL=20270302")
+                == ["2027-02-02", "2027-02-09", "2027-02-16", "2027-02-23", "2027-03-02"])
     }
 
     @Test func monthlyByDateSkipsShortMonths() throws {
-        #expect(try expand("2027-01-31T19:00", "FREQ=MONTHLY;COUNT=4")
-            == ["2027-01-31", "2027-03-31", "2027-05-31", "2027-07-31"])
-        #expect(try expand("2027-01-15T19:00", "FREQ=MONTHLY;INTERVAL=5;COUNT=3")
-            == ["2027-01-15", "2027-06-15", "2027-11-15"])
+        #expect(
+            try expand("2027-01-31T19:00", "FREQ=MONTHLY;COUNT=4")
+                == ["2027-01-31", "2027-03-31", "2027-05-31", "2027-07-31"])
+        #expect(
+            try expand("2027-01-15T19:00", "FREQ=MONTHLY;INTERVAL=5;COUNT=3")
+                == ["2027-01-15", "2027-06-15", "2027-11-15"])
     }
 
     // MARK: Refusals

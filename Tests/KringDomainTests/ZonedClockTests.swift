@@ -27,7 +27,9 @@ import Testing
     }
 
     @Test func localIsTheInverseOfInstantAndTruncatesToTheMinute() throws {
-        let texts = ["2027-01-12T19:00", "2027-03-28T03:00", "2027-10-31T01:59", "2027-10-31T03:00", "1999-12-31T23:59"]
+        let texts = [
+            "2027-01-12T19:00", "2027-03-28T03:00", "2027-10-31T01:59", "2027-10-31T03:00", "1999-12-31T23:59",
+        ]
         for text in texts {
             let value = try local(text)
             let instant = try brussels.instant(for: value, field: "start")

@@ -170,11 +170,11 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("Examples/flanders-groups.yaml").path
         let small = harness.folder.appendingPathComponent("small.yaml").path
         try """
-            facilitators:
-              - name: Lies Maes
-                languages: [nl]
-                lead: true
-            """.write(toFile: small, atomically: true, encoding: .utf8)
+        facilitators:
+          - name: Lies Maes
+            languages: [nl]
+            lead: true
+        """.write(toFile: small, atomically: true, encoding: .utf8)
         let sessionA = String(world.sessionA.id)
         let secondA = String(world.sessionA.id + 1)
         let sessionB = String(world.sessionB.id)
@@ -264,7 +264,9 @@ import Testing
             ["facilitator", "blockout", "Niemand", "--from", "2027-03-01", "--to", "2027-03-07"], environment: local)
         #expect(other.0 == missing.0)
         #expect(other.2 == missing.2.replacingOccurrences(of: "Niemand", with: "Bart Peeters"))
-        for arguments in [["token", "list"], ["assign"], ["facilitator", "update", "An Claes", "--max-per-week", "1"]] {
+        for arguments in [
+            ["token", "list"], ["assign"], ["facilitator", "update", "An Claes", "--max-per-week", "1"],
+        ] {
             let refused = try Self.kring(arguments, environment: asFacilitator)
             #expect(refused.0 != 0 && refused.2.contains("role may not do this"), "\(arguments): \(refused.2)")
         }

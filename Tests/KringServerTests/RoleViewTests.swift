@@ -37,6 +37,23 @@ import Testing
         await harness.stop()
     }
 
+    /// Their session list names the group by the title their calendar shows, never by the internal name.
+    @Test func aParticipantsSessionListShowsThePublicTitleNotTheInternalName() async throws {
+        let harness = try ServerHarness()
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let participant = try harness.token(.participant, "Stille Eik")
+        let sessions = try await harness.request("GET", "/api/sessions", token: participant)
+        #expect(sessions.status == 200)
+        let listed = try sessions.array()
+        #expect(!listed.isEmpty)
+        #expect(!sessions.text.contains("avond-a"), "\(sessions.text)")
+        #expect(listed.allSatisfy { ($0["group"] as? String)?.isEmpty == false })
+        let coordinator = try await harness.request("GET", "/api/sessions", token: try harness.token(.coordinator))
+        #expect(coordinator.text.contains("avond-a"))
+        await harness.stop()
+    }
+
     @Test func aParticipantOnTheWaitlistGetsNeitherTheVenueNorTheLink() async throws {
         let harness = try ServerHarness()
         _ = try harness.seedWorld()

@@ -78,7 +78,8 @@ enum Breach: String, CaseIterable, Sendable {
                 Fixture.session(2, group: 2, at: "2027-03-09 19:00", online: true, slots: 1, needsLead: false),
             ],
             facilitators: [Fixture.person(1)])
-        #expect(PlanChecker.violations(problem, PlanFixtures.plan(problem, [1: [(1, false)], 2: [(1, false)]])).isEmpty)
+        #expect(
+            PlanChecker.violations(problem, PlanFixtures.plan(problem, [1: [(1, false)], 2: [(1, false)]])).isEmpty)
         var inPerson = problem
         inPerson.sessions[1].online = false
         let found = PlanChecker.violations(inPerson, PlanFixtures.plan(inPerson, [1: [(1, false)], 2: [(1, false)]]))

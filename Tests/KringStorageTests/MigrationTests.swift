@@ -23,7 +23,9 @@ import Testing
         #expect(try reopened.appliedMigrations() == files)
         #expect(try reopened.dump() == schemaBefore)
         let tables = try reopened.columnNames().map { String($0.split(separator: ".")[0]) }
-        for table in ["support_group", "series", "session", "participant", "enrolment", "keep_apart", "attendance", "facilitator"] {
+        for table in [
+            "support_group", "series", "session", "participant", "enrolment", "keep_apart", "attendance", "facilitator",
+        ] {
             #expect(tables.contains(table))
         }
     }

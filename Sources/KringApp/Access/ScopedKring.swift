@@ -162,7 +162,15 @@ public struct ScopedKring: KringOperations {
             }
             let sessions = try operation.listSessions(group: resolved.map { String($0.id) }, from: from, to: to)
             guard let visible = try visibleGroups(operation) else { return sessions }
-            return sessions.filter { visible.contains($0.groupId) }
+            let own = sessions.filter { visible.contains($0.groupId) }
+            guard case .participant = caller else { return own }
+            // The internal name is the coordinators' (it may say "ouders Hasselt"): a participant reads the group's
+            // public title, the one their calendar shows.
+            var titles: [Int64: String] = [:]
+            for groupId in Set(own.map(\.groupId)) {
+                titles[groupId] = try operation.transaction.group(id: groupId)?.displayTitle
+            }
+            return own.map { $0.named(titles[$0.groupId] ?? "") }
         }
     }
 

@@ -293,7 +293,9 @@ extension KringTransaction {
     ) throws(KringError) -> (claimed: [OutboxMessage], superseded: Int, salt: [UInt8]) {
         let salt = try messageIDSalt()
         let staleBefore = now.addingTimeInterval(-3_600)
-        let released = try transaction.releaseAbandonedClaims(staleBefore: staleBefore) { pid in pid != claimant && (kill(pid_t(pid), 0) == 0 || errno == EPERM) }
+        let released = try transaction.releaseAbandonedClaims(staleBefore: staleBefore) { pid in
+            pid != claimant && (kill(pid_t(pid), 0) == 0 || errno == EPERM)
+        }
         if released > 0 { logAfterCommit(.info, "abandoned invites taken back", ["invite.count": "\(released)"]) }
         let superseded = try dropSupersededInvites()
         let due = try transaction.dueOutbox(now: now, limit: limit)
@@ -413,7 +415,8 @@ extension KringTransaction {
         case (.permanentFailure(let reason), _), (.configurationError(let reason), _):
             (state, reply) = (.failed, reason)
         }
-        let recorded = try transaction.recordDelivery( id: invite.id, claimant: claimant, state: state, reply: reply, nextAttemptAt: next, at: now)
+        let recorded = try transaction.recordDelivery(
+            id: invite.id, claimant: claimant, state: state, reply: reply, nextAttemptAt: next, at: now)
         if recorded {
             logAfterCommit(
                 state == .sent ? .info : .warning, "invite delivery recorded",

@@ -43,7 +43,8 @@ public final class Kring: Sendable {
         configuration: KringConfiguration, create: Bool = false, logger: Logger = Logger(label: "kring")
     ) throws(KringError) -> Kring {
         let store = try KringStore.open(
-            path: configuration.databasePath, create: create, busyTimeout: configuration.busyTimeoutSeconds, logger: logger)
+            path: configuration.databasePath, create: create, busyTimeout: configuration.busyTimeoutSeconds,
+            logger: logger)
         let sealer = configuration.keyFile.exists ? try configuration.keyFile.load() : nil
         let sealed = try store.read { (transaction) throws(KringError) in try transaction.anySealedContact() }
         if let sealed {

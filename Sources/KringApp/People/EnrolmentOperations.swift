@@ -190,7 +190,10 @@ extension StoreTransaction {
     func promoteFromWaitlistExplained(group: SupportGroup, now: Date) throws(KringError)
         -> (promoted: [EnrolmentView], heldBack: [HeldBackView])
     {
-        let (enrolledRows, waiting) = ( try enrolments(groupId: group.id, states: [.enrolled]), try enrolments(groupId: group.id, states: [.waitlisted]) )
+        let (enrolledRows, waiting) = (
+            try enrolments(groupId: group.id, states: [.enrolled]),
+            try enrolments(groupId: group.id, states: [.waitlisted])
+        )
         var enrolledIds = Set(enrolledRows.map(\.participantId))
         var free = SeatPolicy.promotions(
             capacity: group.capacity, enrolledCount: enrolledIds.count, waitlistCount: waiting.count)

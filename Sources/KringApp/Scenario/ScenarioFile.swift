@@ -198,7 +198,9 @@ extension StoreTransaction {
                 let other = try resolveParticipant(pair[1])
                 // Keep-apart binds an import as it binds enrolment: a file that puts both in one group is refused.
                 let groupsOfOne = Set(try enrolments(participantId: one.id).filter(\.state.isActive).map(\.groupId))
-                let shared = try enrolments(participantId: other.id).first { $0.state.isActive && groupsOfOne.contains($0.groupId) }
+                let shared = try enrolments(participantId: other.id).first {
+                    $0.state.isActive && groupsOfOne.contains($0.groupId)
+                }
                 if let shared {
                     let group = try resolveGroup(String(shared.groupId))
                     throw .conflict(

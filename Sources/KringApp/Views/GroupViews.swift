@@ -59,6 +59,13 @@ public struct SessionView: Codable, Sendable, Equatable {
     public let status: Session.Status
     public let originalStart: String?
     public let changeCount: Int
+
+    /// The same session under another group name, for a caller who may not see the internal one.
+    func named(_ name: String) -> SessionView {
+        SessionView(
+            id: id, groupId: groupId, group: name, seriesId: seriesId, start: start, end: end, status: status,
+            originalStart: originalStart, changeCount: changeCount)
+    }
 }
 
 /// A series and the sessions it materialised.

@@ -11,7 +11,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init?(year: Int, month: Int, day: Int) {
         guard LocalDate.yearRange.contains(year), (1...12).contains(month),
-              day >= 1, day <= LocalDate.daysInMonth(year: year, month: month)
+            day >= 1, day <= LocalDate.daysInMonth(year: year, month: month)
         else { return nil }
         self.init(unchecked: year, month, day)
     }
@@ -26,9 +26,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public static func parse(_ text: String, field: String) throws(KringError) -> LocalDate {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3,
-              let year = DigitText.number(parts[0], length: 4),
-              let month = DigitText.number(parts[1], length: 2),
-              let day = DigitText.number(parts[2], length: 2)
+            let year = DigitText.number(parts[0], length: 4),
+            let month = DigitText.number(parts[1], length: 2),
+            let day = DigitText.number(parts[2], length: 2)
         else {
             throw .invalid(field, text, "a date must be written as YYYY-MM-DD, for example 2027-01-12")
         }

@@ -16,8 +16,8 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public static func parse(_ text: String, field: String) throws(KringError) -> LocalTime {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || (parts.count == 3 && parts[2] == "00"),
-              let hour = DigitText.number(parts[0], length: 2),
-              let minute = DigitText.number(parts[1], length: 2)
+            let hour = DigitText.number(parts[0], length: 2),
+            let minute = DigitText.number(parts[1], length: 2)
         else {
             throw .invalid(field, text, "a time must be written as HH:MM on a 24-hour clock, for example 19:00")
         }

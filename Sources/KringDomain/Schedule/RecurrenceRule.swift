@@ -223,8 +223,8 @@ public struct RecurrenceRule: Hashable, Sendable, Codable, CustomStringConvertib
             guard time.first == "T", DigitText.number(time.dropFirst(), length: 6) != nil else { throw refuse(shape) }
         }
         guard let year = DigitText.number(datePart.prefix(4), length: 4),
-              let month = DigitText.number(datePart.dropFirst(4).prefix(2), length: 2),
-              let day = DigitText.number(datePart.dropFirst(6), length: 2)
+            let month = DigitText.number(datePart.dropFirst(4).prefix(2), length: 2),
+            let day = DigitText.number(datePart.dropFirst(6), length: 2)
         else { throw refuse(shape) }
         guard let date = LocalDate(year: year, month: month, day: day) else {
             throw refuse("UNTIL=\(text) is not a date in the calendar")

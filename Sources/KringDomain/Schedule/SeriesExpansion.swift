@@ -21,7 +21,8 @@ public enum SeriesExpansion {
         start: LocalDate, rule: RecurrenceRule, limit: Int = 1000
     ) throws(KringError) -> [LocalDate] {
         try checkStartMatches(start, rule: rule)
-        let horizon = start.adding(months: 12 * maximumSpanYears)
+        let horizon =
+            start.adding(months: 12 * maximumSpanYears)
             ?? start.adding(days: -1).adding(months: 12 * maximumSpanYears)!  // 29 February: one day earlier
         if case .until(let until) = rule.end {
             guard until >= start else {

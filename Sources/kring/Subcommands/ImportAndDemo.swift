@@ -7,8 +7,10 @@ import KringExamples
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load a scenario file (YAML or JSON) of facilitators, groups, series and participants: all or nothing.",
-        discussion: "The format is described in docs/scenario.md.\n\nExample:\n  kring import Examples/flanders-groups.yaml")
+        abstract:
+            "Load a scenario file (YAML or JSON) of facilitators, groups, series and participants: all or nothing.",
+        discussion:
+            "The format is described in docs/scenario.md.\n\nExample:\n  kring import Examples/flanders-groups.yaml")
     @Argument(help: "The scenario file.") var file: String
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
@@ -41,7 +43,8 @@ struct DemoCommand: ParsableCommand {
             }
             path = db
         } else {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-demo-\(UUID().uuidString.prefix(8))")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kring-demo-\(UUID().uuidString.prefix(8))")
             path = folder.appendingPathComponent("kring.sqlite").path
         }
         var configuration = try KringConfiguration.resolve(databaseFlag: path)
@@ -53,7 +56,8 @@ struct DemoCommand: ParsableCommand {
         let kring = try Kring.open(configuration: configuration)
         let data: Data
         do { data = try ExampleScenario.data() } catch {
-            throw KringError(.environment, field: "scenario", value: ExampleScenario.fileName, reason: "is missing from this build")
+            throw KringError(
+                .environment, field: "scenario", value: ExampleScenario.fileName, reason: "is missing from this build")
         }
         let imported = try kring.importScenario(
             Scenario.decode(data, file: ExampleScenario.fileName),
@@ -82,7 +86,8 @@ struct DemoCommand: ParsableCommand {
                 DemoView(
                     database: path, groups: imported.groups, nextSessions: Array(upcoming), roster: roster,
                     assignment: plan),
-                format: .json) { _ in "" }
+                format: .json
+            ) { _ in "" }
         case .table:
             print("Kring demo: the example scenario imported into \(path)\n")
             print("Groups\n" + Render.groups(imported.groups) + "\n")
