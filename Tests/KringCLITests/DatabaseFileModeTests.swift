@@ -16,25 +16,9 @@ import Testing
         #expect(try Self.mode(sandbox.databasePath) == 0o600)
 
         // A running service keeps the log and the index open, as it does in production.
-        let serve = Process()
-        serve.executableURL = KringSandbox.binary
-        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"]
-        serve.environment = sandbox.environment
-        let out = Pipe()
-        serve.standardOutput = out
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        defer {
-            serve.terminate()
-            serve.waitUntilExit()
-        }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        #expect(String(decoding: line, as: UTF8.self).hasPrefix("listening on "))
+        let serve = try RunningServer(sandbox: sandbox)
+        defer { serve.stop() }
+        #expect(!serve.address.isEmpty)
         try sandbox.ok([
             "group", "create", "--name", "avond-a", "--audience", "partners", "--language", "nl", "--capacity", "8",
         ])

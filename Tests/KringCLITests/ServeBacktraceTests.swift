@@ -9,27 +9,12 @@ import Testing
         #if os(Linux)
             let sandbox = try KringSandbox()
             try sandbox.ok(["init"])
-            let serve = Process()
-            serve.executableURL = KringSandbox.binary
-            serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"]
             var environment = sandbox.environment
             environment["SWIFT_BACKTRACE"] = nil
-            serve.environment = environment
-            let out = Pipe()
-            serve.standardOutput = out
-            serve.standardError = FileHandle.nullDevice
-            try serve.run()
-            defer {
-                serve.terminate()
-                serve.waitUntilExit()
-            }
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            #expect(String(decoding: line, as: UTF8.self).hasPrefix("listening on "))
+            let server = try RunningServer(sandbox: sandbox, environment: environment)
+            defer { server.stop() }
+            let serve = server.process
+            #expect(!server.address.isEmpty)
             // The same process, now running with the setting (it is read at start, so it restarted itself once).
             let environ = try #require(FileManager.default.contents(atPath: "/proc/\(serve.processIdentifier)/environ"))
             let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }

@@ -32,27 +32,6 @@ import Testing
         #expect(value("Environment").contains("KRING_DB=/var/lib/kring/kring.sqlite"))
     }
 
-    /// Starts the unit's command line; returns the process, its `host:port` and its stderr.
-    static func start(_ arguments: [String], sandbox: KringSandbox) throws -> (Process, String, Pipe) {
-        let process = Process()
-        process.executableURL = KringBinary.url
-        process.arguments = arguments
-        process.environment = sandbox.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return (process, String(text.dropFirst("listening on ".count)), err)
-    }
-
     @Test func theUnitsCommandLineServesAndStopsOnSigterm() async throws {
         let exec = try #require(try Self.directives().first { $0.key == "ExecStart" }?.value)
         var arguments = exec.split(separator: " ").map(String.init)
@@ -61,8 +40,10 @@ import Testing
         arguments[portIndex + 1] = "0"
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])
-        let (process, address, _) = try Self.start(arguments, sandbox: sandbox)
-        defer { if process.isRunning { process.terminate() } }
+        let server = try RunningServer(
+            arguments, environment: sandbox.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new })
+        defer { server.stop() }
+        let (process, address) = (server.process, server.address)
         #expect(address.hasPrefix("127.0.0.1:"))
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://\(address)/health")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
