@@ -184,6 +184,23 @@ import Testing
         #expect(!replanned.contains { String($0["sessionId"] as! Int) == session })
     }
 
+    /// `kring assign` says per session who left and who came, not only "N added, M removed".
+    @Test func assignNamesWhoLeftAndWhoCamePerSession() throws {
+        let sandbox = try Self.planned()
+        let planned = try sandbox.ok(["assign", "--dry-run", "--format", "json"]).object()
+        let changes = try #require(planned["changes"] as? [[String: Any]])
+        #expect(!changes.isEmpty)
+        let table = try sandbox.ok(["assign", "--yes"]).stdout
+        let lines = table.split(separator: "\n").map(String.init)
+        for (session, rows) in Dictionary(grouping: changes, by: { $0["sessionId"] as! Int }) {
+            let line = try #require(lines.first { $0.hasPrefix("  - session \(session) (") }, "no line for \(session)")
+            for row in rows where row["kind"] as? String == "added" {
+                #expect(line.contains(row["facilitator"] as! String), "\(line)")
+            }
+            #expect(line.contains("came: "))
+        }
+    }
+
     // MARK: Coordinator's hand
 
     @Test func setRefusesNamingTheHardRuleAndLeavesTheDatabaseAlone() throws {

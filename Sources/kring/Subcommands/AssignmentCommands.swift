@@ -147,6 +147,22 @@ struct AssignmentCommand: ParsableCommand {
 }
 
 extension Render {
+    /// One line per changed session, in start order: who left and who came, so a coordinator sees which
+    /// facilitators' calendars change (not only how many rows did).
+    static func changesPerSession(_ changes: [AssignmentChangeView]) -> [String] {
+        let bySession = Dictionary(grouping: changes, by: \.sessionId)
+        return bySession.values.sorted { ($0[0].start, $0[0].sessionId) < ($1[0].start, $1[0].sessionId) }.map {
+            session in
+            let first = session[0]
+            let left = session.filter { $0.kind == "removed" }.map(\.facilitator)
+            let came = session.filter { $0.kind == "added" }.map(\.facilitator)
+            var parts: [String] = []
+            if !left.isEmpty { parts.append("left: \(left.joined(separator: ", "))") }
+            if !came.isEmpty { parts.append("came: \(came.joined(separator: ", "))") }
+            return "  - session \(first.sessionId) (\(first.group), \(first.start)): " + parts.joined(separator: "; ")
+        }
+    }
+
     static func assignRun(_ view: AssignRunView) -> String {
         var lines: [String] = []
         let unfilled = view.slots - view.filledSlots
@@ -158,6 +174,7 @@ extension Render {
         let added = view.changes.count { $0.kind == "added" }
         let removed = view.changes.count { $0.kind == "removed" }
         lines.append("changes: \(added) added, \(removed) removed")
+        lines += changesPerSession(view.changes)
         if !view.unfilled.isEmpty {
             lines.append("unfilled slots:")
             lines += view.unfilled.map { "  - " + $0.text }
