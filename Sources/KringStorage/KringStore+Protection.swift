@@ -33,7 +33,7 @@ extension KringStore {
     /// Refuses a file that is not a Kring database before anything is written into it: an empty file (unless
     /// `kring init` creates the database in it), a file that is not SQLite, another application's SQLite file, and
     /// a database written by a newer Kring (migrations this build does not know).
-    static func refuseForeignFile(path: String, create: Bool) throws(KringError) {
+    static func refuseForeignFile(path: String, create: Bool, busyTimeout: TimeInterval = 60) throws(KringError) {
         switch DatabaseFileKind.of(path: path) {
         case .absent: return
         case .empty:
@@ -55,6 +55,8 @@ extension KringStore {
         do {
             var configuration = Configuration()
             configuration.readonly = true
+            // Other processes may be writing (the service, a script): wait for them as a writer would.
+            configuration.busyMode = .timeout(busyTimeout)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             found = try queue.read { db in
                 let tables = try String.fetchAll(
@@ -65,10 +67,14 @@ extension KringStore {
                 return (tables, applied)
             }
             try queue.close()
-        } catch {
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
             throw KringError(
                 .environment, field: "db", value: path,
-                reason: "cannot be read as a database (damaged, or not a Kring database); nothing was changed")
+                reason: "is damaged or not a Kring database (SQLite cannot read it); nothing was changed")
+        } catch {
+            // Busy, locked or not openable read-only right now: no evidence against the file. The regular open
+            // below says what is wrong, if anything is.
+            return
         }
         if found.tables.isEmpty { return }
         let applied = Set(found.applied)

@@ -50,7 +50,7 @@ public final class KringStore: Sendable {
         } else {
             try refuseFilesOthersCanRead(path)
         }
-        try refuseForeignFile(path: path, create: create)
+        try refuseForeignFile(path: path, create: create, busyTimeout: busyTimeout)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
