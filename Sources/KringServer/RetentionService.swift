@@ -20,11 +20,15 @@ struct RetentionService: ServiceLifecycle.Service {
         }
     }
 
-    /// One purge, off the cooperative pool; a failure is logged and the next tick tries again.
+    /// One purge, off the cooperative pool, after finishing any erasure a crash left without its checkpoint; a
+    /// failure is logged and the next tick tries again.
     func tick() async {
         let kring = kring
         do {
-            let purged = try await Blocking.run { () throws(KringError) -> Int in try kring.purgeExpired() }
+            let purged = try await Blocking.run { () throws(KringError) -> Int in
+                try kring.finishPendingErasure()
+                return try kring.purgeExpired()
+            }
             logger.debug("retention check", metadata: ["purged.count": "\(purged)"])
         } catch {
             logger.error("retention purge failed", metadata: ["error.field": "\(error.field)"])
