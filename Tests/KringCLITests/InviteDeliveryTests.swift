@@ -290,6 +290,52 @@ struct InviteDeliveryTests {
         #expect(Set(copies.values.map { $0[0] }).count == 200)
     }
 
+    /// `kring serve` delivers by itself when a transport is configured; killed with SIGKILL in the middle of a
+    /// batch and started again, it delivers every message, none more than twice, and copies share a Message-ID.
+    @Test func serveDeliversByItselfAndAKillMidBatchLosesAndDoublesNothing() throws {
+        var people: [String: String] = [:]
+        for index in 0..<30 { people["Deelnemer \(index)"] = "p\(index)@example.org" }
+        let sandbox = try Self.group(people: people, capacity: 40, venue: "Gent", title: "Groep")
+        for week in 1...2 {
+            try sandbox.ok([
+                "series", "add", "--group", "gent-partners", "--start", "2027-0\(week + 1)-10T19:00", "--duration",
+                "60", "--rrule", "FREQ=WEEKLY;COUNT=3",
+            ])
+        }
+        let queued = try Self.list(sandbox).count
+        #expect(queued == 90)
+        let server = try ScriptedSMTPServer(mode: "accept")
+        try sandbox.ok(["config", "set", "mail.transport", "smtp+plain://127.0.0.1:\(server.port)"])
+
+        // First service: killed as soon as some, but not necessarily all, messages went out.
+        let first = try RunningServer(sandbox: sandbox, extra: ["--mail-interval", "1"])
+        #expect(!first.address.isEmpty)
+        #expect(MailServerSupport.waitUntil(seconds: 120) { !server.messages.isEmpty })
+        _ = kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+
+        // Second service: finishes the batch by itself, then stops gracefully.
+        var traced = sandbox.environment
+        traced["KRING_LOG_LEVEL"] = "trace"
+        let second = try RunningServer(sandbox: sandbox, extra: ["--mail-interval", "1"], environment: traced)
+        #expect(MailServerSupport.waitUntil(seconds: 180) { (try? Self.list(sandbox).isEmpty) == true })
+        second.stop()
+        #expect(second.process.terminationStatus == 0)
+        // Its log at trace level names no one: no address, no pseudonym.
+        let log = second.stderrText
+        #expect(log.contains("trace") || log.contains("debug") || log.contains("info"), "no log line was read")
+        #expect(!log.contains("@example.org") && !log.contains("Deelnemer"), "\(log.prefix(2_000))")
+        #expect(try Self.list(sandbox, all: true).allSatisfy { $0["state"] as? String == "sent" })
+
+        var copies: [String: [String]] = [:]
+        for mail in try Self.summaries(server.messages) {
+            copies["\(mail.to) \(mail.uid)", default: []].append(mail.messageID)
+        }
+        #expect(copies.count == queued)
+        #expect(copies.values.allSatisfy { $0.count <= 2 }, "\(copies.values.filter { $0.count > 2 })")
+        #expect(copies.values.allSatisfy { Set($0).count == 1 })
+    }
+
     // MARK: - The outbox says only what is still true, at send time
 
     @Test func aParticipantWhoWithdrewBeforeAnythingWasSentGetsNothing() throws {

@@ -7,7 +7,17 @@ public final class RunningServer: @unchecked Sendable {
     public let process: Process
     /// `127.0.0.1:PORT` as the server printed it; empty when it exited before listening.
     public let address: String
-    public let stderr: Pipe
+    /// The server's stderr, drained as it arrives so a chatty server (trace level) never blocks on a full pipe.
+    public var stderrText: String { collected.text }
+    private let collected = Collected()
+
+    private final class Collected: @unchecked Sendable {
+        // Unchecked: every access goes through the lock.
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
 
     /// Starts `kring` with these arguments (usually `serve --host 127.0.0.1 --port 0 …`) and waits for its line.
     public init(_ arguments: [String], environment: [String: String]) throws {
@@ -16,10 +26,15 @@ public final class RunningServer: @unchecked Sendable {
         process.arguments = arguments
         process.environment = environment
         let out = Pipe()
-        stderr = Pipe()
+        let err = Pipe()
         process.standardOutput = out
-        process.standardError = stderr
+        process.standardError = err
         try process.run()
+        let collected = collected
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if !chunk.isEmpty { collected.append(chunk) }
+        }
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = out.fileHandleForReading.availableData
