@@ -163,14 +163,20 @@ public struct ChildProcessBusyCalendarParser: BusyCalendarParser {
             throw BusyCalendarParseError("the parser process could not be started")
         }
         let collected = Collected()
+        // Threads of their own, not the shared dispatch pool: this call blocks its caller, and when every pool thread
+        // is blocked the same way (two cores, two waiting callers) work queued on the pool would never run.
         let streams = DispatchGroup()
-        DispatchQueue.global().async(group: streams) {
+        streams.enter()
+        Thread.detachNewThread {
             // Fails with EPIPE when the child dies early; its death is reported below.
             try? stdin.fileHandleForWriting.write(contentsOf: input)
             try? stdin.fileHandleForWriting.close()
+            streams.leave()
         }
         let pid = process.processIdentifier
-        DispatchQueue.global().async(group: streams) {
+        streams.enter()
+        Thread.detachNewThread {
+            defer { streams.leave() }
             let reader = stdout.fileHandleForReading
             while true {
                 let chunk = reader.availableData

@@ -40,7 +40,8 @@ public struct SendmailTransport: MailTransport {
                 continue
             }
             let result = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: run(mail)) }
+                // Blocks until sendmail exits: a thread of its own, never one of the shared pool.
+                Thread.detachNewThread { continuation.resume(returning: run(mail)) }
             }
             results.append(result)
         }
@@ -115,7 +116,7 @@ public struct SendmailTransport: MailTransport {
         let said = OutputBox()
         let reading = DispatchSemaphore(value: 0)
         let outputReader = output.fileHandleForReading
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             said.data = outputReader.readDataToEndOfFile()
             reading.signal()
         }

@@ -141,8 +141,16 @@ import Yams
         run.standardOutput = output
         run.standardError = output
         try run.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
+        // Waited for on a thread of its own: the service under test runs its handlers on the shared pool, and a
+        // blocked pool thread (two cores, another test blocking the other) would leave it unable to answer.
+        let reader = output.fileHandleForReading
+        let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            Thread.detachNewThread {
+                let data = reader.readDataToEndOfFile()
+                run.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }
+        }
         #expect(run.terminationStatus == 0, "\(text.suffix(3000))")
         // The run was authenticated to the end, so it reached the operations and not only the token check.
         let after = try await harness.request("GET", "/api/groups", token: token)

@@ -133,7 +133,8 @@ public struct RunningKring: @unchecked Sendable {
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
         group.enter()
-        DispatchQueue.global().async {
+        // A thread of its own: the shared pool may be all blocked in waits like this one (two cores).
+        Thread.detachNewThread {
             outData = out.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }

@@ -29,7 +29,8 @@ public enum ProcessRunner {
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
         group.enter()
-        DispatchQueue.global().async {
+        // A thread of its own: the shared pool may be all blocked in waits like this one (two cores).
+        Thread.detachNewThread {
             errData = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
