@@ -17,11 +17,11 @@ extension StoreTransaction {
     }
 }
 
-/// Whether every erasure is final in the files: none owed, and an empty `-wal`.
+/// Whether an erasure still owes its checkpoint, and the log's size. No erasure owed means every erasure is final:
+/// the mark is cleared only after the checkpoint that made it so (`Kring.erasureStatus` reports that as clean).
 public struct ErasureStatus: Sendable, Codable, Equatable {
     public let pending: Bool
     public let logBytes: Int
-    public var clean: Bool { !pending && logBytes == 0 }
 }
 
 extension KringStore {
@@ -29,7 +29,7 @@ extension KringStore {
         let pending = try read { transaction throws(KringError) in
             try transaction.setting(StoreTransaction.erasurePendingKey)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
         return ErasureStatus(pending: pending != nil, logBytes: size ?? 0)
     }
 
