@@ -60,6 +60,33 @@ func addAdministrationRoutes(to api: RouterGroup<KringRequestContext>, service: 
     api.on(.listInvites) { request, context in
         try await service.call(request, context) { scope throws(KringError) in try scope.listInvites() }
     }
+    api.on(
+        .previewInvite,
+        respond: { request, context in
+            let id = try inviteId(try context.path("id"))
+            let text = try await service.call(request, context) { scope throws(KringError) in
+                try scope.previewInvite(id)
+            }
+            // The whole e-mail, address included, for the coordinator: it goes into the body, never into a log.
+            return Response(
+                status: .ok, headers: [.contentType: "message/rfc822"],
+                body: .init(byteBuffer: ByteBuffer(bytes: Data(text.utf8))))
+        })
+    api.on(.discardInvite) { request, context in
+        let id = try inviteId(try context.path("id"))
+        return try await service.call(request, context) { scope throws(KringError) in try scope.discardInvite(id) }
+    }
+    api.on(.sendInvites) { request, context in
+        let body = try await service.decode(RequestBodies.InviteSend.self, request, context)
+        let maximum = RequestBodies.InviteSend.maximumLimit
+        if let limit = body.limit, limit > maximum {
+            throw KringError.invalid("limit", String(limit), "must be at most \(maximum) in one request; send again")
+        }
+        let limit = body.limit ?? maximum
+        return try await service.callAsync(request, context) { scope throws(KringError) in
+            try await scope.sendInvites(dryRun: false, limit: limit)
+        }
+    }
     api.on(.importScenario) { request, context in
         let file = request.uri.queryParameters.get("file").flatMap { $0.count <= 256 ? $0 : nil } ?? "request body"
         let data = try await service.collect(request, upTo: Kring.maxCalendarInputBytes)
@@ -81,4 +108,12 @@ func addAdministrationRoutes(to api: RouterGroup<KringRequestContext>, service: 
                 status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: Data(text.utf8))))
         })
+}
+
+/// An invite is named by its outbox id, a number.
+private func inviteId(_ text: String) throws(KringError) -> Int64 {
+    guard let id = Int64(text), id > 0 else {
+        throw .invalid("invite", text, "an invite is named by its id, a number; see `kring invites list`")
+    }
+    return id
 }

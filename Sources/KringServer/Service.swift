@@ -48,6 +48,18 @@ struct Service: Sendable {
         }
     }
 
+    /// Like `call`, for an operation that waits on a mail server (`POST /api/invites/send`): its transport talks to
+    /// the server on a queue of its own, so the operation is awaited rather than run on the blocking queue, where it
+    /// would hold a thread token checks and feeds need for as long as the server takes to answer.
+    func callAsync<T: Sendable>(
+        _ request: Request, _ context: KringRequestContext,
+        _ operation: @escaping @Sendable (ScopedKring) async throws(KringError) -> T
+    ) async throws -> T {
+        var scope = try await authenticate(request, context)
+        if request.headers[Self.dryRunHeader]?.lowercased() == "true" { scope = scope.rehearsing() }
+        return try await operation(scope)
+    }
+
     /// Like `call`, for an operation that waits for a child process (a calendar file's parser): it runs on a thread
     /// of its own once a `ParserSlots` slot is free, and is refused with 503 at once when none is, so uploads never
     /// hold the threads token checks and feeds run on.

@@ -15,8 +15,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case excludeFacilitator, declineSession, undoDecline, assign, listAssignments, setAssignment, removeAssignment
     case showAssignmentSettings, changeAssignmentSettings
     // Administration
-    case keepApart, listTokens, issueToken, revokeToken, getConfig, setConfig, listInvites, importScenario,
-        exportCalendar, listKeepApart, removeKeepApart, listAudit
+    case keepApart, listTokens, issueToken, revokeToken, getConfig, setConfig, importScenario, exportCalendar,
+        listKeepApart, removeKeepApart, listAudit
+    // The outbox of invites
+    case listInvites, previewInvite, discardInvite, sendInvites
 
     /// The HTTP methods the API uses; raw values as they go on the wire.
     public enum Method: String, Sendable {
@@ -33,12 +35,13 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: Method {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
-            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit:
+            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .previewInvite, .exportCalendar,
+            .listKeepApart, .listAudit:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
             .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
-            .restoreSession, .undoDecline, .removeKeepApart:
+            .restoreSession, .undoDecline, .removeKeepApart, .discardInvite, .sendInvites:
             .post
         case .importBusyTimes, .setConfig: .put
         case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings: .patch
@@ -83,6 +86,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .getConfig: "/config"
         case .setConfig: "/config/{key}"
         case .listInvites: "/invites"
+        case .previewInvite: "/invites/{id}/preview"
+        case .discardInvite: "/invites/{id}/discard"
+        case .sendInvites: "/invites/send"
         case .importScenario: "/import"
         case .exportCalendar: "/calendar"
         }

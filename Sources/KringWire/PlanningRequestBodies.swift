@@ -98,6 +98,16 @@ extension RequestBodies {
         }
     }
 
+    /// `POST /api/invites/send`: at most `limit` messages, and never more than `maximumLimit` in one request, so
+    /// one request does not hold a connection open for the whole outbox.
+    public struct InviteSend: Codable, Sendable {
+        public var limit: Int?
+
+        public static let maximumLimit = 1_000
+
+        public init(limit: Int?) { self.limit = limit }
+    }
+
     public struct ConfigValue: Codable, Sendable {
         public var value: String?
 

@@ -179,6 +179,28 @@ struct RemoteKring: KringOperations {
     }
     func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry] { try call(.getConfig, query: ["key": key]) }
     func listInvites() throws(KringError) -> [InviteView] { try call(.listInvites) }
+    func previewInvite(_ id: Int64) throws(KringError) -> String {
+        let data = try exchange(
+            .previewInvite, [String(id)], query: [:], body: nil, contentType: nil, accept: "message/rfc822")
+        return String(decoding: data, as: UTF8.self)
+    }
+    func discardInvite(_ id: Int64) throws(KringError) -> InviteView { try call(.discardInvite, [String(id)]) }
+    /// `--dry-run` is the `Kring-Dry-Run` header: the server answers what it would send and sends nothing. The
+    /// request waits for the mail server's answers, so it is made on a thread of its own.
+    func sendInvites(dryRun: Bool, limit: Int?) async throws(KringError) -> DeliveryView {
+        var target = self
+        if dryRun { target.isRehearsal = true }
+        let chosen = target
+        let result: Result<DeliveryView, KringError> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    returning: Result { () throws(KringError) -> DeliveryView in
+                        try chosen.call(.sendInvites, json: RequestBodies.InviteSend(limit: limit))
+                    })
+            }
+        }
+        return try result.get()
+    }
     func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
         try call(.importScenario, query: ["file": file], body: fileData, contentType: "application/octet-stream")
     }

@@ -61,6 +61,34 @@ extension ScopedKring {
         }
     }
 
+    /// `kring invites preview ID`: coordinators only. The text holds the recipient's address: it goes back to the
+    /// coordinator and is never logged.
+    public func previewInvite(_ id: Int64) throws(KringError) -> String {
+        try coordinatorOnly()
+        return try Self.mailSettingsAsConflict { () throws(KringError) in try kring.previewInvite(id, actor: actor) }
+    }
+
+    /// `kring invites send`: coordinators only. A rehearsal (`Kring-Dry-Run: true`) sends nothing and answers
+    /// what would be sent.
+    public func sendInvites(dryRun: Bool, limit: Int?) async throws(KringError) -> DeliveryView {
+        try coordinatorOnly()
+        do {
+            return try await kring.sendInvites(dryRun: dryRun, limit: limit, transport: nil, actor: actor)
+        } catch  where error.kind == .environment && Self.isMailSetting(error.field) {
+            throw KringError(.conflict, field: error.field, value: error.value, reason: error.reason)
+        }
+    }
+
+    /// Mail settings that are missing or unusable are the state of this server, which a coordinator can change
+    /// (`PUT /api/config/mail.transport`): over HTTP they are a conflict naming the setting, not a server fault.
+    static func mailSettingsAsConflict<T>(_ body: () throws(KringError) -> T) throws(KringError) -> T {
+        do { return try body() } catch  where error.kind == .environment && isMailSetting(error.field) {
+            throw KringError(.conflict, field: error.field, value: error.value, reason: error.reason)
+        }
+    }
+
+    static func isMailSetting(_ field: String) -> Bool { field.hasPrefix("mail.") || field == "organizer" }
+
     public func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView {
         try coordinatorOnly()
         let (scenario, planning) = try Kring.decodeScenario(fileData, file: file)

@@ -85,18 +85,22 @@ extension Kring {
     /// outside any transaction through one transport (one connection), and records each result in its own short
     /// write as soon as the server answered. A crash between the server's acceptance and that write leaves the one
     /// message claimed by a dead process; the next run sends it again with the same Message-ID.
+    ///
+    /// A rehearsal (`--dry-run`, `Kring-Dry-Run: true`) never sends: it answers what would be sent. `actor` is who
+    /// the audit trail names for the claims and results (a token's holder when the request came over HTTP).
     public func sendInvites(
         dryRun: Bool = false, limit: Int? = nil, transport given: (any MailTransport)? = nil,
-        retry: RetrySchedule = .standard
+        retry: RetrySchedule = .standard, actor: AuditActor? = nil
     ) async throws(KringError) -> DeliveryView {
+        if let limit, limit < 1 { throw .invalid("limit", String(limit), "must be at least 1") }
         let configuration = try mailConfiguration()
-        if dryRun {
+        if dryRun || isRehearsal {
             return try read { (operation) throws(KringError) in try operation.deliveryPlan(limit: limit) }
         }
         let transport: any MailTransport
         if let given { transport = given } else { transport = try makeMailTransport(configuration) }
         let claimant = Int64(getpid())
-        let (claimed, superseded, salt) = try write { (operation) throws(KringError) in
+        let (claimed, superseded, salt) = try write(actor: actor) { (operation) throws(KringError) in
             try operation.claimDueInvites(limit: limit, claimant: claimant)
         }
         var view = DeliveryView(dryRun: false, messages: [], superseded: superseded, stopped: nil)
@@ -126,7 +130,7 @@ extension Kring {
                 try releaseClaims(prepared[index...].map(\.id), claimant: claimant)
                 break
             }
-            let outcome = try write { (operation) throws(KringError) in
+            let outcome = try write(actor: actor) { (operation) throws(KringError) in
                 try operation.recordDelivery(invite, result: result, claimant: claimant, retry: retry)
             }
             var message = invite.view
@@ -146,8 +150,8 @@ extension Kring {
 
     /// `kring invites preview ID`: the whole message, MIME text and calendar, exactly as `send` would send it now.
     /// It holds the recipient's address: the caller prints it for the coordinator and logs nothing of it.
-    public func previewInvite(_ id: Int64) throws(KringError) -> String {
-        let salt = try write { (operation) throws(KringError) in try operation.messageIDSalt() }
+    public func previewInvite(_ id: Int64, actor: AuditActor?) throws(KringError) -> String {
+        let salt = try write(actor: actor) { (operation) throws(KringError) in try operation.messageIDSalt() }
         return try read { (operation) throws(KringError) in
             let configuration = try operation.mailConfiguration(requireTransport: false)
             guard let message = try operation.transaction.outboxMessage(id: id)

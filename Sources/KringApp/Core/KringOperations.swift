@@ -59,6 +59,12 @@ public protocol KringOperations: Sendable {
     func setConfig(_ key: String, _ value: String) throws(KringError) -> ConfigEntry
     func getConfig(_ key: String?) throws(KringError) -> [ConfigEntry]
     func listInvites() throws(KringError) -> [InviteView]
+    /// The whole e-mail of one outbox message as it would be sent now; it holds the recipient's address, for the
+    /// coordinator's eyes only (never logged).
+    func previewInvite(_ id: Int64) throws(KringError) -> String
+    func discardInvite(_ id: Int64) throws(KringError) -> InviteView
+    /// Delivers the pending invites that are due, at most `limit`; `dryRun` (or a rehearsal) only says what would go.
+    func sendInvites(dryRun: Bool, limit: Int?) async throws(KringError) -> DeliveryView
     func importScenario(fileData: Data, file: String) throws(KringError) -> ImportView
     func exportCalendar(group: String?, facilitator: String?, participant: String?) throws(KringError) -> String
 
@@ -77,4 +83,10 @@ public protocol KringOperations: Sendable {
 /// A local database answers everything: whoever holds the file and the key is the coordinator.
 extension Kring: KringOperations {
     public func rehearsal() -> any KringOperations { rehearsing() }
+
+    public func previewInvite(_ id: Int64) throws(KringError) -> String { try previewInvite(id, actor: nil) }
+
+    public func sendInvites(dryRun: Bool, limit: Int?) async throws(KringError) -> DeliveryView {
+        try await sendInvites(dryRun: dryRun, limit: limit, transport: nil, retry: .standard, actor: nil)
+    }
 }

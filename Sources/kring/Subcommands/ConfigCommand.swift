@@ -117,7 +117,8 @@ struct InvitesCommand: ParsableCommand {
                 server down) is retried by a later run after 5 minutes, doubling up to 4 hours; a refusal (5xx) is
                 failed and shown by `kring invites list`. A misconfigured server (STARTTLS missing, login refused)
                 stops the run with an error and marks nothing sent. `kring serve` sends by itself when
-                mail.transport is set.
+                mail.transport is set. With --server (a coordinator's token) the service sends now, at most 1,000
+                messages per request.
 
                 Examples:
                   kring config set mail.transport smtps://mail.example.org
@@ -134,8 +135,7 @@ struct InvitesCommand: ParsableCommand {
         }
 
         func run() async throws {
-            let kring = try database.local(because: "it opens participants' addresses to send them mail")
-            let view = try await kring.sendInvites(dryRun: dryRun, limit: limit)
+            let view = try await database.operations().sendInvites(dryRun: dryRun, limit: limit)
             emit(view, format: output.format) { view in
                 var lines = view.messages.map { message in
                     let what = message.occurrence.map { "session of \($0)" } ?? "series \(message.seriesId)"
@@ -164,7 +164,7 @@ struct InvitesCommand: ParsableCommand {
             abstract: "Print one invite exactly as it would be sent now: the whole e-mail, headers and calendar.",
             discussion: """
                 The text holds the recipient's address: it goes to stdout only, for the coordinator's eyes, and is
-                never logged.
+                never logged. With --server it needs a coordinator's token.
 
                 Example:
                   kring invites preview 12
@@ -173,7 +173,7 @@ struct InvitesCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let text = try database.local(because: "the message holds the recipient's address").previewInvite(id)
+            let text = try database.operations().previewInvite(id)
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
@@ -190,7 +190,7 @@ struct InvitesCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let view = try database.local(because: "invites are managed on the server").discardInvite(id)
+            let view = try database.operations().discardInvite(id)
             emit(view, format: output.format) { "discarded: \($0.id)  \($0.method.uppercased())  \($0.recipient)" }
         }
     }
