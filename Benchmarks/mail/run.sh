@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mail delivery benchmark: the same COUNT prepared iMIP messages (1,000 by default) sent RUNS times (3 by default)
 #  - to a sink that accepts and discards (smtp_sink.py, plain asyncio): the clients' own cost, no MTA behind it;
-#    KringMail over one libcurl SMTP connection and Python's smtplib over one connection, in alternating order;
+#    KringMail over one libcurl SMTP connection (the batch in one call, and one call per message as
+#    `kring invites send` makes them) and Python's smtplib over one connection, in rotating order;
 #  - to a private loopback Postfix delivering into a Maildir: the whole path, where Postfix's per-message work
 #    bounds both; the same two clients plus KringMail's sendmail transport (one `sendmail` process per message).
 # Per client: messages/s over the sending only, peak RSS and CPU seconds of the whole process (/usr/bin/time -v).
@@ -57,12 +58,19 @@ measure() { # label, command…: the program's own JSON line, peak RSS and CPU s
     echo "$label $(cat "$OUT/$label.json") peakRSSKiB=$rss cpuSeconds=$cpu"
 }
 kring_to_sink() { measure "sink-kring-smtp-$1" "$BENCH" send "smtp+plain://127.0.0.1:$SINK_PORT" "$OUT/prepared"; }
+kring_each_to_sink() {
+    measure "sink-kring-smtp-each-$1" "$BENCH" send-each "smtp+plain://127.0.0.1:$SINK_PORT" "$OUT/prepared"
+}
 smtplib_to_sink() { measure "sink-python-smtplib-$1" "$PY" "$HERE/smtplib_send.py" 127.0.0.1 "$SINK_PORT" "$OUT/prepared"; }
 
 expected=0
 for run in $(seq "$RUNS"); do
     echo "== run $run: sink (accepts and discards)" >&2
-    if [ $((run % 2)) -eq 1 ]; then kring_to_sink "$run"; smtplib_to_sink "$run"; else smtplib_to_sink "$run"; kring_to_sink "$run"; fi
+    case $((run % 3)) in
+        1) kring_to_sink "$run"; kring_each_to_sink "$run"; smtplib_to_sink "$run" ;;
+        2) smtplib_to_sink "$run"; kring_to_sink "$run"; kring_each_to_sink "$run" ;;
+        0) kring_each_to_sink "$run"; smtplib_to_sink "$run"; kring_to_sink "$run" ;;
+    esac
 
     echo "== run $run: Postfix (delivers into a Maildir)" >&2
     before=$(connections)
@@ -76,5 +84,5 @@ for run in $(seq "$RUNS"); do
 done
 
 kill "$SINK"; wait "$SINK" || true
-echo "sink: $(cat "$OUT/sink.json") (expected $((RUNS * 2 * COUNT)) messages over $((RUNS * 2)) connections)" >&2
+echo "sink: $(cat "$OUT/sink.json") (expected $((RUNS * 3 * COUNT)) messages over $((RUNS * 3)) connections)" >&2
 echo "delivered into the Maildir: $(delivered) of $expected" >&2

@@ -112,16 +112,26 @@ enum MailWording {
 
     /// "dinsdag 3 maart 2026, 19:30–21:00 (Europe/Brussels)": date in full, times without seconds.
     static func when(start: Date, end: Date, timeZone: TimeZone, language: MailLanguage) -> String {
-        let date = DateFormatter()
-        date.locale = locale(language)
-        date.timeZone = timeZone
-        date.dateStyle = .full
-        date.timeStyle = .none
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_GB")
-        time.timeZone = timeZone
-        time.dateFormat = "HH:mm"
-        return
-            "\(date.string(from: start)), \(time.string(from: start))–\(time.string(from: end)) (\(timeZone.identifier))"
+        let formatters = DateFormatters.shared
+        func day(_ instant: Date) -> String {
+            formatters.string(from: instant, key: "day \(language.rawValue) \(timeZone.identifier)") {
+                let formatter = DateFormatter()
+                formatter.locale = locale(language)
+                formatter.timeZone = timeZone
+                formatter.dateStyle = .full
+                formatter.timeStyle = .none
+                return formatter
+            }
+        }
+        func time(_ instant: Date) -> String {
+            formatters.string(from: instant, key: "time \(timeZone.identifier)") {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_GB")
+                formatter.timeZone = timeZone
+                formatter.dateFormat = "HH:mm"
+                return formatter
+            }
+        }
+        return "\(day(start)), \(time(start))–\(time(end)) (\(timeZone.identifier))"
     }
 }

@@ -34,13 +34,21 @@ extension StoreTransaction {
         try fetchRecord(SessionRecord.self, "SELECT * FROM session WHERE id = ?", [id]) { try $0.session() }
     }
 
-    /// Sessions in start order, optionally of one group and within [from, to).
-    public func sessions(groupId: Int64? = nil, from: Date? = nil, to: Date? = nil) throws(KringError) -> [Session] {
+    /// Sessions in start order, optionally of one group, of one of its series, and within [from, to). Naming the
+    /// series decodes only its rows: rendering one invite per recipient used to decode every session of the group
+    /// for each message.
+    public func sessions(
+        groupId: Int64? = nil, seriesId: Int64? = nil, from: Date? = nil, to: Date? = nil
+    ) throws(KringError) -> [Session] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let groupId {
             conditions.append("group_id = ?")
             arguments += [groupId]
+        }
+        if let seriesId {
+            conditions.append("series_id = ?")
+            arguments += [seriesId]
         }
         if let from {
             conditions.append("starts_at >= ?")

@@ -162,7 +162,7 @@ extension StoreTransaction {
     func facilitatorView(of series: Series, facilitatorId: Int64, group: SupportGroup) throws(KringError) -> (
         calendar: CalendarSeries, ownSessions: Int
     ) {
-        let sessions = try self.sessions(groupId: group.id).filter { $0.seriesId == series.id }
+        let sessions = try self.sessions(groupId: group.id, seriesId: series.id)
         let assigned = Set(try assignedSessionIds(facilitatorId: facilitatorId))
         let own = Set(sessions.filter { assigned.contains($0.id) && $0.status != .cancelled }.map { $0.id })
         let changes = try facilitatorCalendarChanges(facilitatorId: facilitatorId, seriesId: series.id)

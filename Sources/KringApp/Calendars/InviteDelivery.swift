@@ -368,9 +368,7 @@ extension KringTransaction {
         _ language: CalendarLanguage
     ) throws(KringError) -> InviteMail {
         let group = try transaction.resolveGroup(String(series.groupId))
-        var sessions = try transaction.sessions(groupId: group.id)
-            .filter { $0.seriesId == series.id }
-            .sorted { $0.startsAt < $1.startsAt }
+        var sessions = try transaction.sessions(groupId: group.id, seriesId: series.id)
         if case .facilitator(let facilitatorId) = message.recipient {
             let own = Set(
                 try transaction.assignments(facilitatorId: facilitatorId, groupId: group.id)

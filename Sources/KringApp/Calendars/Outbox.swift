@@ -216,7 +216,7 @@ extension StoreTransaction {
         var calendar: CalendarSeries
         switch message.recipient {
         case .participant(let id):
-            let sessions = try self.sessions(groupId: group.id).filter { $0.seriesId == series.id }
+            let sessions = try self.sessions(groupId: group.id, seriesId: series.id)
             calendar = Self.calendarSeries(series, sessions: sessions, group: group, clock: clock)
             calendar.sequence += try participantCalendarChanges(participantId: id, seriesId: series.id)
             calendar.reminderSecondsBefore = try participantReminderSeconds()

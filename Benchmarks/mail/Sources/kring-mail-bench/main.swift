@@ -4,6 +4,8 @@ import Logging
 
 // kring-mail-bench prepare COUNT DIR   composes COUNT invites (one per recipient) into DIR/NNNNN.eml + DIR/envelopes
 // kring-mail-bench send URL DIR        sends DIR's messages through one KringMail transport, as one batch
+// kring-mail-bench send-each URL DIR   the same, one `send` call per message, as `kring invites send` calls it
+//                                      (it records each result before sending the next); same connection
 // Prints one JSON line; the clock covers the sending only, not loading the files.
 
 let arguments = CommandLine.arguments
@@ -11,7 +13,8 @@ func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(64)
 }
-guard arguments.count == 4 else { fail("usage: kring-mail-bench prepare COUNT DIR | send URL DIR") }
+let usage = "usage: kring-mail-bench prepare COUNT DIR | send URL DIR | send-each URL DIR"
+guard arguments.count == 4 else { fail(usage) }
 let organisation = MailAddress("uitnodigingen@kring.example")!
 
 switch arguments[1] {
@@ -60,7 +63,7 @@ case "prepare":
     try envelopes.write(to: directory.appendingPathComponent("envelopes"), atomically: true, encoding: .utf8)
     print("{\"prepared\": \(count)}")
 
-case "send":
+case "send", "send-each":
     let directory = URL(fileURLWithPath: arguments[3])
     let lines = try String(contentsOf: directory.appendingPathComponent("envelopes"), encoding: .utf8)
         .split(separator: "\n")
@@ -77,17 +80,23 @@ case "send":
     let transport = try configuration.makeTransport(logger: Logger(label: "kring.mail.bench"))
     let clock = ContinuousClock()
     let start = clock.now
-    let results = await transport.send(mails)
+    var results: [DeliveryResult] = []
+    if arguments[1] == "send" {
+        results = await transport.send(mails)
+    } else {
+        for mail in mails { results.append(await transport.send(mail)) }
+    }
     let elapsed = clock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let sent = results.filter(\.isSent).count
     if let failure = results.first(where: { !$0.isSent }) { FileHandle.standardError.write(Data("\(failure)\n".utf8)) }
     print(
-        "{\"client\": \"kring \(arguments[2].split(separator: ":")[0])\", \"messages\": \(mails.count), \"sent\": \(sent), "
+        "{\"client\": \"kring \(arguments[2].split(separator: ":")[0]) \(arguments[1])\", \"messages\": \(mails.count), "
+            + "\"sent\": \(sent), "
             + "\"seconds\": \(String(format: "%.3f", seconds)), "
             + "\"perSecond\": \(String(format: "%.1f", Double(sent) / seconds))}"
     )
 
 default:
-    fail("usage: kring-mail-bench prepare COUNT DIR | send URL DIR")
+    fail(usage)
 }
