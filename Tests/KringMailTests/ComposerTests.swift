@@ -54,6 +54,56 @@ struct ComposerTests {
         #expect(!text(mail).lowercased().contains("<html"))
     }
 
+    /// The text part, quoted-printable decoded.
+    private func plainText(_ mail: OutgoingMail) -> String {
+        let part = text(mail).components(separatedBy: "Content-Transfer-Encoding: quoted-printable\r\n\r\n")[1]
+            .components(separatedBy: "\r\n--")[0].replacingOccurrences(of: "=\r\n", with: "")
+        var bytes: [UInt8] = []
+        var characters = Array(part.utf8)[...]
+        while let first = characters.first {
+            if first == UInt8(ascii: "="), characters.count >= 3,
+                let value = UInt8(String(decoding: characters.dropFirst().prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                characters = characters.dropFirst(3)
+            } else {
+                bytes.append(first)
+                characters = characters.dropFirst()
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Date formatters are made once and shared: each language and zone still gets its own, from any thread.
+    @Test func theWhenLineFollowsEachMessagesZoneAndLanguageAlsoFromManyThreads() throws {
+        let composer = try Support.composer()
+        var brussels = Support.invite(id: "a", language: .nl)
+        brussels.timeZone = TimeZone(identifier: "Europe/Brussels")!
+        var newYork = Support.invite(id: "b", language: .en)
+        newYork.timeZone = TimeZone(identifier: "America/New_York")!
+        let later = Date(timeIntervalSince1970: 1_780_000_000)
+        let first = plainText(try composer.compose(brussels, date: Support.fixedDate))
+        let second = plainText(try composer.compose(newYork, date: later))
+        #expect(first.contains("maart 2026, 19:30–21:00 (Europe/Brussels)"), "\(first)")
+        #expect(second.contains("March 2026, 14:30–16:00 (America/New_York)"), "\(second)")
+        #expect(headers(try composer.compose(newYork, date: later)).contains("Date: Thu, 28 May 2026 20:26:40 +0000"))
+        #expect(plainText(try composer.compose(brussels, date: Support.fixedDate)) == first)
+
+        let invites = (0..<64).map { $0 % 2 == 0 ? brussels : newYork }
+        let serial = try invites.map { try composer.compose($0, date: Support.fixedDate).data }
+        final class Results: @unchecked Sendable {
+            // Unchecked: `data` is touched only under `lock`.
+            let lock = NSLock()
+            var data: [Int: [UInt8]] = [:]
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: invites.count) { index in
+            let mail = try? composer.compose(invites[index], date: Support.fixedDate).data
+            results.lock.withLock { results.data[index] = mail }
+        }
+        #expect(invites.indices.map { results.data[$0] ?? [] } == serial)
+    }
+
     @Test func messageIDIsStablePerOutboxMessageAndSalted() throws {
         let composer = try Support.composer()
         let first = try composer.compose(Support.invite(id: "outbox-41"), date: Support.fixedDate)
