@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "KringAppTests",
             dependencies: [
-                "KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringTestSupport",
+                "KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringMail", "KringTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

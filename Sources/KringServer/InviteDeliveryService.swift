@@ -46,6 +46,9 @@ public struct InviteDeliveryService: ServiceLifecycle.Service, CustomStringConve
                             logger.error("invite delivery stopped", metadata: ["mail.reason": "\(stopped)"])
                         }
                     }
+                } catch let error as KringError where error.kind == .conflict && error.field == "invites" {
+                    // A coordinator's `POST /api/invites/send` is running; this tick leaves the outbox to it.
+                    logger.debug("invite delivery skipped: another run is sending")
                 } catch let error as KringError {
                     logger.error(
                         "invite delivery failed",

@@ -97,6 +97,15 @@ extension Kring {
         if dryRun || isRehearsal {
             return try read { (operation) throws(KringError) in try operation.deliveryPlan(limit: limit) }
         }
+        // Claims carry the process id, and a run takes back claims its own process id holds as a dead process's:
+        // two runs in one process (`kring serve`'s service and `POST /api/invites/send`) would take each other's
+        // and send those messages twice. So one process runs one delivery per database at a time; a second is
+        // refused.
+        guard DeliveryRunGate.shared.enter(store.path) else {
+            throw KringError.conflict(
+                "invites", "send", "another delivery run of this service is sending right now; try again shortly")
+        }
+        defer { DeliveryRunGate.shared.leave(store.path) }
         let transport: any MailTransport
         if let given { transport = given } else { transport = try makeMailTransport(configuration) }
         let claimant = Int64(getpid())
@@ -170,6 +179,22 @@ extension Kring {
     public func discardInvite(_ id: Int64) throws(KringError) -> InviteView {
         try write { (operation) throws(KringError) in try operation.discardInvite(id) }
     }
+}
+
+/// The databases this process is delivering from right now (`Kring.sendInvites`): at most one run per database.
+final class DeliveryRunGate: @unchecked Sendable {
+    // Unchecked: `running` is read and written only under `lock`.
+    static let shared = DeliveryRunGate()
+
+    private let lock = NSLock()
+    private var running: Set<String> = []
+
+    /// Takes the gate for the database at `path`; false when another run holds it.
+    func enter(_ path: String) -> Bool {
+        lock.withLock { running.insert(path).inserted }
+    }
+
+    func leave(_ path: String) { _ = lock.withLock { running.remove(path) } }
 }
 
 /// One claimed message made ready on a snapshot: the mail, or why there is none.
