@@ -17,6 +17,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // Administration
     case keepApart, listTokens, issueToken, revokeToken, getConfig, setConfig, listInvites, importScenario,
         exportCalendar, listKeepApart, removeKeepApart, listAudit
+    // Reporting
+    case report
 
     /// The HTTP methods the API uses; raw values as they go on the wire.
     public enum Method: String, Sendable {
@@ -33,7 +35,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: Method {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
-            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit:
+            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit,
+            .report:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
@@ -85,6 +88,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listInvites: "/invites"
         case .importScenario: "/import"
         case .exportCalendar: "/calendar"
+        case .report: "/report"
         }
     }
 
