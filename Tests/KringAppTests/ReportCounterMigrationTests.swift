@@ -15,7 +15,11 @@ import Testing
         let app = try AppHarness()
         try app.openGroup("g", capacity: 2, sessions: 4)
         try app.openGroup("h", capacity: 5, sessions: 2)
-        for name in ["Eik", "Beuk", "Linde", "Wilg"] { try app.enrol(name, in: "g") }
+        _ = try app.kring.setConfig("organizer", "groepen@example.org")
+        for name in ["Eik", "Beuk", "Linde", "Wilg"] { try app.enrol(name, in: "g", contact: "\(name)@example.org") }
+        let invites = try app.kring.exportInvites(
+            to: app.folder.appendingPathComponent("invites").path, group: nil, participant: nil)
+        #expect(invites.files.count == 2)  // the two seated; the waitlist gets nothing yet
         app.advance(days: 3)
         _ = try app.kring.withdraw("Eik", group: "g", erase: false)  // Linde moves up after three days
         _ = try app.kring.enrol(EnrolmentRequest(group: "h", existingParticipant: "Beuk"))
@@ -41,5 +45,6 @@ import Testing
             return try Row.fetchAll(db, sql: query).map(\.description)
         }
         #expect(filled == live)
+        #expect(live.contains { $0.contains("invite.delivered") })
     }
 }
