@@ -3,7 +3,10 @@ SHELL := /bin/bash
 # Missing system packages are installed when run as root; otherwise the exact command is printed.
 
 SWIFT        ?= swift
-DEB_PACKAGES := libsqlite3-dev libical-dev libcurl4-openssl-dev postfix pkg-config sqlite3 python3 python3-venv
+DEB_PACKAGES := libsqlite3-dev libical-dev libcurl4-openssl-dev postfix pkg-config sqlite3 python3 python3-venv \
+                chromium
+# Chromium opens the HTML report in a test (Tests/ical-checks/check_report_html.py), driven by Playwright from PyPI
+# (requirements.txt) with this binary as its executable: `playwright install` is never run.
 # Postfix is only a test peer (the mail tests start private instances on loopback): preseed "No configuration"
 # so installing it asks nothing and sets up no system mail service.
 POSTFIX_PRESEED := postfix postfix/main_mailer_type select No configuration

@@ -68,12 +68,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The annual report as plain values, its small-count suppression and its renderers (text, CSV, HTML with SVG).
+        .target(name: "KringReport", swiftSettings: swiftSettings),
         // One operation per user action, each one transaction; shared by the CLI and the server.
         .target(
             name: "KringApp",
             dependencies: [
                 "KringDomain", "KringStorage", "KringSecrets", "KringSolver", "KringPlanChecker",
-                "KringCalendar", "KringBusyParsing", "KringMail",
+                "KringCalendar", "KringBusyParsing", "KringMail", "KringReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -124,7 +126,7 @@ let package = Package(
             name: "KringServer",
             dependencies: [
                 "KringApp", "KringDomain", "KringWire",
-                "KringMail",
+                "KringMail", "KringReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -141,6 +143,7 @@ let package = Package(
             name: "kring",
             dependencies: [
                 "KringApp", "KringServer", "KringWire", "KringBusyParsing", "KringDomain", "KringExamples",
+                "KringReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,7 +163,8 @@ let package = Package(
         .testTarget(
             name: "KringAppTests",
             dependencies: [
-                "KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringMail", "KringTestSupport",
+                "KringApp", "KringDomain", "KringStorage", "KringSecrets", "KringMail", "KringReport",
+                "KringTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -197,6 +201,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KringDomainTests", dependencies: ["KringDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "KringReportTests", dependencies: ["KringReport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KringStorageTests",
             dependencies: [

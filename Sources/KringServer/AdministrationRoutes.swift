@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KringApp
 import KringDomain
+import KringReport
 import KringWire
 import NIOCore
 
@@ -94,6 +95,29 @@ func addAdministrationRoutes(to api: RouterGroup<KringRequestContext>, service: 
             try scope.importScenario(fileData: data, file: file)
         }
     }
+    api.on(
+        .report,
+        respond: { request, context in
+            let query = request.uri.queryParameters
+            let format = query.get("format") ?? "json"
+            let (from, to, yearText, language) = (
+                query.get("from"), query.get("to"), query.get("year"), query.get("language")
+            )
+            // The role is checked first (in `scope.report`), so only a coordinator learns what was wrong with a query.
+            let report = try await service.call(request, context) { scope throws(KringError) in
+                try scope.report(ReportRequest(from: from, to: to, year: nil, language: language), year: yearText)
+                    .checkedFormat(format)
+            }
+            let (text, type): (String, String)
+            switch format {
+            case "csv": (text, type) = (ReportCSVRenderer().render(report), "text/csv; charset=utf-8")
+            case "html": (text, type) = (ReportHTMLRenderer().render(report), "text/html; charset=utf-8")
+            default: (text, type) = ((try? report.json()) ?? "{}", "application/json")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: type],
+                body: .init(byteBuffer: ByteBuffer(bytes: Data(text.utf8))))
+        })
     api.on(
         .exportCalendar,
         respond: { request, context in

@@ -20,7 +20,7 @@ func addPeopleRoutes(to api: RouterGroup<KringRequestContext>, service: Service)
         let participant = try context.path("participant")
         let body = try await service.decode(RequestBodies.Withdrawal.self, request, context)
         return try await service.call(request, context) { scope throws(KringError) in
-            try scope.withdraw(participant, group: body.group, erase: body.erase ?? false)
+            try scope.withdraw(participant, group: body.group, erase: body.erase ?? false, reason: body.reason)
         }
     }
     api.on(.markAttendance) { request, context in

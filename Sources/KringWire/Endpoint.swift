@@ -19,6 +19,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         listKeepApart, removeKeepApart, listAudit
     // The outbox of invites
     case listInvites, previewInvite, discardInvite, sendInvites
+    // Reporting
+    case report
 
     /// The HTTP methods the API uses; raw values as they go on the wire.
     public enum Method: String, Sendable {
@@ -36,7 +38,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
             .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .previewInvite, .exportCalendar,
-            .listKeepApart, .listAudit:
+            .listKeepApart, .listAudit, .report:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
@@ -91,6 +93,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .sendInvites: "/invites/send"
         case .importScenario: "/import"
         case .exportCalendar: "/calendar"
+        case .report: "/report"
         }
     }
 

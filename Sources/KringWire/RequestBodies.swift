@@ -76,10 +76,13 @@ public enum RequestBodies {
     public struct Withdrawal: Codable, Sendable {
         public var group: String?
         public var erase: Bool?
+        /// A `WithdrawalReason` category for the annual report; `unstated` when absent.
+        public var reason: String?
 
-        public init(group: String?, erase: Bool) {
+        public init(group: String?, erase: Bool, reason: String? = nil) {
             self.group = group
             self.erase = erase
+            self.reason = reason
         }
     }
 

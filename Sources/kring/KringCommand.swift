@@ -23,7 +23,7 @@ struct KringCommand: AsyncParsableCommand {
             FacilitatorCommand.self, RosterCommand.self, AttendanceCommand.self, ImportCommand.self, DemoCommand.self,
             AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self, CalendarCommand.self,
             InvitesCommand.self, ConfigCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
-            ParseBusyCommand.self,
+            ReportCommand.self, ParseBusyCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import Foundation
 import KringApp
 import KringDomain
+import KringReport
 import KringWire
 
 #if canImport(FoundationNetworking)
@@ -83,10 +84,11 @@ struct RemoteKring: KringOperations {
     func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
         try call(.listParticipants, query: ["group": reference])
     }
-    func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
+    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String?)
+        throws(KringError) -> EnrolmentChangeView
     {
-        try call(.withdraw, [reference], json: RequestBodies.Withdrawal(group: groupReference, erase: erase))
+        try call(
+            .withdraw, [reference], json: RequestBodies.Withdrawal(group: groupReference, erase: erase, reason: reason))
     }
 
     func listFacilitators() throws(KringError) -> [FacilitatorView] { try call(.listFacilitators) }
@@ -229,6 +231,15 @@ struct RemoteKring: KringOperations {
         try call(
             .listAudit,
             query: ["from": query.from, "to": query.to, "operation": query.operation, "participant": query.participant])
+    }
+
+    func report(_ request: ReportRequest) throws(KringError) -> AnnualReport {
+        try call(
+            .report,
+            query: [
+                "from": request.from, "to": request.to, "year": request.year.map(String.init),
+                "language": request.language, "format": "json",
+            ])
     }
 
     // MARK: HTTP

@@ -77,6 +77,8 @@ import Testing
         for arguments in [
             ["group", "list"], ["group", "show", "avond-a"], ["session", "list", "--group", "avond-b"],
             ["participant", "list", "--group", "avond-a"], ["facilitator", "list"],
+            ["report", "--year", "2026"], ["report", "--year", "2027", "--format", "csv", "--language", "fr"],
+            ["report", "--year", "2027", "--format", "html"],
         ] {
             let there = try Self.kring(arguments, environment: asCoordinator)
             let here = try Self.kring(arguments, environment: local)
@@ -95,7 +97,8 @@ import Testing
             environment: ["KRING_SERVER": url, "KRING_TOKEN": facilitator])
         #expect(marked.0 == 0, "\(marked.2)")
         let withdrawn = try Self.kring(
-            ["participant", "withdraw", "Witte Uil", "--group", "avond-b", "--yes"], environment: asCoordinator)
+            ["participant", "withdraw", "Witte Uil", "--group", "avond-b", "--reason", "helped", "--yes"],
+            environment: asCoordinator)
         #expect(withdrawn.1 == "Witte Uil (participant 5): withdrawn in avond-b\n", "\(withdrawn.2)")
         let bad = try Self.kring(["group", "list"], environment: ["KRING_SERVER": url, "KRING_TOKEN": "nope"])
         #expect(bad.0 == 78)

@@ -212,13 +212,13 @@ public struct ScopedKring: KringOperations {
         }
     }
 
-    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
+    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String? = nil)
+        throws(KringError) -> EnrolmentChangeView
     {
         try atomically { (operation) throws(KringError) in
             switch caller {
             case .coordinator:
-                return try operation.withdraw(reference, group: groupReference, erase: erase)
+                return try operation.withdraw(reference, group: groupReference, erase: erase, reason: reason)
             case .facilitator:
                 throw .forbidden(caller.role)
             case .participant(let id):
@@ -230,7 +230,8 @@ public struct ScopedKring: KringOperations {
                 guard target?.id == id else { throw unknown }
                 if let groupReference { _ = try checkedGroup(groupReference, operation) }
                 // Who moved up from the waitlist is the coordinator's to know: a participant sees only themself.
-                return try operation.withdraw(String(id), group: groupReference, erase: false).withoutPromotions()
+                return try operation.withdraw(String(id), group: groupReference, erase: false, reason: reason)
+                    .withoutPromotions()
             }
         }
     }

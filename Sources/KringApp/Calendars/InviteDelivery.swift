@@ -444,6 +444,9 @@ extension KringTransaction {
         }
         let recorded = try transaction.recordDelivery(
             id: invite.id, claimant: claimant, state: state, reply: reply, nextAttemptAt: next, at: now)
+        if recorded, state == .sent, let current {
+            try transaction.reportCounters.inviteDelivered(seriesId: current.seriesId, at: now)
+        }
         if recorded {
             logAfterCommit(
                 state == .sent ? .info : .warning, "invite delivery recorded",

@@ -85,6 +85,7 @@ extension KringTransaction {
             let name = "\(message.id)-\(message.method.rawValue).ics"
             try PrivateFiles.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
             try transaction.markOutboxExported(id: message.id, at: now)
+            try transaction.reportCounters.inviteDelivered(seriesId: message.seriesId, at: now)
             let view = try transaction.inviteView(of: message)
             files.append(
                 .init(

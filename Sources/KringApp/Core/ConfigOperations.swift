@@ -15,6 +15,7 @@ extension Kring {
     public static let configKeys =
         [
             "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+            reportThresholdKey,
         ] + mailLibraryKeys + [reminderKey]
 
     /// The `mail.*` settings KringMail reads (`MailConfiguration(settings:)`).
@@ -24,6 +25,9 @@ extension Kring {
             MailConfiguration.Key.passwordFile, MailConfiguration.Key.passwordEnvironment,
             MailConfiguration.Key.caFile,
         ] + MailLanguage.allCases.map(MailConfiguration.Key.organisationText)
+
+    /// The smallest count about people a report shows (privacy rule 14); 5 unless raised, never lowered.
+    public static let reportThresholdKey = "report.threshold"
 
     /// How long before each session participants' calendars remind them (a VALARM); off by default.
     public static let reminderKey = "mail.reminder"
@@ -69,6 +73,14 @@ extension Kring {
                 throw .invalid(key, raw, "must be a whole number of days from 30 to 3650")
             }
             return String(days)
+        case reportThresholdKey:
+            guard let threshold = Int(value), ReportSettings.thresholdRange.contains(threshold) else {
+                throw .invalid(
+                    key, raw,
+                    "must be a whole number from \(ReportSettings.thresholdRange.lowerBound) to "
+                        + "\(ReportSettings.thresholdRange.upperBound): the threshold can be raised, never lowered")
+            }
+            return String(threshold)
         case reminderKey:
             guard let canonical = ReminderSetting.canonical(value) else {
                 throw .invalid(

@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringReport
 
 /// The user actions the CLI can run either on a local database (`Kring`) or through the service (the CLI's remote
 /// client). The server answers each with the same operation behind a role check (`ScopedKring`), so there is one
@@ -20,8 +21,8 @@ public protocol KringOperations: Sendable {
 
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView
     func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView]
-    func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
+    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String?)
+        throws(KringError) -> EnrolmentChangeView
 
     func listFacilitators() throws(KringError) -> [FacilitatorView]
     func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView
@@ -74,6 +75,7 @@ public protocol KringOperations: Sendable {
     func undoDecline(facilitator reference: String, session sessionReference: String) throws(KringError)
         -> SessionStaffingView
     func audit(_ query: AuditQuery) throws(KringError) -> [AuditEntryView]
+    func report(_ request: ReportRequest) throws(KringError) -> AnnualReport
 
     /// The same operations, but every change is run and then rolled back: what `--dry-run` and a confirmation
     /// prompt show, computed by the code that would make the change.

@@ -38,12 +38,16 @@ extension KringTransaction {
                 "status", status.rawValue,
                 "the session has not started yet; only 'excused' can be marked in advance")
         }
+        let previous = try transaction.attendance(sessionId: session.id).first { $0.participantId == participant.id }
         try transaction.upsert(
             Attendance(sessionId: session.id, participantId: participant.id, status: status, markedAt: now))
+        try transaction.reportCounters.attendanceMarked(
+            status, replacing: previous?.status, session: session, group: group)
         if status != .excused, session.status == .scheduled || session.status == .moved {
             // Held is a fact about the past, not a calendar change, so the change counter stays.
             session.status = .held
             try transaction.update(session)
+            try transaction.reportCounters.sessionHeld(session, group: group)
         }
         return AttendanceView(
             sessionId: session.id, participantId: participant.id, pseudonym: participant.pseudonym,

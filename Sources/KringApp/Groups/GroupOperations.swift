@@ -165,6 +165,9 @@ extension KringTransaction {
         let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
         try transaction.queueInvites(.cancel, group: group.id, now: current)
         for var enrolment in try transaction.enrolments(groupId: group.id, states: [.enrolled, .waitlisted]) {
+            let participant = try transaction.resolveParticipant(String(enrolment.participantId))
+            try transaction.reportCounters.groupClosed(
+                for: participant, in: group, wasEnrolled: enrolment.state == .enrolled, at: current)
             enrolment.state = enrolment.state == .enrolled ? .completed : .withdrawn
             enrolment.changedAt = current
             try transaction.update(enrolment)
@@ -173,6 +176,7 @@ extension KringTransaction {
         where session.status == .scheduled || session.status == .moved {
             try session.cancel()
             try transaction.update(session)
+            try transaction.reportCounters.sessionCancelled(session, group: group)
         }
         try transaction.queueFacilitatorInvites(
             since: calendarsBefore, groupIds: [group.id], groupClosed: true, now: current)

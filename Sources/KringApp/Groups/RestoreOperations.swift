@@ -38,6 +38,7 @@ extension KringTransaction {
         session.changeCount += 1
         let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
         try transaction.update(session)
+        try transaction.reportCounters.sessionCancelled(session, group: group, restored: true)
         try transaction.queueInvites(.request, group: group.id, seriesId: session.seriesId, now: now)
         try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
         logAfterCommit(.info, "session restored", ["session.id": "\(session.id)"])

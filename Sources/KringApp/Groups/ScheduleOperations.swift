@@ -129,6 +129,7 @@ extension KringTransaction {
         try session.cancel()
         let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
         try transaction.update(session)
+        try transaction.reportCounters.sessionCancelled(session, group: group)
         try transaction.queueInvites(
             .cancel, group: group.id, seriesId: session.seriesId, occurrenceStart: session.occurrenceStart, now: now)
         try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)

@@ -160,6 +160,9 @@ extension StoreTransaction {
         } else {
             record = try insert(request)
         }
+        var newcomer = existingEnrolment == nil
+        if newcomer { newcomer = try reportCounters.isNewcomer(participantId, except: record.id) }
+        try reportCounters.requested(state, by: participant, in: group, newcomer: newcomer, at: now)
         if state == .enrolled { try queueEnrolmentInvites(group: group.id, participantId: participantId, now: now) }
         return try view(of: record, participant: participant, group: group)
     }
@@ -215,6 +218,9 @@ extension StoreTransaction {
             try update(enrolment)
             try queueEnrolmentInvites(group: group.id, participantId: enrolment.participantId, now: now)
             let participant = try resolveParticipant(String(enrolment.participantId))
+            try reportCounters.promoted(
+                participant, in: group, requestedAt: enrolment.requestedAt,
+                newcomer: reportCounters.isNewcomer(participant.id, except: enrolment.id), at: now)
             promoted.append(try view(of: enrolment, participant: participant, group: group))
             enrolledIds.insert(enrolment.participantId)
             free -= 1

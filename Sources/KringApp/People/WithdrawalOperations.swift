@@ -8,11 +8,11 @@ extension Kring {
     /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9). Their pending invites,
     /// the CANCEL this withdrawal queues among them, go too and are counted in `droppedInvites`: a coordinator who
     /// wants the person to receive the cancellation withdraws, runs `kring invites export`, then erases.
-    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
+    public func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String? = nil)
+        throws(KringError) -> EnrolmentChangeView
     {
         try write { (operation) throws(KringError) in
-            try operation.withdraw(reference, group: groupReference, erase: erase)
+            try operation.withdraw(reference, group: groupReference, erase: erase, reason: reason)
         }
     }
 }
@@ -22,10 +22,12 @@ extension KringTransaction {
     /// of the participant and checkpoints the log so nothing stays in `-wal` (privacy rule 9). Their pending invites,
     /// the CANCEL this withdrawal queues among them, go too and are counted in `droppedInvites`: a coordinator who
     /// wants the person to receive the cancellation withdraws, runs `kring invites export`, then erases.
-    func withdraw(_ reference: String, group groupReference: String?, erase: Bool) throws(KringError)
-        -> EnrolmentChangeView
+    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String? = nil)
+        throws(KringError) -> EnrolmentChangeView
     {
-        let change = try transaction.withdraw(reference, group: groupReference, erase: erase, now: now)
+        let reason = try reason.map { (text) throws(KringError) in try WithdrawalReason.parse(text, field: "reason") }
+        let change = try transaction.withdraw(
+            reference, group: groupReference, erase: erase, reason: reason ?? .unstated, now: now)
         if erase {
             try truncateLogAfterCommit(
                 failure: "the participant was erased but the log could not be truncated; run the command again")
@@ -41,9 +43,9 @@ extension KringTransaction {
 }
 
 extension StoreTransaction {
-    func withdraw(_ reference: String, group groupReference: String?, erase: Bool, now: Date) throws(KringError)
-        -> EnrolmentChangeView
-    {
+    func withdraw(
+        _ reference: String, group groupReference: String?, erase: Bool, reason: WithdrawalReason, now: Date
+    ) throws(KringError) -> EnrolmentChangeView {
         let participant = try resolveParticipant(reference)
         let all = try enrolments(participantId: participant.id)
         var targets = all.filter(\.state.isActive)
@@ -75,6 +77,7 @@ extension StoreTransaction {
             enrolment.state = .withdrawn
             enrolment.changedAt = now
             try update(enrolment)
+            try reportCounters.withdrew(participant, from: group, wasEnrolled: wasEnrolled, reason: reason, at: now)
             if wasEnrolled { try queueInvites(.cancel, group: group.id, participantIds: [participant.id], now: now) }
             changed.append(try view(of: enrolment, participant: participant, group: group))
             let promotion = try promoteFromWaitlistExplained(group: group, now: now)

@@ -178,13 +178,18 @@ extension StoreTransaction {
                     guard session.startsAt <= now || status == .excused else {
                         throw .conflict("session", String(mark.session), "has not started yet")
                     }
+                    let previous = try attendance(sessionId: session.id).first { $0.participantId == participant.id }
                     try upsert(
                         Attendance(
                             sessionId: session.id, participantId: participant.id, status: status, markedAt: now))
-                    if status != .excused, session.status == .scheduled {
+                    let group = try resolveGroup(String(session.groupId))
+                    try reportCounters.attendanceMarked(
+                        status, replacing: previous?.status, session: session, group: group)
+                    if status != .excused, try self.session(id: session.id)?.status == .scheduled {
                         var held = session
                         held.status = .held
                         try update(held)
+                        try reportCounters.sessionHeld(held, group: group)
                     }
                 }
             }

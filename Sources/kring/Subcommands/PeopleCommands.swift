@@ -68,11 +68,16 @@ struct ParticipantCommand: ParsableCommand {
                 Examples:
                   kring participant withdraw "Stille Eik" --group gent-partners --dry-run
                   kring participant withdraw 12 --erase --yes
+                  kring participant withdraw "Stille Eik" --reason other-help --yes
                 """)
         @Argument(help: "The participant's id or pseudonym.") var participant: String
         @Option(help: "The group to withdraw from (needed when they are in several).") var group: String?
         @Flag(help: "Also erase the participant, their enrolments, attendance and contact, irreversibly.") var erase =
             false
+        @Option(
+            help:
+                "Why they left, for the annual report: helped, other-help, practical, not-a-fit or unstated (default)."
+        ) var reason: String?
         @OptionGroup var confirmation: ConfirmationOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
@@ -83,7 +88,7 @@ struct ParticipantCommand: ParsableCommand {
                 action: erase ? "erasing '\(participant)'" : "withdrawing '\(participant)'", irreversible: erase,
                 table: Render.change
             ) { (operations) throws(KringError) in
-                try operations.withdraw(participant, group: group, erase: erase)
+                try operations.withdraw(participant, group: group, erase: erase, reason: reason)
             }
         }
     }
