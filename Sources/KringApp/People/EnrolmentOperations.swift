@@ -81,7 +81,25 @@ extension StoreTransaction {
             throw .invalid("pseudonym", request.pseudonym!, "give either --participant or --pseudonym, not both")
         }
         var participant: Participant
-        if let existing = request.existingParticipant {
+        // A hurried coordinator re-enrols someone who left by typing their pseudonym again: that is the same person
+        // coming back to the same group, so their record is restored rather than refused as a taken name.
+        let returning =
+            try request.pseudonym.map { (name) throws(KringError) in
+                try returningParticipant(named: name, to: group)
+            } ?? nil
+        if let returning, request.existingParticipant == nil {
+            if let text = request.relation, try Relation.parse(text, field: "relation") != returning.relation {
+                throw .conflict(
+                    "relation", text,
+                    "'\(returning.pseudonym)' (participant \(returning.id)) left this group as "
+                        + "\(returning.relation.rawValue); re-enrolment restores that record")
+            }
+            if request.contact != nil {
+                throw .invalid(
+                    "contact", "", "a returning participant keeps the contact given at their first enrolment")
+            }
+            participant = returning
+        } else if let existing = request.existingParticipant {
             participant = try resolveParticipant(existing)
             if request.contact != nil {
                 throw .invalid(
@@ -161,7 +179,18 @@ extension StoreTransaction {
             record = try insert(request)
         }
         if state == .enrolled { try queueEnrolmentInvites(group: group.id, participantId: participantId, now: now) }
-        return try view(of: record, participant: participant, group: group)
+        var view = try view(of: record, participant: participant, group: group)
+        if existingEnrolment != nil { view.restored = true }
+        return view
+    }
+
+    /// The participant named `name` (folded as people read it) who left `group` and may come back to it.
+    func returningParticipant(named name: String, to group: SupportGroup) throws(KringError) -> Participant? {
+        let key = TextRules.comparisonKey(name)
+        guard let found = try allParticipants().first(where: { TextRules.comparisonKey($0.pseudonym) == key }),
+            let earlier = try enrolment(groupId: group.id, participantId: found.id), !earlier.state.isActive
+        else { return nil }
+        return found
     }
 
     /// Refuses an enrolment that would put two participants marked "keep apart" in one group.
