@@ -71,6 +71,9 @@ enum Render {
                 ? " (re-enrolled: their earlier record is restored, with a seat)"
                 : " (re-enrolled: their earlier record is restored; no seat is free, so they wait)"
         }
+        if let listed = enrolment.conflicts, !listed.isEmpty {
+            text += "\n" + conflicts(listed).joined(separator: "\n")
+        }
         return text
     }
 

@@ -229,6 +229,39 @@ import Testing
         #expect(!later.contains("Rode Vos"))
     }
 
+    /// A participant their facilitator knows enrols in the group: the enrolment names the sessions now in conflict.
+    @Test func anEnrolmentNextToAFacilitatorWhoKnowsThemNamesTheSessions() throws {
+        let sandbox = try Self.planned()
+        try sandbox.ok([
+            "group", "create", "--name", "middag", "--audience", "partners", "--language", "nl", "--capacity", "4",
+        ])
+        try sandbox.ok([
+            "series", "add", "--group", "middag", "--start", "2027-01-14T14:00", "--duration", "90", "--rrule",
+            "FREQ=WEEKLY;COUNT=2",
+        ])
+        try sandbox.ok(["group", "open", "middag"])
+        try sandbox.ok([
+            "participant", "enrol", "--group", "middag", "--pseudonym", "Rode Vos", "--relation", "partner",
+        ])
+        let none = try sandbox.ok([
+            "facilitator", "exclude", "An Claes", "--participant", "Rode Vos", "--format", "json",
+        ]).object()
+        #expect(Self.conflicts(none).isEmpty, "she is not in An's group yet")
+        let before = try Self.assignments(sandbox)
+        let hers = try Self.sessions(of: "An Claes", sandbox).map(\.id).sorted()
+
+        let enrolled = try sandbox.ok(["participant", "enrol", "--group", "avond", "--participant", "Rode Vos"])
+        #expect(enrolled.stdout.contains("conflicts with stored assignments"), "\(enrolled.stdout)")
+        for id in hers {
+            #expect(enrolled.stdout.contains("- session \(id) (avond, "), "\(enrolled.stdout)")
+        }
+        #expect(enrolled.stdout.contains("An Claes breaks the hard rule 'exclusion'"))
+        #expect(try Self.assignments(sandbox) == before)
+        let replan = try sandbox.ok(["assign", "--only-affected", "--yes", "--format", "json"]).object()
+        #expect(Set((replan["sessions"] as? [[String: Any]] ?? []).compactMap { $0["sessionId"] as? Int }) == Set(hers))
+        #expect(try Self.sessions(of: "An Claes", sandbox).isEmpty)
+    }
+
     @Test func assignmentSetRefusesSomeoneWhoDeclinedUnlessOverriddenAndAudited() throws {
         let sandbox = try Self.planned()
         let target = String(try #require(try Self.sessions(of: "An Claes", sandbox).first).id)

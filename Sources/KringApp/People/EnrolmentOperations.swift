@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringPlanChecker
 import KringSecrets
 import KringStorage
 import Logging
@@ -46,7 +47,16 @@ extension KringTransaction {
     /// double enrolment are refused; capacity holds however many enrol at once (one IMMEDIATE transaction each).
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
         var generator = SystemRandomNumberGenerator()
-        let view = try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        var view = try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        // A facilitator who knows this participant must not serve their group: their assignments there are now
+        // conflicts, named here where they arise.
+        let knowing = try transaction.facilitatorIds(knowingParticipant: view.participantId)
+        if !knowing.isEmpty {
+            let sessions = Set(try transaction.sessions(groupId: view.groupId).map(\.id))
+            let conflicts = try conflictsOfStoredAssignments(facilitatorIDs: Set(knowing), sessionIDs: sessions)
+                .filter { $0.rule == Violation.Rule.excludedFromGroup.rawValue }
+            if !conflicts.isEmpty { view.conflicts = conflicts }
+        }
         logAfterCommit(
             .info, "participant enrolled", ["group.id": "\(view.groupId)", "enrolment.state": "\(view.state)"])
         return view
