@@ -16,6 +16,8 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
     /// True when every assignment involved is pinned or in a past session: the input's fault, not the plan's.
     public var isPreexisting: Bool
     public var detail: String
+    /// The other session of an `overlap` (the one it clashes with); nil for every other rule.
+    public var relatedSessionId: Int64? = nil
 
     public var description: String {
         "\(rule.rawValue) session \(sessionId.map(String.init) ?? "-") facilitator "
@@ -32,8 +34,13 @@ public enum PlanChecker {
     public static func violations(_ problem: AssignmentProblem, _ plan: AssignmentPlan) -> [Violation] {
         let context = Context(problem)
         var found: [Violation] = []
-        func report(_ rule: Violation.Rule, _ s: Int64?, _ f: Int64?, fixed: Bool, _ detail: String) {
-            found.append(Violation(rule: rule, sessionId: s, facilitatorId: f, isPreexisting: fixed, detail: detail))
+        func report(
+            _ rule: Violation.Rule, _ s: Int64?, _ f: Int64?, fixed: Bool, _ detail: String, related: Int64? = nil
+        ) {
+            found.append(
+                Violation(
+                    rule: rule, sessionId: s, facilitatorId: f, isPreexisting: fixed, detail: detail,
+                    relatedSessionId: related))
         }
 
         var planned: [Int64: PlannedSession] = [:]
@@ -97,7 +104,7 @@ public enum PlanChecker {
                     if context.clash(items[a].session, items[b].session) {
                         report(
                             .overlap, items[b].session.id, person.id, fixed: items[a].fixed && items[b].fixed,
-                            "with session \(items[a].session.id)")
+                            "with session \(items[a].session.id)", related: items[a].session.id)
                     }
                 }
             }

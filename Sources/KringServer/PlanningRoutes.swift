@@ -95,7 +95,7 @@ func addPlanningRoutes(to api: RouterGroup<KringRequestContext>, service: Servic
             try scope.setAssignment(
                 session: try required(body.session, "session"),
                 facilitator: try required(body.facilitator, "facilitator"), pin: body.pin ?? false,
-                lead: body.lead ?? false)
+                lead: body.lead ?? false, overrideDecline: body.overrideDecline ?? false)
         }
     }
     api.on(.removeAssignment) { request, context in

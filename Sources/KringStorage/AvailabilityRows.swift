@@ -207,6 +207,17 @@ extension StoreTransaction {
             [facilitatorId])
     }
 
+    /// The facilitators marked as knowing this participant (a conflict of interest), in id order.
+    public func facilitatorIds(knowingParticipant participantId: Int64) throws(KringError) -> [Int64] {
+        try fetchValues(
+            Int64.self,
+            """
+            SELECT facilitator_id FROM facilitator_participant_exclusion WHERE participant_id = ?
+            ORDER BY facilitator_id
+            """,
+            [participantId])
+    }
+
     /// Every group each facilitator must not serve: marked groups, and groups where a participant they know is
     /// enrolled, waitlisted (a seat may free up at any time) or has completed.
     public func allExcludedGroupIds() throws(KringError) -> [Int64: Set<Int64>] {

@@ -51,7 +51,7 @@ extension RequestBodies {
 
     public struct Assign: Codable, Sendable {
         public var group, from, to: String?
-        public var dryRun, explain: Bool?
+        public var dryRun, explain, onlyAffected: Bool?
 
         public init(_ request: AssignRequest) {
             group = request.group
@@ -59,22 +59,26 @@ extension RequestBodies {
             to = request.to
             dryRun = request.dryRun
             explain = request.explain
+            onlyAffected = request.onlyAffected
         }
 
         public var request: AssignRequest {
-            AssignRequest(group: group, from: from, to: to, dryRun: dryRun ?? false, explain: explain ?? false)
+            AssignRequest(
+                group: group, from: from, to: to, dryRun: dryRun ?? false, explain: explain ?? false,
+                onlyAffected: onlyAffected ?? false)
         }
     }
 
     public struct Assignment: Codable, Sendable {
         public var session, facilitator: String?
-        public var pin, lead: Bool?
+        public var pin, lead, overrideDecline: Bool?
 
-        public init(session: String, facilitator: String, pin: Bool, lead: Bool) {
+        public init(session: String, facilitator: String, pin: Bool, lead: Bool, overrideDecline: Bool = false) {
             self.session = session
             self.facilitator = facilitator
             self.pin = pin
             self.lead = lead
+            self.overrideDecline = overrideDecline
         }
     }
 

@@ -145,12 +145,15 @@ struct RemoteKring: KringOperations {
     func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView {
         try call(.assign, json: RequestBodies.Assign(request))
     }
-    func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
-        throws(KringError) -> SessionStaffingView
-    {
+    func setAssignment(
+        session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool,
+        overrideDecline: Bool
+    ) throws(KringError) -> SessionStaffingView {
         try call(
             .setAssignment,
-            json: RequestBodies.Assignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead))
+            json: RequestBodies.Assignment(
+                session: sessionReference, facilitator: reference, pin: pin, lead: lead,
+                overrideDecline: overrideDecline))
     }
     func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
         -> SessionStaffingView

@@ -65,6 +65,15 @@ enum Render {
         var text =
             "\(enrolment.pseudonym) (participant \(enrolment.participantId)): \(enrolment.state.rawValue) in \(enrolment.group)"
         if let position = enrolment.waitlistPosition { text += ", waitlist position \(position)" }
+        if enrolment.restored == true {
+            text +=
+                enrolment.state == .enrolled
+                ? " (re-enrolled: their earlier record is restored, with a seat)"
+                : " (re-enrolled: their earlier record is restored; no seat is free, so they wait)"
+        }
+        if let listed = enrolment.conflicts, !listed.isEmpty {
+            text += "\n" + conflicts(listed).joined(separator: "\n")
+        }
         return text
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringPlanChecker
 import KringSolver
 import KringStorage
 
@@ -24,7 +25,8 @@ extension ScopedKring {
     }
 
     /// A facilitator sees their own profile without the coordinator's notes on conflicts of interest: which
-    /// participants they know says who is enrolled, and is the coordinator's to hold.
+    /// participants they know says who is enrolled, and is the coordinator's to hold. For the same reason their
+    /// conflicts leave out exclusions (a participant mark would tell them that person is in the group).
     func ownView(_ view: FacilitatorPlanningView, _ operation: KringTransaction) throws(KringError)
         -> FacilitatorPlanningView
     {
@@ -34,7 +36,14 @@ extension ScopedKring {
             id: view.id, name: view.name, timezone: view.timezone, weekly: view.weekly, maxPerWeek: view.maxPerWeek,
             maxPerMonth: view.maxPerMonth, blockouts: view.blockouts, busyTimes: view.busyTimes, excludedGroups: [],
             excludedParticipants: [], preferredGroups: view.preferredGroups.filter(visible.contains),
-            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact)
+            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact,
+            conflicts: ownConflicts(view.conflicts))
+    }
+
+    /// Conflicts as the caller may read them: a facilitator does not learn of conflict-of-interest marks.
+    func ownConflicts(_ conflicts: [AssignmentConflict]) -> [AssignmentConflict] {
+        guard case .facilitator = caller else { return conflicts }
+        return conflicts.filter { $0.rule != Violation.Rule.excludedFromGroup.rawValue }
     }
 
     public func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)
@@ -72,8 +81,10 @@ extension ScopedKring {
                 return try checkedSelf(reference, operation)
             }
         }
-        return try kring.importBusyTimes(
+        var view = try kring.importBusyTimes(
             facilitator: facilitator, icsData: icsData, source: source, from: from, to: to)
+        view.conflicts = ownConflicts(view.conflicts)
+        return view
     }
 
     public func exclude(facilitator reference: String, group: String?, participant: String?, remove: Bool)
@@ -103,12 +114,15 @@ extension ScopedKring {
         return try kring.assign(request)
     }
 
-    public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
-        throws(KringError) -> SessionStaffingView
-    {
+    public func setAssignment(
+        session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool,
+        overrideDecline: Bool
+    ) throws(KringError) -> SessionStaffingView {
         try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
-            return try operation.setAssignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead)
+            return try operation.setAssignment(
+                session: sessionReference, facilitator: reference, pin: pin, lead: lead,
+                overrideDecline: overrideDecline)
         }
     }
 

@@ -45,8 +45,10 @@ public protocol KringOperations: Sendable {
     func keepApart(_ first: String, _ second: String) throws(KringError) -> KeepApartView
 
     func assign(_ request: AssignRequest) throws(KringError) -> AssignRunView
-    func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
-        throws(KringError) -> SessionStaffingView
+    func setAssignment(
+        session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool,
+        overrideDecline: Bool
+    ) throws(KringError) -> SessionStaffingView
     func removeAssignment(session sessionReference: String, facilitator reference: String) throws(KringError)
         -> SessionStaffingView
     func listAssignments(facilitator: String?, group: String?) throws(KringError) -> [AssignmentListView]
@@ -90,5 +92,15 @@ extension Kring: KringOperations {
 
     public func sendInvites(dryRun: Bool, limit: Int?) async throws(KringError) -> DeliveryView {
         try await sendInvites(dryRun: dryRun, limit: limit, transport: nil, retry: .standard, actor: nil)
+    }
+}
+
+extension KringOperations {
+    /// `assignment set` without overriding a decline: someone who declined the session is refused.
+    public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
+        throws(KringError) -> SessionStaffingView
+    {
+        try setAssignment(
+            session: sessionReference, facilitator: reference, pin: pin, lead: lead, overrideDecline: false)
     }
 }

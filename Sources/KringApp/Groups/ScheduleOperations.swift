@@ -90,7 +90,8 @@ extension KringTransaction {
         }
     }
 
-    /// `kring session move`: a new local start in the group's zone; the change counter goes up.
+    /// `kring session move`: a new local start in the group's zone; the change counter goes up. The answer names
+    /// every rule the new time meets (`moveWarnings`, `conflictsOfStoredAssignments`); none of them stops the move.
     func moveSession(_ reference: String, to newStart: String) throws(KringError) -> SessionView {
         var session = try transaction.resolveSession(reference)
         let group = try transaction.resolveGroup(String(session.groupId))
@@ -116,7 +117,10 @@ extension KringTransaction {
         try transaction.update(session)
         try transaction.queueInvites(.request, group: group.id, seriesId: session.seriesId, now: now)
         try transaction.queueFacilitatorInvites(since: calendarsBefore, groupIds: [group.id], now: now)
-        return transaction.view(of: session, in: group)
+        var view = transaction.view(of: session, in: group)
+        view.conflicts = try conflictsOfStoredAssignments(sessionIDs: [session.id])
+        view.warnings = try moveWarnings(session, in: group)
+        return view
     }
 
     /// `kring session cancel`: the session stays listed as cancelled, so calendars can withdraw it.

@@ -1,5 +1,6 @@
 import Foundation
 import KringDomain
+import KringPlanChecker
 import KringSecrets
 import KringStorage
 import Logging
@@ -46,7 +47,16 @@ extension KringTransaction {
     /// double enrolment are refused; capacity holds however many enrol at once (one IMMEDIATE transaction each).
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
         var generator = SystemRandomNumberGenerator()
-        let view = try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        var view = try transaction.enrol(request, sealer: sealer, keyFile: keyFile, now: now, random: &generator)
+        // A facilitator who knows this participant must not serve their group: their assignments there are now
+        // conflicts, named here where they arise.
+        let knowing = try transaction.facilitatorIds(knowingParticipant: view.participantId)
+        if !knowing.isEmpty {
+            let sessions = Set(try transaction.sessions(groupId: view.groupId).map(\.id))
+            let conflicts = try conflictsOfStoredAssignments(facilitatorIDs: Set(knowing), sessionIDs: sessions)
+                .filter { $0.rule == Violation.Rule.excludedFromGroup.rawValue }
+            if !conflicts.isEmpty { view.conflicts = conflicts }
+        }
         logAfterCommit(
             .info, "participant enrolled", ["group.id": "\(view.groupId)", "enrolment.state": "\(view.state)"])
         return view
@@ -81,7 +91,25 @@ extension StoreTransaction {
             throw .invalid("pseudonym", request.pseudonym!, "give either --participant or --pseudonym, not both")
         }
         var participant: Participant
-        if let existing = request.existingParticipant {
+        // A hurried coordinator re-enrols someone who left by typing their pseudonym again: that is the same person
+        // coming back to the same group, so their record is restored rather than refused as a taken name.
+        let returning =
+            try request.pseudonym.map { (name) throws(KringError) in
+                try returningParticipant(named: name, to: group)
+            } ?? nil
+        if let returning, request.existingParticipant == nil {
+            if let text = request.relation, try Relation.parse(text, field: "relation") != returning.relation {
+                throw .conflict(
+                    "relation", text,
+                    "'\(returning.pseudonym)' (participant \(returning.id)) left this group as "
+                        + "\(returning.relation.rawValue); re-enrolment restores that record")
+            }
+            if request.contact != nil {
+                throw .invalid(
+                    "contact", "", "a returning participant keeps the contact given at their first enrolment")
+            }
+            participant = returning
+        } else if let existing = request.existingParticipant {
             participant = try resolveParticipant(existing)
             if request.contact != nil {
                 throw .invalid(
@@ -164,7 +192,18 @@ extension StoreTransaction {
         if newcomer { newcomer = try reportCounters.isNewcomer(participantId, except: record.id) }
         try reportCounters.requested(state, by: participant, in: group, newcomer: newcomer, at: now)
         if state == .enrolled { try queueEnrolmentInvites(group: group.id, participantId: participantId, now: now) }
-        return try view(of: record, participant: participant, group: group)
+        var view = try view(of: record, participant: participant, group: group)
+        if existingEnrolment != nil { view.restored = true }
+        return view
+    }
+
+    /// The participant named `name` (folded as people read it) who left `group` and may come back to it.
+    func returningParticipant(named name: String, to group: SupportGroup) throws(KringError) -> Participant? {
+        let key = TextRules.comparisonKey(name)
+        guard let found = try allParticipants().first(where: { TextRules.comparisonKey($0.pseudonym) == key }),
+            let earlier = try enrolment(groupId: group.id, participantId: found.id), !earlier.state.isActive
+        else { return nil }
+        return found
     }
 
     /// Refuses an enrolment that would put two participants marked "keep apart" in one group.

@@ -12,15 +12,20 @@ public struct AssignRequest: Sendable, Codable {
     public var to: String?
     public var dryRun: Bool
     public var explain: Bool
+    /// Re-plan only the sessions whose stored assignments break a hard rule now (`conflictsOfStoredAssignments`),
+    /// within the group and dates given; every other assignment stays exactly as it is.
+    public var onlyAffected: Bool
 
     public init(
-        group: String? = nil, from: String? = nil, to: String? = nil, dryRun: Bool = false, explain: Bool = false
+        group: String? = nil, from: String? = nil, to: String? = nil, dryRun: Bool = false, explain: Bool = false,
+        onlyAffected: Bool = false
     ) {
         self.group = group
         self.from = from
         self.to = to
         self.dryRun = dryRun
         self.explain = explain
+        self.onlyAffected = onlyAffected
     }
 }
 
@@ -77,13 +82,17 @@ extension Kring {
                 + "stored; run it again")
     }
 
-    /// `kring assignment set S --facilitator F [--pin] [--lead]`: refused, naming the rule, when a hard rule blocks it.
-    /// Setting someone who declined the session overrides their decline (the coordinator has talked to them).
-    public func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
-        throws(KringError) -> SessionStaffingView
-    {
+    /// `kring assignment set S --facilitator F [--pin] [--lead] [--override-decline]`: refused, naming the rule, when
+    /// a hard rule blocks it, and refused for someone who declined the session unless `overrideDecline` (the
+    /// coordinator has talked to them), which clears the decline; the audit entry names the decline row it removed.
+    public func setAssignment(
+        session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool,
+        overrideDecline: Bool
+    ) throws(KringError) -> SessionStaffingView {
         try write { (operation) throws(KringError) in
-            try operation.setAssignment(session: sessionReference, facilitator: reference, pin: pin, lead: lead)
+            try operation.setAssignment(
+                session: sessionReference, facilitator: reference, pin: pin, lead: lead,
+                overrideDecline: overrideDecline)
         }
     }
 
@@ -153,7 +162,7 @@ extension KringTransaction {
     /// Loads the problem in scope and solves it; changes nothing. The solver runs inside this read transaction's
     /// snapshot but holds no lock that a writer waits for (WAL readers do not block writers).
     func planAssignments(_ request: AssignRequest) throws(KringError) -> (LoadedProblem, AssignmentPlan) {
-        let scope = try transaction.assignmentScope(group: request.group, from: request.from, to: request.to)
+        let scope = try assignmentScope(for: request)
         let loaded = try transaction.loadAssignmentProblem(scope: scope, now: now)
         let plan: AssignmentPlan
         do {
@@ -181,7 +190,7 @@ extension KringTransaction {
     func storeAssignments(_ plan: AssignmentPlan, solvedFrom solved: LoadedProblem, _ request: AssignRequest)
         throws(KringError) -> AssignRunView?
     {
-        let scope = try transaction.assignmentScope(group: request.group, from: request.from, to: request.to)
+        let scope = try assignmentScope(for: request)
         let current = try transaction.loadAssignmentProblem(scope: scope, now: now)
         guard current.problem == solved.problem, current.inScope == solved.inScope else { return nil }
         let groupIds = scope.groupId.map { [$0] }
@@ -189,6 +198,17 @@ extension KringTransaction {
         try transaction.store(plan, of: current, now: now)
         try transaction.queueFacilitatorInvites(since: before, groupIds: groupIds, now: now)
         return assignmentView(current, plan, request)
+    }
+
+    /// The sessions a run may change: the group and dates given and, with `onlyAffected`, only those with a stored
+    /// assignment that breaks a hard rule now (both sessions of an overlap).
+    func assignmentScope(for request: AssignRequest) throws(KringError) -> AssignmentScope {
+        var scope = try transaction.assignmentScope(group: request.group, from: request.from, to: request.to)
+        if request.onlyAffected {
+            let conflicts = try conflictsOfStoredAssignments()
+            scope.sessionIds = Set(conflicts.flatMap { [$0.sessionId] + ($0.otherSessionId.map { [$0] } ?? []) })
+        }
+        return scope
     }
 
     func assignmentView(_ loaded: LoadedProblem, _ plan: AssignmentPlan, _ request: AssignRequest) -> AssignRunView {
@@ -201,13 +221,24 @@ extension KringTransaction {
         return loaded.runView(plan, dryRun: request.dryRun)
     }
 
-    /// `kring assignment set S --facilitator F [--pin] [--lead]`: refused, naming the rule, when a hard rule blocks it.
-    /// Setting someone who declined the session overrides their decline (the coordinator has talked to them).
-    func setAssignment(session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool)
-        throws(KringError) -> SessionStaffingView
-    {
+    /// `kring assignment set S --facilitator F [--pin] [--lead] [--override-decline]`: refused, naming the rule, when
+    /// a hard rule blocks it; someone who declined the session is refused unless `overrideDecline`, which clears it.
+    func setAssignment(
+        session sessionReference: String, facilitator reference: String, pin: Bool, lead: Bool,
+        overrideDecline: Bool
+    ) throws(KringError) -> SessionStaffingView {
         let (session, group) = try transaction.changeableSession(sessionReference, now: now)
         let facilitator = try transaction.resolveFacilitator(reference)
+        let declined = try transaction.allDeclines().contains {
+            $0.sessionId == session.id && $0.facilitatorId == facilitator.id
+        }
+        if declined && !overrideDecline {
+            let start = transaction.clock(for: group).iso8601(session.startsAt)
+            throw .conflict(
+                "facilitator", facilitator.displayName,
+                "declined session \(session.id) (\(group.internalName), \(start)); put them back only after talking "
+                    + "to them, with --override-decline (the decline is then cleared)")
+        }
         let rows = try transaction.assignments(sessionId: session.id)
         let current = rows.first { $0.facilitatorId == facilitator.id }
         if current == nil, rows.count >= group.facilitatorsPerSession {
@@ -244,7 +275,12 @@ extension KringTransaction {
                 "cannot take session \(session.id): \(loaded.describe(violation, facilitator: facilitator.id))")
         }
         let calendarsBefore = try transaction.facilitatorSchedule(groupIds: [group.id])
-        try transaction.deleteDecline(sessionId: session.id, facilitatorId: facilitator.id)
+        if declined {
+            try transaction.deleteDecline(sessionId: session.id, facilitatorId: facilitator.id)
+            logAfterCommit(
+                .notice, "decline overridden",
+                ["session.id": "\(session.id)", "facilitator.id": "\(facilitator.id)"])
+        }
         if isLead {
             for row in rows where row.isLead && row.facilitatorId != facilitator.id {
                 var demoted = row

@@ -17,10 +17,13 @@ struct AssignmentScope {
     var groupId: Int64?
     var from: Date?
     var to: Date?
+    /// Only these sessions (`kring assign --only-affected`); nil means every session the other limits allow.
+    var sessionIds: Set<Int64>? = nil
 
     static let everything = AssignmentScope(groupId: nil, from: nil, to: nil)
 
     func contains(_ session: Session) -> Bool {
+        if let sessionIds, !sessionIds.contains(session.id) { return false }
         if let groupId, session.groupId != groupId { return false }
         if let from, session.startsAt < from { return false }
         if let to, session.startsAt >= to { return false }

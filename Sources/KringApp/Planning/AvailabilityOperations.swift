@@ -26,6 +26,8 @@ public struct FacilitatorPlanningView: Codable, Sendable {
     public let preferredWeekdays: [String]
     /// Whether an invite address is stored (sealed); never the address.
     public let hasContact: Bool
+    /// Their stored assignments of upcoming sessions that break a hard rule now (after the change this answers).
+    public internal(set) var conflicts: [AssignmentConflict] = []
 }
 
 /// A change to a facilitator's planning limits and preferences; nil leaves a field as it is, "none" clears it.
@@ -191,7 +193,7 @@ extension KringTransaction {
             }
             try transaction.replaceWindows(facilitatorId: facilitator.id, windows)
         }
-        return try transaction.planningView(of: facilitator)
+        return try planningViewWithConflicts(of: facilitator)
     }
 
     /// `kring facilitator blockout F --from D --to D [--remove]`: whole days in the facilitator's zone, inclusive.
@@ -223,7 +225,7 @@ extension KringTransaction {
                     "from", from, "this facilitator already has a blockout from \(first.iso) to \(last.iso)")
             }
         }
-        return try transaction.planningView(of: facilitator)
+        return try planningViewWithConflicts(of: facilitator)
     }
 
     /// `kring facilitator exclude F --group G | --participant P [--remove]`: a conflict of interest, never broken.
@@ -243,7 +245,7 @@ extension KringTransaction {
         default:
             throw .invalid("group", group ?? "", "name either --group or --participant, exactly one")
         }
-        return try transaction.planningView(of: facilitator)
+        return try planningViewWithConflicts(of: facilitator)
     }
 
     /// `kring facilitator update F --max-per-week N --max-per-month N --timezone Z --prefer-days tu,we
@@ -295,9 +297,18 @@ extension KringTransaction {
             try transaction.replacePreferredGroups(facilitatorId: facilitator.id, ids)
         }
         let updated = try transaction.resolveFacilitator(String(facilitator.id))
-        let view = try transaction.planningView(of: updated)
+        let view = try planningViewWithConflicts(of: updated)
         // A cleared address must not linger in the write-ahead log (privacy rule 9).
         if contact == .clear { try truncateLogAfterCommit() }
+        return view
+    }
+}
+
+extension KringTransaction {
+    /// The planning profile with the facilitator's stored assignments that break a hard rule now.
+    func planningViewWithConflicts(of facilitator: Facilitator) throws(KringError) -> FacilitatorPlanningView {
+        var view = try transaction.planningView(of: facilitator)
+        view.conflicts = try conflictsOfStoredAssignments(facilitatorIDs: [facilitator.id])
         return view
     }
 }

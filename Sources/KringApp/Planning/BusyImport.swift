@@ -12,6 +12,8 @@ public struct BusyImportView: Sendable, Codable, Equatable {
     public var intervals: Int
     public var from: String
     public var to: String
+    /// Their stored assignments of upcoming sessions that break a hard rule now, the new busy times included.
+    public var conflicts: [AssignmentConflict]
 }
 
 extension Kring {
@@ -52,15 +54,16 @@ extension Kring {
             throw .invalid("ics", source, error.reason)
         }
         let facilitatorId = facilitator.id
-        try write { (operation) throws(KringError) in
+        let conflicts = try write { (operation) throws(KringError) -> [AssignmentConflict] in
             try operation.transaction.replaceBusyTimes(
                 facilitatorId: facilitatorId,
                 intervals.map { StoredBusyTime(facilitatorId: facilitatorId, startsAt: $0.start, endsAt: $0.end) })
             operation.logAfterCommit(
                 .info, "busy times imported", ["facilitator.id": "\(facilitatorId)", "count": "\(intervals.count)"])
+            return try operation.conflictsOfStoredAssignments(facilitatorIDs: [facilitatorId])
         }
         return BusyImportView(
             facilitatorId: facilitatorId, facilitator: facilitator.displayName, intervals: intervals.count,
-            from: firstDay.iso, to: lastDay.iso)
+            from: firstDay.iso, to: lastDay.iso, conflicts: conflicts)
     }
 }

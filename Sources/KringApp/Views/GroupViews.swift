@@ -59,6 +59,11 @@ public struct SessionView: Codable, Sendable, Equatable {
     public let status: Session.Status
     public let originalStart: String?
     public let changeCount: Int
+    /// After `session move` only: its facilitators' stored assignments that break a hard rule at the new time
+    /// (blockout, weekly window, busy time, another session of theirs); nothing is re-planned by the move.
+    public internal(set) var conflicts: [AssignmentConflict]? = nil
+    /// After `session move` only: a holiday the series skips, a date it excludes, keep-apart people brought together.
+    public internal(set) var warnings: [SessionMoveWarning]? = nil
 
     /// The same session under another group name, for a caller who may not see the internal one.
     func named(_ name: String) -> SessionView {

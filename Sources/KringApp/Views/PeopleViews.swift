@@ -10,6 +10,12 @@ public struct EnrolmentView: Codable, Sendable, Equatable {
     public let state: Enrolment.State
     /// 1 for the head of the waitlist; nil unless waitlisted.
     public let waitlistPosition: Int?
+    /// A re-enrolment into a group they had left: the same participant and enrolment record came back (a seat if
+    /// one is free, else the end of the waitlist), not a new person.
+    public internal(set) var restored: Bool? = nil
+    /// After an enrolment only: stored assignments of a facilitator who knows this participant to the group's
+    /// upcoming sessions, which the enrolment has put in conflict (nothing is re-planned by it).
+    public internal(set) var conflicts: [AssignmentConflict]? = nil
 }
 
 /// What an enrolment or withdrawal changed: the participant's own enrolments and anyone promoted as a result.

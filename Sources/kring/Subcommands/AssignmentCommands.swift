@@ -12,11 +12,13 @@ struct AssignCommand: ParsableCommand {
             Hard rules are never broken: language, audience, a lead where needed, weekly windows, blockouts, busy
             times, no overlaps (travel buffer included), weekly and monthly maxima, exclusions. Pinned assignments
             and sessions that have started never change; a change to a published assignment costs stability.
-            Dates are whole days in the group's zone (Europe/Brussels without --group).
+            Dates are whole days in the group's zone (Europe/Brussels without --group). After a blockout, busy-time
+            import, exclusion or session move reports conflicts, --only-affected re-plans exactly those sessions.
 
             Examples:
               kring assign
               kring assign --group gent-partners --from 2027-01-01 --to 2027-03-31 --dry-run --explain
+              kring assign --only-affected --yes
             """)
     @Option(help: "Only this group's sessions (id or name); the others still count for overlaps and maxima.")
     var group: String?
@@ -25,11 +27,17 @@ struct AssignCommand: ParsableCommand {
     @Flag(help: "Show the plan without storing it.") var dryRun = false
     @Flag(help: "Make the change without asking; required when stdin is not a terminal (scripts).") var yes = false
     @Flag(help: "Also say, for each chosen facilitator, why they beat the runner-up.") var explain = false
+    @Flag(
+        help: ArgumentHelp(
+            "Re-plan only the sessions whose stored assignments break a hard rule now (a blockout, busy time, "
+                + "move…); every other assignment stays."))
+    var onlyAffected = false
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let request = AssignRequest(group: group, from: from, to: to, dryRun: dryRun, explain: explain)
+        let request = AssignRequest(
+            group: group, from: from, to: to, dryRun: dryRun, explain: explain, onlyAffected: onlyAffected)
         if dryRun {
             emit(try database.operations().assign(request), format: output.format, table: Render.assignRun)
             return
@@ -56,6 +64,8 @@ struct AssignmentCommand: ParsableCommand {
             abstract: "Put a facilitator on a session; refused, naming the rule, if a hard rule blocks it.",
             discussion: """
                 --pin keeps the assignment through every later `kring assign`; --lead makes them the session's lead.
+                Someone who declined the session is refused; --override-decline (after talking to them) sets them
+                back and clears the decline, which the audit trail records.
 
                 Examples:
                   kring assignment set 12 --facilitator "An Claes" --lead --pin
@@ -65,12 +75,14 @@ struct AssignmentCommand: ParsableCommand {
         @Option(help: "The facilitator's id or name.") var facilitator: String
         @Flag(help: "Never change this assignment when re-planning.") var pin = false
         @Flag(help: "They lead this session.") var lead = false
+        @Flag(help: "Set them even though they declined this session, and clear the decline.")
+        var overrideDecline = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func run() throws {
             let view = try database.operations().setAssignment(
-                session: session, facilitator: facilitator, pin: pin, lead: lead)
+                session: session, facilitator: facilitator, pin: pin, lead: lead, overrideDecline: overrideDecline)
             emit(view, format: output.format, table: Render.staffingLine)
         }
     }

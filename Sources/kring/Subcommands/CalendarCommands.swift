@@ -90,7 +90,8 @@ struct FacilitatorBusyCommand: ParsableCommand {
         let view = try operations.importBusyTimes(
             facilitator: facilitator, icsData: data, source: ics, from: from, to: to)
         emit(view, format: output.format) { view in
-            "\(view.facilitator): \(view.intervals) busy interval(s) stored for \(view.from) to \(view.to)"
+            (["\(view.facilitator): \(view.intervals) busy interval(s) stored for \(view.from) to \(view.to)"]
+                + Render.conflicts(view.conflicts)).joined(separator: "\n")
         }
     }
 }

@@ -168,7 +168,17 @@ extension Render {
               excluded from groups: \(list(view.excludedGroups)); knows participants: \(list(view.excludedParticipants))
               prefers groups: \(list(view.preferredGroups)); prefers days: \(list(view.preferredWeekdays))
               invite address: \(view.hasContact ? "sealed" : "none")
-            """
+            """ + (view.conflicts.isEmpty ? "" : "\n" + conflicts(view.conflicts).joined(separator: "\n"))
+    }
+
+    /// Stored assignments that break a hard rule now, one line per session and rule, and how to re-plan them. The
+    /// assignments stay until a coordinator acts, so the facilitators' calendars do not change yet.
+    static func conflicts(_ conflicts: [AssignmentConflict]) -> [String] {
+        guard !conflicts.isEmpty else { return [] }
+        return ["conflicts with stored assignments (nothing re-planned yet):"]
+            + conflicts.map {
+                "  - session \($0.sessionId) (\($0.group), \(readable($0.start))): \($0.facilitator) \($0.text)"
+            } + ["  re-plan exactly these sessions with `kring assign --only-affected`"]
     }
 
     static func decline(_ view: DeclineView) -> String {

@@ -76,8 +76,9 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            emit(try database.operations().moveSession(session, to: to), format: output.format) {
-                Render.sessions([$0])
+            emit(try database.operations().moveSession(session, to: to), format: output.format) { view in
+                ([Render.sessions([view])] + (view.warnings ?? []).map { "warning: " + $0.text }
+                    + Render.conflicts(view.conflicts ?? [])).joined(separator: "\n")
             }
         }
     }
