@@ -68,6 +68,22 @@ enum Render {
         return text
     }
 
+    static func intakeList(_ list: IntakeListView) -> String {
+        var lines = list.lines.map { line in
+            let what: String
+            switch line.outcome {
+            case .enrolled: what = "enrolled"
+            case .waitlisted: what = "waitlisted, position \(line.waitlistPosition ?? 0)"
+            case .unchanged: what = "already \(line.state.rawValue) — unchanged"
+            }
+            return "line \(line.line): \(line.pseudonym) (participant \(line.participantId)) in \(line.group): \(what)"
+        }
+        lines.append(
+            "\(list.lines.count) lines: \(list.enrolled) enrolled, \(list.waitlisted) waitlisted, "
+                + "\(list.unchanged) unchanged")
+        return lines.joined(separator: "\n")
+    }
+
     static func change(_ change: EnrolmentChangeView) -> String {
         var lines = change.changed.map(enrolment)
         if change.erased {
