@@ -54,8 +54,15 @@ enum Render {
             "series \(series.id) of \(series.group): \(series.rrule) from \(series.start), \(series.durationMinutes) min"
         ]
         if !series.excludedDates.isEmpty { lines.append("excluded: " + series.excludedDates.joined(separator: ", ")) }
-        if !series.skippedHolidays.isEmpty {
-            lines.append("skipped holidays: " + series.skippedHolidays.joined(separator: ", "))
+        if !series.skipped.isEmpty {
+            let verb = series.onHoliday == "shift" ? "shifted" : "skipped"
+            lines.append(
+                "\(verb): " + series.skipped.map { "\($0.date) (\($0.reason))" }.joined(separator: ", "))
+        }
+        if !series.addedAtEnd.isEmpty {
+            lines.append(
+                "added at the end, so \(series.sessions.count) sessions still meet: "
+                    + series.addedAtEnd.joined(separator: ", "))
         }
         lines.append(sessions(series.sessions))
         return lines.joined(separator: "\n")

@@ -14,7 +14,7 @@ extension Kring {
     /// The settings `kring config` manages, in display order.
     public static let configKeys =
         [
-            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days", closureDatesKey,
         ] + mailLibraryKeys + [reminderKey]
 
     /// The `mail.*` settings KringMail reads (`MailConfiguration(settings:)`).
@@ -24,6 +24,21 @@ extension Kring {
             MailConfiguration.Key.passwordFile, MailConfiguration.Key.passwordEnvironment,
             MailConfiguration.Key.caFile,
         ] + MailLanguage.allCases.map(MailConfiguration.Key.organisationText)
+
+    /// Days the whole organisation is closed (`2026-12-24,2026-12-31`, or `none`); every series added afterwards
+    /// skips them like holidays.
+    public static let closureDatesKey = "closure-dates"
+
+    /// The closure dates a stored or typed value lists, in order, each once.
+    static func closureDates(_ text: String) throws(KringError) -> [LocalDate] {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty, value.lowercased() != "none" else { return [] }
+        var dates: Set<LocalDate> = []
+        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+            dates.insert(try LocalDate.parse(part.trimmingCharacters(in: .whitespaces), field: closureDatesKey))
+        }
+        return dates.sorted()
+    }
 
     /// How long before each session participants' calendars remind them (a VALARM); off by default.
     public static let reminderKey = "mail.reminder"
@@ -69,6 +84,9 @@ extension Kring {
                 throw .invalid(key, raw, "must be a whole number of days from 30 to 3650")
             }
             return String(days)
+        case closureDatesKey:
+            let dates = try closureDates(value)
+            return dates.isEmpty ? "none" : dates.map(\.iso).joined(separator: ",")
         case reminderKey:
             guard let canonical = ReminderSetting.canonical(value) else {
                 throw .invalid(
