@@ -129,6 +129,17 @@ import Testing
         try sandbox.expectRefused(["participant", "enrol-csv", list.path], mentioning: mentions)
     }
 
+    /// Excel may write `sep=;` first; the lines keep their numbers in the file.
+    @Test func anExcelSeparatorLineIsHonoured() throws {
+        let sandbox = try programme()
+        let list = try write(
+            "sep=;\npseudonym;relation;group\nKever 1;parent;gent-avond\nKever 2;cousin;gent-avond\n", in: sandbox)
+        try sandbox.expectRefused(["participant", "enrol-csv", list.path], mentioning: ["line 4 relation", "cousin"])
+        let good = try write(
+            "sep=;\npseudonym;relation;group\nKever 1;parent;gent-avond\n", in: sandbox, name: "good.csv")
+        #expect(try sandbox.ok(["participant", "enrol-csv", good.path]).stdout.contains("line 3: Kever 1"))
+    }
+
     @Test func aFileThatIsNotUTF8IsRefused() throws {
         let sandbox = try programme()
         let url = sandbox.folder.appendingPathComponent("latin1.csv")

@@ -8,7 +8,7 @@ import KringDomain
 /// the separator or a line break. Nothing here knows the database: `BulkEnrolment` checks the values.
 public struct IntakeList: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
-        /// The line of the file the record starts on, counting the header as line 1.
+        /// The line of the file the record starts on, counting from 1 (the header, or an Excel `sep=` line).
         public let number: Int
         public let pseudonym: String
         public let relation: String
@@ -31,10 +31,20 @@ public struct IntakeList: Sendable, Equatable {
                 "file", "", "is not UTF-8 text; in Excel save it as \"CSV UTF-8\", in LibreOffice choose UTF-8")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let headerLine = text.prefix { !$0.isNewline }
-        let separator: Character =
+        var headerLine = text.prefix { !$0.isNewline }
+        var separator: Character =
             headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
-        let records = try Self.records(text, separator: separator)
+        // Excel may start a file with `sep=;` to say its separator; that line names no column.
+        var skippedLines = 0
+        if headerLine.lowercased().hasPrefix("sep="), headerLine.count == 5, let named = headerLine.last {
+            separator = named
+            text = String(text.drop { !$0.isNewline }.dropFirst())
+            headerLine = text.prefix { !$0.isNewline }
+            skippedLines = 1
+        }
+        let records = try Self.records(text, separator: separator).map {
+            (line: $0.line + skippedLines, fields: $0.fields)
+        }
         guard let header = records.first else {
             throw .invalid("file", "", "is empty; the first line names the columns: pseudonym, relation, group, …")
         }
@@ -43,16 +53,16 @@ public struct IntakeList: Sendable, Equatable {
         for (index, column) in columns.enumerated() {
             guard known.contains(column) else {
                 throw .invalid(
-                    "line 1 column \(index + 1)", header.fields[index],
+                    "line \(header.line) column \(index + 1)", header.fields[index],
                     "is not a column of an intake list; the columns are \(known.joined(separator: ", "))")
             }
             if columns[..<index].contains(column) {
-                throw .invalid("line 1 column \(index + 1)", header.fields[index], "names a column twice")
+                throw .invalid("line \(header.line) column \(index + 1)", header.fields[index], "names a column twice")
             }
         }
         for column in requiredColumns where !columns.contains(column) {
             throw .invalid(
-                "line 1", String(headerLine),
+                "line \(header.line)", String(headerLine),
                 "has no column '\(column)'; an intake list needs "
                     + requiredColumns.joined(separator: ", "))
         }
