@@ -122,6 +122,13 @@ import Testing
         ),
         ("pseudonym,relation,group\n\"Stille Eik,parent,gent-avond\n", ["line 2", "never closed"]),
         ("pseudonym,relation,group\nStille Eik,parent\n", ["line 2", "2 fields"]),
+        // A look-alike (Cyrillic і in a Latin word) is refused as at single enrolment.
+        ("pseudonym,relation,group\nSt\u{0456}lle Eik,parent,gent-avond\n", ["line 2 pseudonym"]),
+        // One address, two people: the second line is refused, the first rolled back with it.
+        (
+            "pseudonym,relation,contact,group\nStille Eik,parent,een@example.org,gent-avond\n"
+                + "Rode Vos,parent,een@example.org,gent-avond\n", ["line 3 contact", "een@example.org"]
+        ),
     ])
     func malformedListsAreRefusedNamingWhere(text: String, mentions: [String]) throws {
         let sandbox = try programme()
