@@ -35,7 +35,10 @@ let package = Package(
     ],
     targets: [
         // The model and its rules: no I/O, no SQL, no libical, no HTTP.
-        .target(name: "KringDomain", swiftSettings: swiftSettings),
+        .target(name: "KringDomain", dependencies: ["KringAddress"], swiftSettings: swiftSettings),
+        // The one rule for a plain e-mail address, shared by the domain (contacts) and KringMail (recipients) so
+        // neither depends on the other; Swift standard library only.
+        .target(name: "KringAddress", swiftSettings: swiftSettings),
         // Numbered SQL migrations, shipped as resources of a one-file target.
         .target(
             name: "KringMigrations",
@@ -106,7 +109,7 @@ let package = Package(
         .target(
             name: "KringMail",
             dependencies: [
-                "CCurl",
+                "CCurl", "KringAddress",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

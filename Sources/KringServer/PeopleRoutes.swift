@@ -16,6 +16,10 @@ func addPeopleRoutes(to api: RouterGroup<KringRequestContext>, service: Service)
         let body = try await service.decode(RequestBodies.Enrolment.self, request, context)
         return try await service.call(request, context) { scope throws(KringError) in try scope.enrol(body.request()) }
     }
+    api.on(.enrolFromList) { request, context in
+        let data = try await service.collect(request, upTo: Kring.maxCalendarInputBytes)
+        return try await service.call(request, context) { scope throws(KringError) in try scope.enrolFromList(data) }
+    }
     api.on(.withdraw) { request, context in
         let participant = try context.path("participant")
         let body = try await service.decode(RequestBodies.Withdrawal.self, request, context)

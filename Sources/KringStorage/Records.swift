@@ -90,7 +90,7 @@ struct SeriesRecord: StoredRecord {
     var rrule: String
     var excludedDates: String
     var holidayDates: String
-    var skipHolidays: String?
+    var holidayCalendars: String
     var calendarUid: String
     var changeCount: Int
 
@@ -104,7 +104,7 @@ struct SeriesRecord: StoredRecord {
         rrule = series.rule.canonicalText
         excludedDates = series.excludedDates.map(\.iso).joined(separator: ",")
         holidayDates = series.holidayDates.map(\.iso).joined(separator: ",")
-        skipHolidays = series.skipsHolidays?.rawValue
+        holidayCalendars = series.skipsHolidays.map(\.rawValue).joined(separator: ",")
         calendarUid = series.calendarUID
         changeCount = series.changeCount
     }
@@ -128,7 +128,10 @@ struct SeriesRecord: StoredRecord {
             holidayDates: try storedList(holidayDates, table: table, column: "holiday_dates") {
                 try LocalDate.parse($0, field: "holiday_dates")
             },
-            skipsHolidays: skipHolidays.flatMap(Series.HolidayCalendar.init(rawValue:)), calendarUID: calendarUid,
+            skipsHolidays: try storedList(holidayCalendars, table: table, column: "holiday_calendars") {
+                Series.HolidayCalendar(rawValue: $0)
+            },
+            calendarUID: calendarUid,
             changeCount: changeCount)
     }
 }

@@ -9,7 +9,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     // Sessions
     case addSeries, listSessions, moveSession, cancelSession, restoreSession
     // People
-    case listParticipants, enrol, withdraw, markAttendance, listFacilitators, addFacilitator
+    case listParticipants, enrol, enrolFromList, withdraw, markAttendance, listFacilitators, addFacilitator
     // Planning
     case updateFacilitatorPlanning, setAvailability, addBlockout, removeBlockout, importBusyTimes
     case excludeFacilitator, declineSession, undoDecline, assign, listAssignments, setAssignment, removeAssignment
@@ -41,7 +41,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
             .listKeepApart, .listAudit, .report:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
-            .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
+            .enrol, .enrolFromList, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability,
+            .addBlockout,
             .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
             .restoreSession, .undoDecline, .removeKeepApart, .discardInvite, .sendInvites:
             .post
@@ -67,6 +68,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .restoreSession: "/sessions/{session}/restore"
         case .listParticipants: "/participants"
         case .enrol: "/enrolments"
+        case .enrolFromList: "/enrolments/list"
         case .withdraw: "/participants/{participant}/withdraw"
         case .markAttendance: "/attendance"
         case .listFacilitators, .addFacilitator: "/facilitators"
@@ -100,7 +102,9 @@ public enum Endpoint: String, CaseIterable, Sendable {
     /// The status of a successful answer: 201 where something new is created and named in the answer, else 200.
     public var successStatus: Int {
         switch self {
-        case .createGroup, .addSeries, .enrol, .addFacilitator, .addBlockout, .issueToken, .importScenario: 201
+        case .createGroup, .addSeries, .enrol, .enrolFromList, .addFacilitator, .addBlockout, .issueToken,
+            .importScenario:
+            201
         default: 200
         }
     }

@@ -33,7 +33,7 @@ public enum RequestBodies {
     }
 
     public struct Series: Codable, Sendable {
-        public var group, start, rrule, skipHolidays: String?
+        public var group, start, rrule, skipHolidays, onHoliday: String?
         public var durationMinutes: Int?
         public var excludedDates: [String]?
 
@@ -42,6 +42,7 @@ public enum RequestBodies {
             start = request.start
             rrule = request.rrule
             skipHolidays = request.skipHolidays
+            onHoliday = request.onHoliday
             durationMinutes = request.durationMinutes
             excludedDates = request.excludedDates
         }
@@ -50,7 +51,7 @@ public enum RequestBodies {
             SeriesRequest(
                 group: try required(group, "group"), start: try required(start, "start"),
                 durationMinutes: try required(durationMinutes, "duration"), rrule: try required(rrule, "rrule"),
-                excludedDates: excludedDates ?? [], skipHolidays: skipHolidays)
+                excludedDates: excludedDates ?? [], skipHolidays: skipHolidays, onHoliday: onHoliday)
         }
     }
 

@@ -81,6 +81,9 @@ struct RemoteKring: KringOperations {
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView {
         try call(.enrol, json: RequestBodies.Enrolment(request))
     }
+    func enrolFromList(_ data: Data) throws(KringError) -> IntakeListView {
+        try call(.enrolFromList, body: data, contentType: "text/csv; charset=utf-8")
+    }
     func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
         try call(.listParticipants, query: ["group": reference])
     }

@@ -54,8 +54,15 @@ enum Render {
             "series \(series.id) of \(series.group): \(series.rrule) from \(series.start), \(series.durationMinutes) min"
         ]
         if !series.excludedDates.isEmpty { lines.append("excluded: " + series.excludedDates.joined(separator: ", ")) }
-        if !series.skippedHolidays.isEmpty {
-            lines.append("skipped holidays: " + series.skippedHolidays.joined(separator: ", "))
+        if !series.skipped.isEmpty {
+            let verb = series.onHoliday == "shift" ? "shifted" : "skipped"
+            lines.append(
+                "\(verb): " + series.skipped.map { "\($0.date) (\($0.reason))" }.joined(separator: ", "))
+        }
+        if !series.addedAtEnd.isEmpty {
+            lines.append(
+                "added at the end, so \(series.sessions.count) sessions still meet: "
+                    + series.addedAtEnd.joined(separator: ", "))
         }
         lines.append(sessions(series.sessions))
         return lines.joined(separator: "\n")
@@ -75,6 +82,22 @@ enum Render {
             text += "\n" + conflicts(listed).joined(separator: "\n")
         }
         return text
+    }
+
+    static func intakeList(_ list: IntakeListView) -> String {
+        var lines = list.lines.map { line in
+            let what: String
+            switch line.outcome {
+            case .enrolled: what = "enrolled"
+            case .waitlisted: what = "waitlisted, position \(line.waitlistPosition ?? 0)"
+            case .unchanged: what = "already \(line.state.rawValue) — unchanged"
+            }
+            return "line \(line.line): \(line.pseudonym) (participant \(line.participantId)) in \(line.group): \(what)"
+        }
+        lines.append(
+            "\(list.lines.count) lines: \(list.enrolled) enrolled, \(list.waitlisted) waitlisted, "
+                + "\(list.unchanged) unchanged")
+        return lines.joined(separator: "\n")
     }
 
     static func change(_ change: EnrolmentChangeView) -> String {

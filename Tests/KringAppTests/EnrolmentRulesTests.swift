@@ -53,3 +53,21 @@ import Testing
         #expect(refusal?.kind == .conflict)
     }
 }
+
+/// `x;y@example.org` used to be accepted at enrolment and then made every invite export fail.
+@Suite struct ContactEnrolmentTests {
+    @Test func anAddressThatCannotBecomeAMailtoIsRefusedAndNothingIsStored() throws {
+        let app = try AppHarness()
+        try app.openGroup("avond")
+        let before = try app.dump()
+        let refusal = #expect(throws: KringError.self) {
+            try app.kring.enrol(
+                EnrolmentRequest(
+                    group: "avond", pseudonym: "Stille Eik", relation: "partner", contact: "x;y@example.org"))
+        }
+        #expect(refusal?.field == "contact")
+        #expect(refusal?.value == "x;y@example.org")
+        #expect(refusal?.reason.contains("';'") == true)
+        #expect(try app.dump() == before)
+    }
+}

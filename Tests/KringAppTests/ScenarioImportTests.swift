@@ -52,4 +52,28 @@ import Testing
         #expect(refusal?.reason.contains(message) == true, "\(refusal?.reason ?? "")")
         #expect(try app.dump() == before)
     }
+
+    /// An address no invite can carry is refused at import too, with the rule's reason; nothing is stored.
+    @Test func anUnusableContactRefusesTheImport() throws {
+        let app = try AppHarness()
+        let before = try app.dump()
+        let text = Self.valid.replacingOccurrences(of: "stille@example.org", with: "\"x;y@example.org\"")
+        let refusal = #expect(throws: KringError.self) {
+            try app.kring.importScenario(fileData: Data(text.utf8), file: "programme.yaml")
+        }
+        #expect(refusal?.field.contains("contact") == true, "\(refusal?.field ?? "")")
+        #expect(refusal?.value == "x;y@example.org")
+        #expect(refusal?.reason.contains("';'") == true)
+        #expect(try app.dump() == before)
+    }
+
+    @Test func aSeriesMayShiftOverSchoolHolidays() throws {
+        let app = try AppHarness()
+        let text = Self.valid.replacingOccurrences(
+            of: "skip_holidays: be", with: "skip_holidays: be,be-vl-school\n        on_holiday: shift"
+        ).replacingOccurrences(of: "start: 2027-01-12T19:00", with: "start: 2027-02-02T19:00")
+        let view = try app.kring.importScenario(fileData: Data(text.utf8), file: "programme.yaml")
+        // Krokusvakantie (8-14 Feb 2027) falls on the second Tuesday; four sessions still meet.
+        #expect(view.sessions == 4)
+    }
 }

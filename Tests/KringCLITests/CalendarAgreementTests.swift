@@ -57,6 +57,51 @@ import Testing
         #expect(expanded.contains("2027-04-07T16:30:00Z/2027-04-07T18:30:00Z"))  // the move, in summer time
     }
 
+    /// A shifted series (COUNT grown, skipped school holidays, a closure day and a federal holiday as EXDATEs)
+    /// expands in an independent client to exactly the sessions the database holds, the promised number of them.
+    @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
+    func aShiftedSeriesExpandsToTheDatabaseSessions() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok(["config", "set", "closure-dates", "2027-02-15,2027-01-26"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "fr", "--capacity", "8",
+        ])
+        let added = try sandbox.ok([
+            "series", "add", "--group", "g", "--start", "2027-02-01T19:00", "--duration", "90", "--rrule",
+            "FREQ=WEEKLY;BYDAY=MO;COUNT=12", "--skip-holidays", "be,be-fr-school", "--on-holiday", "shift",
+            "--format", "json",
+        ]).object()
+        // The closure (15 Feb), carnival (22 Feb, 1 Mar), Easter Monday (29 Mar), spring (26 Apr, 3 May) and Whit
+        // Monday (17 May) skipped; seven Mondays added, so twelve sessions meet, the last on 7 June.
+        #expect((added["sessions"] as? [[String: Any]])?.count == 12)
+        #expect((added["sessions"] as? [[String: Any]])?.last?["start"] as? String == "2027-06-07T19:00:00+02:00")
+        #expect(added["rrule"] as? String == "FREQ=WEEKLY;BYDAY=MO;COUNT=19")
+        let skipped = (added["skipped"] as? [[String: Any]])?.compactMap { $0["date"] as? String }
+        #expect(
+            skipped == [
+                "2027-02-15", "2027-02-22", "2027-03-01", "2027-03-29", "2027-04-26", "2027-05-03", "2027-05-17",
+            ])
+        let file = sandbox.folder.appendingPathComponent("shifted.ics").path
+        try sandbox.ok(["calendar", "export", "--group", "g", "--out", file])
+        let sessions = try sandbox.ok(["session", "list", "--group", "g", "--format", "json"]).array()
+        let formatter = ISO8601DateFormatter()
+        let utc = ISO8601DateFormatter()
+        utc.timeZone = TimeZone(identifier: "UTC")
+        let expected = sessions.map { session in
+            "\(utc.string(from: formatter.date(from: session["start"] as! String)!))/"
+                + utc.string(from: formatter.date(from: session["end"] as! String)!)
+        }.sorted()
+        #expect(expected.count == 12)
+        let data = try Self.runPython([
+            Self.checks.appendingPathComponent("check_export.py").path, "expand", file, "2026-12-01T00:00:00Z",
+            "2028-12-01T00:00:00Z",
+        ])
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let occurrences = try #require(json["occurrences"] as? [[String: Any]])
+        #expect(occurrences.map { "\($0["start"]!)/\($0["end"]!)" }.sorted() == expected)
+    }
+
     @Test(.enabled(if: python != nil, "KRING_PYTHON is not set: run `make test` (it creates .venv)"))
     func radicaleStoresAndReturnsTheExport() throws {
         let (sandbox, file) = try Self.exportedGroup()

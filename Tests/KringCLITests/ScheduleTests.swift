@@ -53,6 +53,79 @@ import Testing
         #expect(days.contains("2027-01-02"))
     }
 
+    /// COUNT=8 over the Flemish spring holiday used to give 7 sessions; with shift it gives 8 and says which date.
+    @Test func shiftKeepsThePromisedNumberOfSessionsAndNamesTheShiftedDate() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
+        let arguments = [
+            "series", "add", "--group", "g", "--start", "2027-01-05T19:00", "--duration", "120", "--rrule",
+            "FREQ=WEEKLY;BYDAY=TU;COUNT=8", "--skip-holidays", "be,be-vl-school",
+        ]
+        let shifted = try sandbox.ok(arguments + ["--on-holiday", "shift"]).stdout
+        #expect(shifted.contains("shifted: 2027-02-09 (be-vl-school: krokusvakantie)"), "\(shifted)")
+        #expect(shifted.contains("added at the end, so 8 sessions still meet: 2027-03-02"), "\(shifted)")
+        let sessions = try sandbox.ok(["session", "list", "--group", "g", "--format", "json"]).array()
+        let days = sessions.compactMap { ($0["start"] as? String)?.prefix(10) }.map(String.init)
+        #expect(
+            days == [
+                "2027-01-05", "2027-01-12", "2027-01-19", "2027-01-26", "2027-02-02", "2027-02-16", "2027-02-23",
+                "2027-03-02",
+            ])
+
+        // Skip (the default) drops the date and says so; the series then has seven sessions.
+        try sandbox.ok([
+            "group", "create", "--name", "h", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
+        var skipping = arguments
+        skipping[3] = "h"
+        let skipped = try sandbox.ok(skipping + ["--format", "json"]).object()
+        #expect((skipped["sessions"] as? [Any])?.count == 7)
+        #expect(skipped["onHoliday"] as? String == "skip")
+        #expect(skipped["skippedHolidays"] as? [String] == ["2027-02-09"])
+    }
+
+    @Test func holidayOptionsAreCheckedNamingTheValue() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
+        let base = [
+            "series", "add", "--group", "g", "--start", "2027-01-05T19:00", "--duration", "120", "--rrule",
+        ]
+        try sandbox.expectRefused(
+            base + ["FREQ=WEEKLY;BYDAY=TU;COUNT=8", "--skip-holidays", "be,nl-school"],
+            mentioning: ["skip-holidays", "be,nl-school", "be-vl-school"])
+        try sandbox.expectRefused(
+            base + ["FREQ=WEEKLY;BYDAY=TU;COUNT=8", "--skip-holidays", "be", "--on-holiday", "later"],
+            mentioning: ["on-holiday", "later"])
+        try sandbox.expectRefused(
+            base + ["FREQ=WEEKLY;BYDAY=TU;UNTIL=20270601", "--skip-holidays", "be-vl-school", "--on-holiday", "shift"],
+            mentioning: ["on-holiday", "COUNT"])
+        try sandbox.expectRefused(["config", "set", "closure-dates", "2027-02-30"], mentioning: ["closure-dates"])
+    }
+
+    /// The organisation's closure dates are skipped by every new series, named as such.
+    @Test func closureDatesAreSkipped() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok(["config", "set", "closure-dates", "2027-01-19, 2027-01-12,2027-01-19"])
+        let setting = try sandbox.ok(["config", "get", "closure-dates"]).stdout
+        #expect(setting.contains("2027-01-12,2027-01-19"))
+        try sandbox.ok([
+            "group", "create", "--name", "g", "--audience", "partners", "--language", "nl", "--capacity", "8",
+        ])
+        let series = try sandbox.ok([
+            "series", "add", "--group", "g", "--start", "2027-01-05T19:00", "--duration", "120", "--rrule",
+            "FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+        ]).stdout
+        #expect(series.contains("skipped: 2027-01-12 (organisation closed), 2027-01-19 (organisation closed)"))
+        try sandbox.ok(["config", "set", "closure-dates", "none"])
+    }
+
     @Test func explicitExdatesAreLeftOut() throws {
         let sandbox = try KringSandbox()
         try sandbox.ok(["init"])

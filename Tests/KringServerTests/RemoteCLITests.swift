@@ -178,6 +178,17 @@ import Testing
             languages: [nl]
             lead: true
         """.write(toFile: small, atomically: true, encoding: .utf8)
+        let intake = harness.folder.appendingPathComponent("intake.csv").path
+        try
+            "pseudonym;relation;contact;group\nLijst Een;parent;lijst1@example.org;avond-a\nLijst Twee;partner;;avond-b\n"
+            .write(toFile: intake, atomically: true, encoding: .utf8)
+        let badIntake = harness.folder.appendingPathComponent("bad.csv").path
+        try "pseudonym,relation,group\nLijst Drie,cousin,avond-a\n".write(
+            toFile: badIntake, atomically: true, encoding: .utf8)
+        let shifted = [
+            "series", "add", "--group", "avond-b", "--start", "2027-02-02T19:00", "--duration", "60", "--rrule",
+            "FREQ=WEEKLY;BYDAY=TU;COUNT=4", "--skip-holidays", "be,be-vl-school", "--on-holiday", "shift",
+        ]
         let sessionA = String(world.sessionA.id)
         let secondA = String(world.sessionA.id + 1)
         let sessionB = String(world.sessionB.id)
@@ -220,6 +231,10 @@ import Testing
             ["token", "revoke", "999", "--yes"],
             ["import", scenario],
             ["import", small],
+            ["participant", "enrol-csv", intake],
+            ["participant", "enrol-csv", intake],
+            ["participant", "enrol-csv", badIntake],
+            shifted,
             ["group", "list"],
         ]
         // The refusals above must be refusals everywhere; these must work, so the comparison is not of two errors.
@@ -230,7 +245,8 @@ import Testing
             ["assignment", "remove", sessionB, "--facilitator", "Bart Peeters"],
             ["assignment", "set", sessionB, "--facilitator", "Bart Peeters", "--lead", "--pin"],
             ["facilitator", "decline", "An Claes", "--session", secondA, "--yes"], ["token", "revoke", "4", "--yes"],
-            ["import", small], ["calendar", "export", "--group", "avond-a"],
+            ["import", small], ["calendar", "export", "--group", "avond-a"], ["participant", "enrol-csv", intake],
+            shifted,
         ]
         for arguments in commands {
             let there = try Self.kring(arguments, environment: remote)

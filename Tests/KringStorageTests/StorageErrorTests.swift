@@ -92,7 +92,7 @@ import Testing
                 NewSeries(
                     groupId: group.id, firstStart: try LocalDateTime.parse("2027-01-05T19:00", field: "start"),
                     durationMinutes: 90, rule: try RecurrenceRule.parse("FREQ=WEEKLY;COUNT=3"),
-                    excludedDates: [try LocalDate.parse("2027-01-12", field: "exclude")], skipsHolidays: .be,
+                    excludedDates: [try LocalDate.parse("2027-01-12", field: "exclude")], skipsHolidays: [.be],
                     calendarUID: "uid-1"))
             let session = try transaction.insert(
                 NewSession(

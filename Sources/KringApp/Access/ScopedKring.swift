@@ -197,6 +197,16 @@ public struct ScopedKring: KringOperations {
         }
     }
 
+    /// Coordinators only; the list is parsed before the transaction opens, then checked and stored in it.
+    public func enrolFromList(_ data: Data) throws(KringError) -> IntakeListView {
+        try coordinatorOnly()
+        let list = try IntakeList.parse(data)
+        return try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.enrolFromList(list)
+        }
+    }
+
     public func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView] {
         try consistently { (operation) throws(KringError) in
             switch caller {

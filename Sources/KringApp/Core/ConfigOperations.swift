@@ -14,7 +14,7 @@ extension Kring {
     /// The settings `kring config` manages, in display order.
     public static let configKeys =
         [
-            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days",
+            "organisation-name", "organizer", "uid-domain", "default-language", "retention-days", closureDatesKey,
             reportThresholdKey,
         ] + mailLibraryKeys + [reminderKey]
 
@@ -28,6 +28,21 @@ extension Kring {
 
     /// The smallest count about people a report shows (privacy rule 14); 5 unless raised, never lowered.
     public static let reportThresholdKey = "report.threshold"
+
+    /// Days the whole organisation is closed (`2026-12-24,2026-12-31`, or `none`); every series added afterwards
+    /// skips them like holidays.
+    public static let closureDatesKey = "closure-dates"
+
+    /// The closure dates a stored or typed value lists, in order, each once.
+    static func closureDates(_ text: String) throws(KringError) -> [LocalDate] {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty, value.lowercased() != "none" else { return [] }
+        var dates: Set<LocalDate> = []
+        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+            dates.insert(try LocalDate.parse(part.trimmingCharacters(in: .whitespaces), field: closureDatesKey))
+        }
+        return dates.sorted()
+    }
 
     /// How long before each session participants' calendars remind them (a VALARM); off by default.
     public static let reminderKey = "mail.reminder"
@@ -81,6 +96,9 @@ extension Kring {
                         + "\(ReportSettings.thresholdRange.upperBound): the threshold can be raised, never lowered")
             }
             return String(threshold)
+        case closureDatesKey:
+            let dates = try closureDates(value)
+            return dates.isEmpty ? "none" : dates.map(\.iso).joined(separator: ",")
         case reminderKey:
             guard let canonical = ReminderSetting.canonical(value) else {
                 throw .invalid(

@@ -20,6 +20,8 @@ public protocol KringOperations: Sendable {
     func cancelSession(_ reference: String) throws(KringError) -> SessionView
 
     func enrol(_ request: EnrolmentRequest) throws(KringError) -> EnrolmentView
+    /// The intake list (CSV bytes), all or nothing, one transaction.
+    func enrolFromList(_ data: Data) throws(KringError) -> IntakeListView
     func listParticipants(group reference: String?) throws(KringError) -> [ParticipantView]
     func withdraw(_ reference: String, group groupReference: String?, erase: Bool, reason: String?)
         throws(KringError) -> EnrolmentChangeView

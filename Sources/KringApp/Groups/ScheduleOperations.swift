@@ -9,12 +9,16 @@ public struct SeriesRequest: Sendable, Codable {
     public var durationMinutes: Int
     public var rrule: String
     public var excludedDates: [String]
+    /// `be`, `be-vl-school`, `be-fr-school`, comma-separated.
     public var skipHolidays: String?
+    /// `skip` (the default) or `shift`: what becomes of a session on a holiday or an organisation closure.
+    public var onHoliday: String?
 
     public init(
         group: String, start: String, durationMinutes: Int, rrule: String, excludedDates: [String] = [],
-        skipHolidays: String? = nil
+        skipHolidays: String? = nil, onHoliday: String? = nil
     ) {
+        self.onHoliday = onHoliday
         self.group = group
         self.start = start
         self.durationMinutes = durationMinutes
@@ -142,6 +146,11 @@ extension KringTransaction {
 }
 
 extension StoreTransaction {
+    /// The organisation's closure dates (`kring config set closure-dates …`); every new series skips them.
+    func closureDates() throws(KringError) -> [LocalDate] {
+        try Kring.closureDates(try setting(Kring.closureDatesKey) ?? "")
+    }
+
     func uidDomain() throws(KringError) -> String {
         try setting("uid-domain") ?? "kring.invalid"
     }
@@ -154,26 +163,65 @@ extension StoreTransaction {
         let clock = clock(for: group)
         let start = try LocalDateTime.parse(request.start, field: "start")
         let duration = try TextRules.checked(request.durationMinutes, field: "duration", in: Series.durationRange)
-        let rule = try RecurrenceRule.parse(request.rrule)
+        var rule = try RecurrenceRule.parse(request.rrule)
         var excluded: [LocalDate] = []
         for text in request.excludedDates {
             let date = try LocalDate.parse(text.trimmingCharacters(in: .whitespaces), field: "exdate")
             if excluded.contains(date) { throw .invalid("exdate", text, "is listed twice") }
             excluded.append(date)
         }
-        let holidays: Series.HolidayCalendar? = try request.skipHolidays.map { (text) throws(KringError) in
-            guard let calendar = Series.HolidayCalendar(rawValue: text.lowercased()) else {
-                throw .invalid("skip-holidays", text, "the supported holiday calendar is 'be' (Belgium)")
+        let calendars = try request.skipHolidays.map { (text) throws(KringError) in
+            try Series.HolidayCalendar.parseList(text, field: "skip-holidays")
+        }
+        let handling = try request.onHoliday.map { (text) throws(KringError) -> Series.HolidayHandling in
+            guard let handling = Series.HolidayHandling(rawValue: text.lowercased()) else {
+                throw .invalid(
+                    "on-holiday", text, "must be skip (drop the date) or shift (add a session at the end instead)")
             }
-            return calendar
+            return handling
+        }
+        let closures = Set(try closureDates())
+        // Why a date is skipped: an organisation closure first, then the first selected calendar that names it.
+        func skipReason(_ date: LocalDate) -> String? {
+            if closures.contains(date) { return "organisation closed" }
+            for calendar in calendars ?? [] {
+                if let name = calendar.holiday(on: date) { return "\(calendar.rawValue): \(name)" }
+            }
+            return nil
         }
         // Every date the rule gives, so explicit exclusions can be checked and holidays found among them.
-        let ruleDates = try SeriesExpansion.occurrences(start: start, rule: rule, excluding: [])
+        var ruleDates = try SeriesExpansion.occurrences(start: start, rule: rule, excluding: [])
         let ruleDateSet = Set(ruleDates.map(\.date))
         for date in excluded where !ruleDateSet.contains(date) {
             throw .invalid("exdate", date.iso, "is not one of the series' dates, so it cannot be excluded")
         }
-        let holidayDates = holidays == nil ? [] : ruleDates.map(\.date).filter(BelgianHolidays.isHoliday)
+        let promisedDates = ruleDates.map(\.date)
+        if handling == .shift, promisedDates.contains(where: { skipReason($0) != nil }) {
+            // Shift keeps the promise: COUNT grows until as many sessions as the rule first gave (less the dates the
+            // coordinator excluded) remain. In the calendars the rule's COUNT is the new one and every skipped date an
+            // EXDATE, so any client expands the very same sessions.
+            guard case .count(let promised) = rule.end else {
+                throw .invalid(
+                    "on-holiday", "shift",
+                    "needs a rule that ends with COUNT, so there is a number of sessions to keep; "
+                        + "with UNTIL the series ends on its date (use skip, or give COUNT)")
+            }
+            let wanted = promised - excluded.count
+            var count = promised
+            while ruleDates.count { !excluded.contains($0.date) && skipReason($0.date) == nil } < wanted {
+                count += 1
+                guard RecurrenceRule.countRange.contains(count) else {
+                    throw .invalid(
+                        "on-holiday", "shift", "would need more than \(RecurrenceRule.countRange.upperBound) dates")
+                }
+                rule = try RecurrenceRule(
+                    frequency: rule.frequency, interval: rule.interval, byDay: rule.byDay, end: .count(count))
+                ruleDates = try SeriesExpansion.occurrences(start: start, rule: rule, excluding: [])
+            }
+        }
+        let skippedDates = ruleDates.map(\.date).filter { !excluded.contains($0) && skipReason($0) != nil }
+        let addedDates = ruleDates.map(\.date).filter { !promisedDates.contains($0) && skipReason($0) == nil }
+        let holidayDates = skippedDates
         let skipped = Set(excluded).union(holidayDates)
         let occurrences = ruleDates.filter { !skipped.contains($0.date) }
         guard !occurrences.isEmpty else {
@@ -191,7 +239,7 @@ extension StoreTransaction {
         }
         let series = NewSeries(
             groupId: group.id, firstStart: start, durationMinutes: duration, rule: rule, excludedDates: excluded,
-            holidayDates: holidayDates, skipsHolidays: holidays,
+            holidayDates: holidayDates, skipsHolidays: calendars ?? [],
             calendarUID: UUID().uuidString.lowercased() + "@" + uidDomain)
         let stored = try insert(series)
         var sessions: [SessionView] = []
@@ -208,6 +256,7 @@ extension StoreTransaction {
         return SeriesView(
             id: stored.id, groupId: group.id, group: group.internalName, start: start.iso, durationMinutes: duration,
             rrule: rule.canonicalText, excludedDates: excluded.map(\.iso), skippedHolidays: holidayDates.map(\.iso),
-            sessions: sessions)
+            skipped: skippedDates.map { SeriesView.SkippedDate(date: $0.iso, reason: skipReason($0) ?? "") },
+            onHoliday: (handling ?? .skip).rawValue, addedAtEnd: addedDates.map(\.iso), sessions: sessions)
     }
 }

@@ -27,10 +27,12 @@ public struct Scenario: Decodable, Sendable {
         var rrule: String
         var exdates: [String]?
         var skipHolidays: String?
+        var onHoliday: String?
 
         enum CodingKeys: String, CodingKey {
             case start, duration, rrule, exdates
             case skipHolidays = "skip_holidays"
+            case onHoliday = "on_holiday"
         }
     }
 
@@ -141,7 +143,8 @@ extension StoreTransaction {
                     try addSeries(
                         SeriesRequest(
                             group: reference, start: series.start, durationMinutes: series.duration,
-                            rrule: series.rrule, excludedDates: series.exdates ?? [], skipHolidays: series.skipHolidays),
+                            rrule: series.rrule, excludedDates: series.exdates ?? [], skipHolidays: series.skipHolidays,
+                            onHoliday: series.onHoliday),
                         uidDomain: uidDomain, now: now)
                 }
                 sessions += view.sessions.count

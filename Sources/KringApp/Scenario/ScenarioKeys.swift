@@ -22,6 +22,7 @@ enum ScenarioKeys {
 
     static let series: Shape = .object([
         "start": .value, "duration": .value, "rrule": .value, "exdates": .value, "skip_holidays": .value,
+        "on_holiday": .value,
     ])
 
     static let participant: Shape = .object([

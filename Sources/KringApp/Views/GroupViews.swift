@@ -83,7 +83,18 @@ public struct SeriesView: Codable, Sendable {
     public let rrule: String
     public let excludedDates: [String]
     public let skippedHolidays: [String]
+    /// Each skipped date with why: `be-vl-school: herfstvakantie`, `be: Wapenstilstand`, `organisation closed`.
+    public let skipped: [SkippedDate]
+    /// `skip` or `shift`.
+    public let onHoliday: String
+    /// With `shift`: the dates added after the rule's last one so the promised number of sessions still meets.
+    public let addedAtEnd: [String]
     public let sessions: [SessionView]
+
+    public struct SkippedDate: Codable, Sendable, Equatable {
+        public let date: String
+        public let reason: String
+    }
 }
 
 /// Who is in a group (or at one session) and how they attended, then the waitlist.

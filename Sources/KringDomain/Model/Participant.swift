@@ -1,4 +1,5 @@
 import Foundation
+import KringAddress
 
 /// A relative taking part in groups, known only by a pseudonym. There is no field for a legal name, by design.
 public struct Participant: Sendable, Codable, Equatable, Identifiable {
@@ -46,16 +47,16 @@ public struct Participant: Sendable, Codable, Equatable, Identifiable {
         return pseudonym
     }
 
-    /// A contact is an e-mail address; it is checked for shape only and then sealed.
-    public static func checkedContact(_ text: String) throws(KringError) -> String {
-        let address = try TextRules.checked(text, field: "contact", maximumLength: 254)
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !address.contains(" "),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
-        else {
-            throw .invalid("contact", text, "must be an e-mail address such as name@example.org")
+    /// A contact is an e-mail address, checked with the very rule invite delivery applies (`MailAddress`): one
+    /// plain ASCII `local@domain` that becomes a valid `mailto:`. An address such as `x;y@example.org` used to be
+    /// accepted here and then made every invite export fail; now it is refused at enrolment with the reason.
+    public static func checkedContact(_ text: String, field: String = "contact") throws(KringError) -> String {
+        let address = try TextRules.checked(text, field: field, maximumLength: MailAddress.maximumLength)
+        switch MailAddress.parse(address) {
+        case .success: return address
+        case .failure(let problem):
+            throw .invalid(field, text, "\(problem); use one e-mail address such as name@example.org")
         }
-        return address
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KringApp
 import KringDomain
 
@@ -6,7 +7,7 @@ struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
         abstract: "Enrol participants under a pseudonym, list them, withdraw them, keep two apart.",
-        subcommands: [Enrol.self, List.self, Withdraw.self, KeepApart.self, EraseStatusCommand.self]
+        subcommands: [Enrol.self, EnrolCSV.self, List.self, Withdraw.self, KeepApart.self, EraseStatusCommand.self]
     )
 
     struct Enrol: ParsableCommand {
@@ -36,6 +37,42 @@ struct ParticipantCommand: ParsableCommand {
                     group: group, pseudonym: pseudonym, existingParticipant: participant, relation: relation,
                     language: language, contact: contact))
             emit(view, format: output.format, table: Render.enrolment)
+        }
+    }
+
+    struct EnrolCSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "enrol-csv",
+            abstract: "Enrol everyone on an intake list (CSV), all or nothing, with a report per line.",
+            discussion: """
+                The first line names the columns: pseudonym, relation, group, and optionally language and contact,
+                in any order. UTF-8 with or without a byte order mark; comma or semicolon separated (Excel's "CSV"
+                in Belgium uses semicolons); quoted fields may hold the separator. The whole list is checked first,
+                then stored in one transaction: one bad line refuses the list, naming the line, field and value, and
+                nothing is stored. Every enrolment rule holds (capacity and waitlist, keep-apart, duplicates). A line
+                whose person is already enrolled or waiting in that group changes nothing, so running a list twice
+                is safe. Give - to read the list from standard input, so the addresses need not sit on disk.
+
+                Examples:
+                  kring participant enrol-csv intake.csv
+                  kring participant enrol-csv - < intake.csv
+                """
+        )
+        @Argument(help: "The CSV file, or - for standard input.") var file: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let data: Data
+            if file == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let contents = FileManager.default.contents(atPath: file) else {
+                    throw KringError.notFound("file", file, "cannot be read")
+                }
+                data = contents
+            }
+            emit(try database.operations().enrolFromList(data), format: output.format, table: Render.intakeList)
         }
     }
 

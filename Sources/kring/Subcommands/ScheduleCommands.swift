@@ -16,9 +16,17 @@ struct SeriesCommand: ParsableCommand {
                 The rule is an RFC 5545 RRULE subset: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, BYDAY (with ordinals such
                 as 2TU or -1FR for MONTHLY), and COUNT or UNTIL. Times stay at the same local hour across DST.
 
-                Example:
+                --skip-holidays takes be (Belgium's ten legal holidays), be-vl-school (Flemish school holidays) and
+                be-fr-school (French community school holidays), comma-separated; the organisation's closure dates
+                (`kring config set closure-dates 2027-02-26,2027-05-07`) are always skipped. --on-holiday skip drops
+                such a date; shift drops it and adds a session after the last one, so COUNT sessions still meet (a
+                rule with COUNT only). The answer lists every date skipped, why, and every date added.
+
+                Examples:
                   kring series add --group gent-partners --start 2027-01-12T19:00 --duration 120 \\
                     --rrule 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=10' --exdate 2027-02-09 --skip-holidays be
+                  kring series add --group gent-partners --start 2027-01-12T19:00 --duration 120 \\
+                    --rrule 'FREQ=WEEKLY;BYDAY=TU;COUNT=8' --skip-holidays be,be-vl-school --on-holiday shift
                 """
         )
         @Option(help: "The group's id or name.") var group: String
@@ -26,7 +34,9 @@ struct SeriesCommand: ParsableCommand {
         @Option(help: "Length in minutes (15 to 480).") var duration: Int
         @Option(help: "The recurrence rule.") var rrule: String
         @Option(help: "Dates to leave out, comma-separated: 2027-02-09,2027-03-09.") var exdate: String?
-        @Option(help: "Skip public holidays: be (Belgium).") var skipHolidays: String?
+        @Option(help: "Skip holidays: be, be-vl-school, be-fr-school (comma-separated).") var skipHolidays: String?
+        @Option(help: "skip (default): drop a holiday's session; shift: add one at the end instead.")
+        var onHoliday: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
@@ -36,7 +46,7 @@ struct SeriesCommand: ParsableCommand {
             let view = try database.operations().addSeries(
                 SeriesRequest(
                     group: group, start: start, durationMinutes: duration, rrule: rrule, excludedDates: excluded,
-                    skipHolidays: skipHolidays))
+                    skipHolidays: skipHolidays, onHoliday: onHoliday))
             emit(view, format: output.format, table: Render.series)
         }
     }
