@@ -222,6 +222,7 @@ struct FacilitatorRecord: StoredRecord {
     var maxPerMonth: Int?
     var contactCiphertext: Data?
     var contactLookup: Data?
+    var retiredAt: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -234,6 +235,7 @@ struct FacilitatorRecord: StoredRecord {
         maxPerMonth = facilitator.maxPerMonth
         contactCiphertext = nil
         contactLookup = nil
+        retiredAt = nil
     }
 
     func facilitator() throws -> Facilitator {
@@ -244,7 +246,7 @@ struct FacilitatorRecord: StoredRecord {
             canLead: canLead,
             audiences: try storedList(audiences, table: table, column: "audiences", parse: Audience.init(rawValue:)),
             maxPerMonth: maxPerMonth, contactCiphertext: contactCiphertext.map { [UInt8]($0) },
-            contactLookup: contactLookup.map { [UInt8]($0) })
+            contactLookup: contactLookup.map { [UInt8]($0) }, retiredAt: retiredAt.map(Date.init(storedSeconds:)))
     }
 }
 

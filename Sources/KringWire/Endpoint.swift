@@ -10,6 +10,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case addSeries, listSessions, moveSession, cancelSession, restoreSession
     // People
     case listParticipants, enrol, withdraw, markAttendance, listFacilitators, addFacilitator
+    case showParticipant, updateParticipant, retireFacilitator
     // Planning
     case updateFacilitatorPlanning, setAvailability, addBlockout, removeBlockout, importBusyTimes
     case excludeFacilitator, declineSession, undoDecline, assign, listAssignments, setAssignment, removeAssignment
@@ -33,15 +34,16 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: Method {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
-            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit:
+            .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit,
+            .showParticipant:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
             .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
-            .restoreSession, .undoDecline, .removeKeepApart:
+            .restoreSession, .undoDecline, .removeKeepApart, .retireFacilitator:
             .post
         case .importBusyTimes, .setConfig: .put
-        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings: .patch
+        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings, .updateParticipant: .patch
         case .removeBlockout, .removeAssignment: .delete
         }
     }
@@ -63,6 +65,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .listParticipants: "/participants"
         case .enrol: "/enrolments"
         case .withdraw: "/participants/{participant}/withdraw"
+        case .showParticipant, .updateParticipant: "/participants/{participant}"
+        case .retireFacilitator: "/facilitators/{facilitator}/retire"
         case .markAttendance: "/attendance"
         case .listFacilitators, .addFacilitator: "/facilitators"
         case .keepApart, .listKeepApart: "/keep-apart"

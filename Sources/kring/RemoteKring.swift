@@ -94,6 +94,18 @@ struct RemoteKring: KringOperations {
         try call(.addFacilitator, json: RequestBodies.Facilitator(request))
     }
 
+    func showParticipant(_ reference: String, revealContact: Bool) throws(KringError) -> ParticipantDetailView {
+        try call(.showParticipant, [reference], query: ["revealContact": revealContact ? "true" : nil])
+    }
+    func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
+        -> ParticipantDetailView
+    {
+        try call(.updateParticipant, [reference], json: changes)
+    }
+    func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView {
+        try call(.retireFacilitator, [reference], json: RequestBodies.Retirement(eraseName: eraseName))
+    }
+
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView {
         try call(.roster, [reference], query: ["session": sessionReference])
     }

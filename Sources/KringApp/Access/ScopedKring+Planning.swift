@@ -34,7 +34,8 @@ extension ScopedKring {
             id: view.id, name: view.name, timezone: view.timezone, weekly: view.weekly, maxPerWeek: view.maxPerWeek,
             maxPerMonth: view.maxPerMonth, blockouts: view.blockouts, busyTimes: view.busyTimes, excludedGroups: [],
             excludedParticipants: [], preferredGroups: view.preferredGroups.filter(visible.contains),
-            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact)
+            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact, languages: view.languages,
+            lead: view.lead, audiences: view.audiences, retired: view.retired)
     }
 
     public func setAvailability(facilitator reference: String, weekly: [String], anyTime: Bool) throws(KringError)

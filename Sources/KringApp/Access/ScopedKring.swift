@@ -252,6 +252,45 @@ public struct ScopedKring: KringOperations {
         }
     }
 
+    /// Coordinators see anyone, and the address only on request; a participant sees only themself, without the
+    /// address and without where a group meets while they wait for a seat; a facilitator sees no participant this way
+    /// (the roster is their view of people).
+    public func showParticipant(_ reference: String, revealContact: Bool) throws(KringError) -> ParticipantDetailView {
+        try consistently { (operation) throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try operation.showParticipant(reference, revealContact: revealContact)
+            case .facilitator:
+                throw .forbidden(caller.role)
+            case .participant(let id):
+                if revealContact { throw .forbidden(caller.role) }
+                let target = try? operation.transaction.resolveParticipant(reference)
+                guard target?.id == id else {
+                    throw .notFound(
+                        "participant", reference,
+                        "no participant has this id or pseudonym; see `kring participant list`")
+                }
+                return try operation.showParticipant(String(id), revealContact: false).forParticipant()
+            }
+        }
+    }
+
+    public func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
+        -> ParticipantDetailView
+    {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.updateParticipant(reference, changes)
+        }
+    }
+
+    public func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.retireFacilitator(reference, eraseName: eraseName)
+        }
+    }
+
     // MARK: Rosters and attendance
 
     public func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView {

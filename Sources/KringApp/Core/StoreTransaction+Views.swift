@@ -63,6 +63,6 @@ extension StoreTransaction {
         FacilitatorView(
             id: facilitator.id, name: facilitator.displayName, languages: facilitator.languages,
             lead: facilitator.canLead, audiences: facilitator.audiences, maxPerMonth: facilitator.maxPerMonth,
-            hasContact: facilitator.hasContact)
+            hasContact: facilitator.hasContact, retired: facilitator.isRetired)
     }
 }
