@@ -143,6 +143,8 @@ struct SessionRecord: StoredRecord {
     var occurrenceStart: Int64
     var status: String
     var changeCount: Int
+    var venue: String?
+    var onlineUrl: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -155,6 +157,8 @@ struct SessionRecord: StoredRecord {
         occurrenceStart = session.occurrenceStart.storedSeconds
         status = session.status.rawValue
         changeCount = session.changeCount
+        venue = nil
+        onlineUrl = nil
     }
 
     init(_ session: Session) {
@@ -166,6 +170,8 @@ struct SessionRecord: StoredRecord {
         occurrenceStart = session.occurrenceStart.storedSeconds
         status = session.status.rawValue
         changeCount = session.changeCount
+        venue = session.venue
+        onlineUrl = session.onlineURL
     }
 
     func session() throws -> Session {
@@ -173,7 +179,8 @@ struct SessionRecord: StoredRecord {
             id: try storedId(id, table: Self.databaseTableName), seriesId: seriesId, groupId: groupId,
             startsAt: Date(storedSeconds: startsAt), endsAt: Date(storedSeconds: endsAt),
             occurrenceStart: Date(storedSeconds: occurrenceStart),
-            status: try storedEnum(status, table: Self.databaseTableName, column: "status"), changeCount: changeCount)
+            status: try storedEnum(status, table: Self.databaseTableName, column: "status"), changeCount: changeCount,
+            venue: venue, onlineURL: onlineUrl)
     }
 }
 

@@ -8,6 +8,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listGroups, createGroup, showGroup, updateGroup, openGroup, startGroup, closeGroup, roster
     // Sessions
     case addSeries, listSessions, moveSession, cancelSession, restoreSession
+    case listSeries, updateSeries, removeSeries, updateSession
     // People
     case listParticipants, enrol, withdraw, markAttendance, listFacilitators, addFacilitator
     case showParticipant, updateParticipant, retireFacilitator
@@ -35,15 +36,17 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
             .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .exportCalendar, .listKeepApart, .listAudit,
-            .showParticipant:
+            .showParticipant, .listSeries:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability, .addBlockout,
             .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
-            .restoreSession, .undoDecline, .removeKeepApart, .retireFacilitator:
+            .restoreSession, .undoDecline, .removeKeepApart, .retireFacilitator, .removeSeries:
             .post
         case .importBusyTimes, .setConfig: .put
-        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings, .updateParticipant: .patch
+        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings, .updateParticipant, .updateSeries,
+            .updateSession:
+            .patch
         case .removeBlockout, .removeAssignment: .delete
         }
     }
@@ -57,7 +60,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .startGroup: "/groups/{group}/start"
         case .closeGroup: "/groups/{group}/close"
         case .roster: "/groups/{group}/roster"
-        case .addSeries: "/series"
+        case .addSeries, .listSeries: "/series"
+        case .updateSeries: "/series/{series}"
+        case .removeSeries: "/series/{series}/remove"
+        case .updateSession: "/sessions/{session}"
         case .listSessions: "/sessions"
         case .moveSession: "/sessions/{session}/move"
         case .cancelSession: "/sessions/{session}/cancel"

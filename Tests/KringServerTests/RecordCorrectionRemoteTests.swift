@@ -76,6 +76,22 @@ import Testing
         let removed = try #require(view["removedAssignments"] as? [[String: Any]])
         #expect(removed.map { $0["sessionId"] as? Int } == [Int(world.sessionB.id)])
 
+        // Series and one session's place, remotely; coordinators only.
+        let series = try kring(["--server", serve.url, "series", "list", "--format", "json"], token: coordinator)
+        #expect(series.0 == 0, "\(series.2)")
+        #expect(series.1.contains("\"upcoming\" : 4"))
+        let hiddenSeries = try kring(["series", "list", "--server", serve.url], token: facilitator)
+        #expect(hiddenSeries.0 == 77)
+        let moved = try kring(["series", "update", "1", "--time", "19:30", "--server", serve.url], token: coordinator)
+        #expect(moved.0 == 0, "\(moved.2)")
+        #expect(moved.1.contains("4 session(s) changed"))
+        let placed = try kring(
+            ["session", "update", "\(world.sessionA.id)", "--venue", "Zaal 2", "--server", serve.url],
+            token: coordinator)
+        #expect(placed.1.contains("meets at: Zaal 2"), "\(placed.2)")
+        let seriesRemoved = try kring(["series", "remove", "2", "--yes", "--server", serve.url], token: coordinator)
+        #expect(seriesRemoved.1.contains("0 still to come"), "\(seriesRemoved.2)")
+
         serve.process.terminate()
         serve.process.waitUntilExit()
         let logs = String(decoding: serve.log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

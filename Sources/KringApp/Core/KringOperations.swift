@@ -31,6 +31,10 @@ public protocol KringOperations: Sendable {
     func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
         -> ParticipantDetailView
     func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView
+    func listSeries(group reference: String?) throws(KringError) -> [SeriesSummaryView]
+    func updateSeries(_ reference: String, _ changes: SeriesChanges) throws(KringError) -> SeriesChangeView
+    func removeSeries(_ reference: String) throws(KringError) -> SeriesChangeView
+    func updateSession(_ reference: String, _ changes: SessionChanges) throws(KringError) -> SessionView
 
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView
     func markAttendance(session sessionReference: String, participant participantReference: String, status: String)

@@ -59,12 +59,24 @@ public struct SessionView: Codable, Sendable, Equatable {
     public let status: Session.Status
     public let originalStart: String?
     public let changeCount: Int
+    /// This session's own venue or online link (`session update`), when it does not meet at the group's place.
+    public var venue: String? = nil
+    public var online: String? = nil
 
     /// The same session under another group name, for a caller who may not see the internal one.
     func named(_ name: String) -> SessionView {
-        SessionView(
+        var view = SessionView(
             id: id, groupId: groupId, group: name, seriesId: seriesId, start: start, end: end, status: status,
             originalStart: originalStart, changeCount: changeCount)
+        (view.venue, view.online) = (venue, online)
+        return view
+    }
+
+    /// The same session without its own place, for a participant still waiting for a seat.
+    func withoutPlace() -> SessionView {
+        var view = self
+        (view.venue, view.online) = (nil, nil)
+        return view
     }
 }
 
