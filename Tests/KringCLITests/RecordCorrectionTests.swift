@@ -63,6 +63,8 @@ import Testing
         #expect(cleared["contact"] == nil)
         #expect(!sandbox.rawBytes().contains("eik2@example.org"))
         #expect(!sandbox.rawBytes("-wal").contains("eik2@example.org"))
+        let audit = try sandbox.ok(["audit", "--format", "json"]).array().compactMap { $0["operation"] as? String }
+        #expect(audit.filter { $0 == "updateParticipant" }.count == 2)
     }
 
     @Test func relationAndLanguageAreCorrectedAndBadInputChangesNothing() throws {

@@ -143,6 +143,25 @@ import Testing
         #expect(expanded.contains("2027-02-02T18:30:00Z/2027-02-02T20:30:00Z Zaal 2, Kerkstraat 5"))
         #expect(expanded.filter { $0.hasSuffix("Zaal 1") }.count == sessions.count - 2)
 
+        // The invite she gets carries the same override: exported, it parses cleanly and holds that LOCATION once.
+        let folder = sandbox.folder.appendingPathComponent("invites").path
+        try sandbox.ok(["config", "set", "organizer", "groepen@example.org"])
+        try sandbox.ok(["invites", "export", "--out", folder])
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".ics") }
+            .map { folder + "/" + $0 }
+        let requests = try files.filter { try String(contentsOfFile: $0, encoding: .utf8).contains("METHOD:REQUEST") }
+        #expect(!requests.isEmpty)
+        let parsedInvites = try CalendarAgreementTests.runPython([check, "parse"] + requests)
+        let invitesRead = try #require(
+            try JSONSerialization.jsonObject(with: parsedInvites) as? [String: [String: Any]])
+        #expect(invitesRead.values.allSatisfy { ($0["errors"] as? [Any])?.isEmpty == true })
+        let series1 = try requests.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            .filter { $0.contains("RECURRENCE-ID;TZID=Europe/Brussels:20270202T190000") }
+        #expect(!series1.isEmpty)
+        #expect(series1.allSatisfy { $0.contains("LOCATION:Zaal 2\\, Kerkstraat 5") })
+        let audit = try sandbox.ok(["audit", "--format", "json"]).array().compactMap { $0["operation"] as? String }
+        #expect(audit.filter { $0 == "updateSession" }.count == 2)
+
         // Someone still waiting for a seat learns no place from their feed, the session's own neither.
         try sandbox.ok(["group", "update", "avond", "--capacity", "1"])
         try sandbox.ok([
