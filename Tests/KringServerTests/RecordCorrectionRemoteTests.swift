@@ -1,5 +1,6 @@
 import Foundation
 import KringApp
+import KringDomain
 import KringSecrets
 import KringTestSupport
 import Testing
@@ -98,5 +99,26 @@ import Testing
         for secret in ["reiger@example.org", "Blauwe Reiger", "Bart Peeters", coordinator, participant] {
             #expect(!logs.contains(secret), "serve log contains \(secret)")
         }
+    }
+
+    /// A session's own place is shown as the group's is: to a participant with a seat, never to one still waiting.
+    @Test func aSessionsOwnPlaceIsHiddenFromAParticipantStillWaiting() throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        _ = try harness.kring.updateSession(String(world.sessionA.id), SessionChanges(venue: "Zaal 2"))
+        _ = try harness.kring.updateGroup("avond-a", GroupChanges(capacity: 2))
+        let waiting = try harness.kring.enrol(
+            EnrolmentRequest(group: "avond-a", pseudonym: "Witte Uil", relation: "friend"))
+        #expect(waiting.state == .waitlisted)
+        func sessionA(as id: Int64) throws -> SessionView? {
+            try ScopedKring(kring: harness.kring, caller: .participant(id))
+                .listSessions(group: nil, from: nil, to: nil).first { $0.id == world.sessionA.id }
+        }
+        #expect(try sessionA(as: world.participantA.participantId)?.venue == "Zaal 2")
+        let hidden = try #require(try sessionA(as: waiting.participantId))
+        #expect(hidden.venue == nil && hidden.online == nil)
+        let detail = try ScopedKring(kring: harness.kring, caller: .participant(waiting.participantId))
+            .showParticipant(String(waiting.participantId), revealContact: false)
+        #expect(detail.places.allSatisfy { $0.venue == nil && $0.online == nil })
     }
 }
