@@ -45,14 +45,19 @@ public struct MovedOccurrence: Hashable, Codable, Sendable {
     public var newEndLocal: LocalDateTime
     /// The series' SEQUENCE when the move was made; the export writes the series' current value on every VEVENT.
     public var sequence: Int
+    /// Where this occurrence meets when not where the series does (a room closed that evening); nil: the series'
+    /// LOCATION.
+    public var location: String?
 
     public init(
-        originalStartLocal: LocalDateTime, newStartLocal: LocalDateTime, newEndLocal: LocalDateTime, sequence: Int
+        originalStartLocal: LocalDateTime, newStartLocal: LocalDateTime, newEndLocal: LocalDateTime, sequence: Int,
+        location: String? = nil
     ) {
         self.originalStartLocal = originalStartLocal
         self.newStartLocal = newStartLocal
         self.newEndLocal = newEndLocal
         self.sequence = sequence
+        self.location = location
     }
 }
 

@@ -173,7 +173,8 @@ public struct FeedExporter: Sendable {
         addReminder(master, item, text: text)
         icalcomponent_add_component(root, master)
         for move in item.overrides {
-            let event = commonEvent(item, text: text, stamp: stamp, participant: participant)
+            let event = commonEvent(
+                item, text: text, stamp: stamp, participant: participant, location: move.location)
             let tzid = item.series.timeZoneIdentifier
             icalcomponent_add_property(
                 event, zoned(icalproperty_new_recurrenceid(move.originalStartLocal.icalFloating), tzid))
@@ -245,7 +246,8 @@ public struct FeedExporter: Sendable {
 
     /// The properties every VEVENT of a series repeats: overrides are full copies, not deltas.
     private static func commonEvent(
-        _ item: PreparedSeries, text: CalendarText, stamp: Date, participant: Participant?
+        _ item: PreparedSeries, text: CalendarText, stamp: Date, participant: Participant?,
+        location override: String? = nil
     ) -> OpaquePointer {
         let series = item.series
         let event = icalcomponent_new(ICAL_VEVENT_COMPONENT)!
@@ -270,7 +272,7 @@ public struct FeedExporter: Sendable {
         if let description = series.description.map(cleanText), !description.isEmpty {
             icalcomponent_add_property(event, icalproperty_new_description(description))
         }
-        if let location = series.location.map(cleanText), !location.isEmpty {
+        if let location = (override ?? series.location).map(cleanText), !location.isEmpty {
             icalcomponent_add_property(event, icalproperty_new_location(location))
         }
         if let url = series.url, let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http" {

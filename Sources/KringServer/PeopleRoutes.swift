@@ -36,6 +36,27 @@ func addPeopleRoutes(to api: RouterGroup<KringRequestContext>, service: Service)
                 status: try required(body.status, "status"))
         }
     }
+    api.on(.showParticipant) { request, context in
+        let participant = try context.path("participant")
+        let reveal = request.uri.queryParameters.get("revealContact") == "true"
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.showParticipant(participant, revealContact: reveal)
+        }
+    }
+    api.on(.updateParticipant) { request, context in
+        let participant = try context.path("participant")
+        let changes = try await service.decode(ParticipantChanges.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.updateParticipant(participant, changes)
+        }
+    }
+    api.on(.retireFacilitator) { request, context in
+        let facilitator = try context.path("facilitator")
+        let body = try await service.decode(RequestBodies.Retirement.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.retireFacilitator(facilitator, eraseName: body.eraseName ?? false)
+        }
+    }
     api.on(.listFacilitators) { request, context in
         try await service.call(request, context) { scope throws(KringError) in try scope.listFacilitators() }
     }

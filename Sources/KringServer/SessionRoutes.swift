@@ -30,6 +30,29 @@ func addSessionRoutes(to api: RouterGroup<KringRequestContext>, service: Service
         let session = try context.path("session")
         return try await service.call(request, context) { scope throws(KringError) in try scope.cancelSession(session) }
     }
+    api.on(.listSeries) { request, context in
+        let group = request.uri.queryParameters.get("group")
+        return try await service.call(request, context) { scope throws(KringError) in try scope.listSeries(group: group)
+        }
+    }
+    api.on(.updateSeries) { request, context in
+        let series = try context.path("series")
+        let changes = try await service.decode(SeriesChanges.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.updateSeries(series, changes)
+        }
+    }
+    api.on(.removeSeries) { request, context in
+        let series = try context.path("series")
+        return try await service.call(request, context) { scope throws(KringError) in try scope.removeSeries(series) }
+    }
+    api.on(.updateSession) { request, context in
+        let session = try context.path("session")
+        let changes = try await service.decode(SessionChanges.self, request, context)
+        return try await service.call(request, context) { scope throws(KringError) in
+            try scope.updateSession(session, changes)
+        }
+    }
     api.on(.restoreSession) { request, context in
         let session = try context.path("session")
         return try await service.call(request, context) { scope throws(KringError) in try scope.restoreSession(session)

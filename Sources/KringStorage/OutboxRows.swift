@@ -185,6 +185,15 @@ extension StoreTransaction {
         }
     }
 
+    /// Drops a participant's messages not exported yet (their address was cleared: nothing can be sent).
+    public func deletePendingOutbox(participantId: Int64) throws(KringError) {
+        try mapped {
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE recipient_participant_id = ? AND \(Self.undelivered)",
+                arguments: [participantId])
+        }
+    }
+
     public func markOutboxExported(id: Int64, at instant: Date) throws(KringError) {
         try mapped {
             try db.execute(

@@ -14,6 +14,15 @@ extension StoreTransaction {
             [ciphertext.map { Data($0) }, lookup.map { Data($0) }, participantId])
     }
 
+    /// Changes what a coordinator may correct about a participant: their relation and language.
+    public func setParticipantDetails(participantId: Int64, relation: Relation, language: Language)
+        throws(KringError)
+    {
+        try execute(
+            "UPDATE participant SET relation = ?, language = ? WHERE id = ?",
+            [relation.rawValue, language.rawValue, participantId])
+    }
+
     public func participant(id: Int64) throws(KringError) -> Participant? {
         try fetchRecord(ParticipantRecord.self, "SELECT * FROM participant WHERE id = ?", [id]) {
             try $0.participant()
@@ -107,6 +116,21 @@ extension StoreTransaction {
         try execute(
             "UPDATE facilitator SET contact_ciphertext = ?, contact_lookup = ? WHERE id = ?",
             [ciphertext.map { Data($0) }, lookup.map { Data($0) }, facilitatorId])
+    }
+
+    /// Stores a facilitator's corrected name, languages, lead role and audiences.
+    public func updateFacilitatorDetails(_ facilitator: Facilitator) throws(KringError) {
+        try execute(
+            "UPDATE facilitator SET display_name = ?, languages = ?, can_lead = ?, audiences = ? WHERE id = ?",
+            [
+                facilitator.displayName, facilitator.languages.map(\.rawValue).joined(separator: ","),
+                facilitator.canLead, facilitator.audiences.map(\.rawValue).joined(separator: ","), facilitator.id,
+            ])
+    }
+
+    /// Marks a facilitator retired from this instant on (`0018_facilitator_retirement.sql`).
+    public func setRetired(facilitatorId: Int64, at instant: Date) throws(KringError) {
+        try execute("UPDATE facilitator SET retired_at = ? WHERE id = ?", [instant.storedSeconds, facilitatorId])
     }
 
     public func facilitator(contactLookup: [UInt8]) throws(KringError) -> Facilitator? {

@@ -146,6 +146,8 @@ struct SessionRecord: StoredRecord {
     var occurrenceStart: Int64
     var status: String
     var changeCount: Int
+    var venue: String?
+    var onlineUrl: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -158,6 +160,8 @@ struct SessionRecord: StoredRecord {
         occurrenceStart = session.occurrenceStart.storedSeconds
         status = session.status.rawValue
         changeCount = session.changeCount
+        venue = nil
+        onlineUrl = nil
     }
 
     init(_ session: Session) {
@@ -169,6 +173,8 @@ struct SessionRecord: StoredRecord {
         occurrenceStart = session.occurrenceStart.storedSeconds
         status = session.status.rawValue
         changeCount = session.changeCount
+        venue = session.venue
+        onlineUrl = session.onlineURL
     }
 
     func session() throws -> Session {
@@ -176,7 +182,8 @@ struct SessionRecord: StoredRecord {
             id: try storedId(id, table: Self.databaseTableName), seriesId: seriesId, groupId: groupId,
             startsAt: Date(storedSeconds: startsAt), endsAt: Date(storedSeconds: endsAt),
             occurrenceStart: Date(storedSeconds: occurrenceStart),
-            status: try storedEnum(status, table: Self.databaseTableName, column: "status"), changeCount: changeCount)
+            status: try storedEnum(status, table: Self.databaseTableName, column: "status"), changeCount: changeCount,
+            venue: venue, onlineURL: onlineUrl)
     }
 }
 
@@ -225,6 +232,7 @@ struct FacilitatorRecord: StoredRecord {
     var maxPerMonth: Int?
     var contactCiphertext: Data?
     var contactLookup: Data?
+    var retiredAt: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -237,6 +245,7 @@ struct FacilitatorRecord: StoredRecord {
         maxPerMonth = facilitator.maxPerMonth
         contactCiphertext = nil
         contactLookup = nil
+        retiredAt = nil
     }
 
     func facilitator() throws -> Facilitator {
@@ -247,7 +256,7 @@ struct FacilitatorRecord: StoredRecord {
             canLead: canLead,
             audiences: try storedList(audiences, table: table, column: "audiences", parse: Audience.init(rawValue:)),
             maxPerMonth: maxPerMonth, contactCiphertext: contactCiphertext.map { [UInt8]($0) },
-            contactLookup: contactLookup.map { [UInt8]($0) })
+            contactLookup: contactLookup.map { [UInt8]($0) }, retiredAt: retiredAt.map(Date.init(storedSeconds:)))
     }
 }
 

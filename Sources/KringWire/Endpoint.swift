@@ -8,8 +8,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case listGroups, createGroup, showGroup, updateGroup, openGroup, startGroup, closeGroup, roster
     // Sessions
     case addSeries, listSessions, moveSession, cancelSession, restoreSession
+    case listSeries, updateSeries, removeSeries, updateSession
     // People
     case listParticipants, enrol, enrolFromList, withdraw, markAttendance, listFacilitators, addFacilitator
+    case showParticipant, updateParticipant, retireFacilitator
     // Planning
     case updateFacilitatorPlanning, setAvailability, addBlockout, removeBlockout, importBusyTimes
     case excludeFacilitator, declineSession, undoDecline, assign, listAssignments, setAssignment, removeAssignment
@@ -38,16 +40,19 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .listGroups, .showGroup, .roster, .listSessions, .listParticipants, .listFacilitators, .listAssignments,
             .showAssignmentSettings, .listTokens, .getConfig, .listInvites, .previewInvite, .exportCalendar,
-            .listKeepApart, .listAudit, .report:
+            .listKeepApart, .listAudit, .report, .showParticipant, .listSeries:
             .get
         case .createGroup, .openGroup, .startGroup, .closeGroup, .addSeries, .moveSession, .cancelSession,
             .enrol, .enrolFromList, .withdraw, .markAttendance, .addFacilitator, .keepApart, .setAvailability,
             .addBlockout,
             .excludeFacilitator, .declineSession, .assign, .setAssignment, .issueToken, .revokeToken, .importScenario,
-            .restoreSession, .undoDecline, .removeKeepApart, .discardInvite, .sendInvites:
+            .restoreSession, .undoDecline, .removeKeepApart, .discardInvite, .sendInvites, .retireFacilitator,
+            .removeSeries:
             .post
         case .importBusyTimes, .setConfig: .put
-        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings: .patch
+        case .updateGroup, .updateFacilitatorPlanning, .changeAssignmentSettings, .updateParticipant, .updateSeries,
+            .updateSession:
+            .patch
         case .removeBlockout, .removeAssignment: .delete
         }
     }
@@ -61,7 +66,10 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .startGroup: "/groups/{group}/start"
         case .closeGroup: "/groups/{group}/close"
         case .roster: "/groups/{group}/roster"
-        case .addSeries: "/series"
+        case .addSeries, .listSeries: "/series"
+        case .updateSeries: "/series/{series}"
+        case .removeSeries: "/series/{series}/remove"
+        case .updateSession: "/sessions/{session}"
         case .listSessions: "/sessions"
         case .moveSession: "/sessions/{session}/move"
         case .cancelSession: "/sessions/{session}/cancel"
@@ -70,6 +78,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .enrol: "/enrolments"
         case .enrolFromList: "/enrolments/list"
         case .withdraw: "/participants/{participant}/withdraw"
+        case .showParticipant, .updateParticipant: "/participants/{participant}"
+        case .retireFacilitator: "/facilitators/{facilitator}/retire"
         case .markAttendance: "/attendance"
         case .listFacilitators, .addFacilitator: "/facilitators"
         case .keepApart, .listKeepApart: "/keep-apart"

@@ -4,6 +4,13 @@ import KringDomain
 /// The JSON bodies the API accepts. Every field is optional on the wire so a missing one is refused by the
 /// application layer with its own field name, exactly as the CLI refuses a missing flag.
 public enum RequestBodies {
+    /// `POST /api/facilitators/{facilitator}/retire`.
+    public struct Retirement: Codable, Sendable {
+        public var eraseName: Bool?
+
+        public init(eraseName: Bool) { self.eraseName = eraseName }
+    }
+
     public struct Group: Codable, Sendable {
         public var name, title, audience, language, venue, online, timezone: String?
         public var capacity, minimum, facilitators: Int?

@@ -14,6 +14,8 @@ struct KringCommand: AsyncParsableCommand {
             The database is --db PATH, else $KRING_DB, else $XDG_DATA_HOME/kring/kring.sqlite.
             Contact data is sealed with the key in $KRING_KEY_FILE, else $XDG_CONFIG_HOME/kring/key.
 
+            --db, --server and --format may also come before the subcommand: `kring --server URL group list`.
+
             Example:
               kring init
               kring group create --name gent-partners --audience partners --language nl --capacity 10
@@ -31,7 +33,9 @@ struct KringCommand: AsyncParsableCommand {
     static func main() async {
         bootstrapLogging()
         do {
-            var command = try parseAsRoot()
+            let arguments = GlobalOptions.movedAfterSubcommand(
+                Array(CommandLine.arguments.dropFirst()), root: KringCommand.self)
+            var command = try parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {

@@ -99,6 +99,31 @@ struct RemoteKring: KringOperations {
         try call(.addFacilitator, json: RequestBodies.Facilitator(request))
     }
 
+    func showParticipant(_ reference: String, revealContact: Bool) throws(KringError) -> ParticipantDetailView {
+        try call(.showParticipant, [reference], query: ["revealContact": revealContact ? "true" : nil])
+    }
+    func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
+        -> ParticipantDetailView
+    {
+        try call(.updateParticipant, [reference], json: changes)
+    }
+    func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView {
+        try call(.retireFacilitator, [reference], json: RequestBodies.Retirement(eraseName: eraseName))
+    }
+
+    func listSeries(group reference: String?) throws(KringError) -> [SeriesSummaryView] {
+        try call(.listSeries, query: ["group": reference])
+    }
+    func updateSeries(_ reference: String, _ changes: SeriesChanges) throws(KringError) -> SeriesChangeView {
+        try call(.updateSeries, [reference], json: changes)
+    }
+    func removeSeries(_ reference: String) throws(KringError) -> SeriesChangeView {
+        try call(.removeSeries, [reference])
+    }
+    func updateSession(_ reference: String, _ changes: SessionChanges) throws(KringError) -> SessionView {
+        try call(.updateSession, [reference], json: changes)
+    }
+
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView {
         try call(.roster, [reference], query: ["session": sessionReference])
     }

@@ -137,7 +137,8 @@ enum Render {
         for facilitator in facilitators {
             table.add(
                 String(facilitator.id), facilitator.name, facilitator.languages.map(\.rawValue).joined(separator: ","),
-                facilitator.lead ? "lead" : "co", facilitator.audiences.map(\.rawValue).joined(separator: ","),
+                facilitator.retired ? "retired" : facilitator.lead ? "lead" : "co",
+                facilitator.audiences.map(\.rawValue).joined(separator: ","),
                 facilitator.maxPerMonth.map(String.init) ?? "-", facilitator.hasContact ? "sealed" : "-")
         }
         return table.rendered

@@ -115,6 +115,24 @@ struct FeedExportTests {
         #expect(override.location == Fixtures.biweekly.location && override.summary == "Gespreksgroep")
     }
 
+    /// A session that meets elsewhere (`kring session update --venue`): its override carries its own LOCATION, the
+    /// master and every other occurrence keep the series' one.
+    @Test func anOverrideWithItsOwnPlaceCarriesThatLocationOnly() throws {
+        var series = Fixtures.biweekly
+        series.overrides.append(
+            MovedOccurrence(
+                originalStartLocal: Fixtures.local(2026, 5, 26, 19, 0),
+                newStartLocal: Fixtures.local(2026, 5, 26, 19, 0),
+                newEndLocal: Fixtures.local(2026, 5, 26, 21, 0), sequence: 1, location: "Bibliotheek, zaal 3"))
+        let calendar = CalendarReadBack.read(try feed([series]))
+        let events = calendar.events.filter { $0.uid == series.uid }
+        #expect(events.count == 3)
+        let own = try #require(events.first { $0.recurrenceID == "TZID=Europe/Brussels:20260526T190000" })
+        #expect(own.location == "Bibliotheek, zaal 3")
+        #expect(own.dtstart == "TZID=Europe/Brussels:20260526T190000")
+        #expect(events.filter { $0.recurrenceID != own.recurrenceID }.allSatisfy { $0.location == series.location })
+    }
+
     @Test func excludedStartsBecomeEXDATEsOnceEach() throws {
         let text = try feed()
         let calendar = CalendarReadBack.read(text)

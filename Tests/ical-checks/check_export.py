@@ -125,6 +125,7 @@ def expand(path, begin, finish):
             "local_tzid": iso(start_value)["tzid"],
             "utc": minutes(start_utc) + "|" + minutes(end_utc),
             "sequence": int(event.get("SEQUENCE", -1)),
+            "location": str(event.get("LOCATION", "")),
         })
     occurrences.sort(key=lambda o: (o["start"], o["uid"]))
     return {"occurrences": occurrences}

@@ -36,8 +36,8 @@ extension ScopedKring {
             id: view.id, name: view.name, timezone: view.timezone, weekly: view.weekly, maxPerWeek: view.maxPerWeek,
             maxPerMonth: view.maxPerMonth, blockouts: view.blockouts, busyTimes: view.busyTimes, excludedGroups: [],
             excludedParticipants: [], preferredGroups: view.preferredGroups.filter(visible.contains),
-            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact,
-            conflicts: ownConflicts(view.conflicts))
+            preferredWeekdays: view.preferredWeekdays, hasContact: view.hasContact, languages: view.languages,
+            lead: view.lead, audiences: view.audiences, retired: view.retired, conflicts: ownConflicts(view.conflicts))
     }
 
     /// Conflicts as the caller may read them: a facilitator does not learn of conflict-of-interest marks.

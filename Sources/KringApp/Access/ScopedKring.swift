@@ -167,10 +167,18 @@ public struct ScopedKring: KringOperations {
             // The internal name is the coordinators' (it may say "ouders Hasselt"): a participant reads the group's
             // public title, the one their calendar shows.
             var titles: [Int64: String] = [:]
+            var seated: Set<Int64> = []
             for groupId in Set(own.map(\.groupId)) {
                 titles[groupId] = try operation.transaction.group(id: groupId)?.displayTitle
+                guard case .participant(let id) = caller else { continue }
+                let state = try operation.transaction.enrolment(groupId: groupId, participantId: id)?.state
+                if state == .enrolled || state == .completed { seated.insert(groupId) }
             }
-            return own.map { $0.named(titles[$0.groupId] ?? "") }
+            // Where a session meets is for those who have a seat, as for the group's own place.
+            return own.map {
+                let view = $0.named(titles[$0.groupId] ?? "")
+                return seated.contains($0.groupId) ? view : view.withoutPlace()
+            }
         }
     }
 
@@ -185,6 +193,35 @@ public struct ScopedKring: KringOperations {
         try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
             return try operation.cancelSession(reference)
+        }
+    }
+
+    /// Series are the coordinators' to list and change: a facilitator or participant sees sessions instead.
+    public func listSeries(group reference: String?) throws(KringError) -> [SeriesSummaryView] {
+        try consistently { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.listSeries(group: reference)
+        }
+    }
+
+    public func updateSeries(_ reference: String, _ changes: SeriesChanges) throws(KringError) -> SeriesChangeView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.updateSeries(reference, changes)
+        }
+    }
+
+    public func removeSeries(_ reference: String) throws(KringError) -> SeriesChangeView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.removeSeries(reference)
+        }
+    }
+
+    public func updateSession(_ reference: String, _ changes: SessionChanges) throws(KringError) -> SessionView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.updateSession(reference, changes)
         }
     }
 
@@ -260,6 +297,45 @@ public struct ScopedKring: KringOperations {
         try atomically { (operation) throws(KringError) in
             try coordinatorOnly()
             return try operation.addFacilitator(request)
+        }
+    }
+
+    /// Coordinators see anyone, and the address only on request; a participant sees only themself, without the
+    /// address and without where a group meets while they wait for a seat; a facilitator sees no participant this way
+    /// (the roster is their view of people).
+    public func showParticipant(_ reference: String, revealContact: Bool) throws(KringError) -> ParticipantDetailView {
+        try consistently { (operation) throws(KringError) in
+            switch caller {
+            case .coordinator:
+                return try operation.showParticipant(reference, revealContact: revealContact)
+            case .facilitator:
+                throw .forbidden(caller.role)
+            case .participant(let id):
+                if revealContact { throw .forbidden(caller.role) }
+                let target = try? operation.transaction.resolveParticipant(reference)
+                guard target?.id == id else {
+                    throw .notFound(
+                        "participant", reference,
+                        "no participant has this id or pseudonym; see `kring participant list`")
+                }
+                return try operation.showParticipant(String(id), revealContact: false).forParticipant()
+            }
+        }
+    }
+
+    public func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
+        -> ParticipantDetailView
+    {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.updateParticipant(reference, changes)
+        }
+    }
+
+    public func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView {
+        try atomically { (operation) throws(KringError) in
+            try coordinatorOnly()
+            return try operation.retireFacilitator(reference, eraseName: eraseName)
         }
     }
 

@@ -130,7 +130,10 @@ extension StoreTransaction {
                         participantId: participantId, seriesId: series.id)
                     calendar.reminderSecondsBefore = try participantReminderSeconds()
                 }
-                if withoutPlace.contains(groupId) { calendar.location = nil }
+                if withoutPlace.contains(groupId) {
+                    calendar.location = nil
+                    for index in calendar.overrides.indices { calendar.overrides[index].location = nil }
+                }
                 result.append(calendar)
             }
         }
@@ -194,11 +197,15 @@ extension StoreTransaction {
                 excluded.insert(original)
             } else if session.startsAt != session.occurrenceStart
                 || Int(session.endsAt.timeIntervalSince(session.startsAt)) != series.durationMinutes * 60
+                || session.hasOwnPlace
             {
+                // A session with its own place (`session update --venue|--online`) is an override of its
+                // occurrence too, at its own times, with that LOCATION.
                 overrides.append(
                     MovedOccurrence(
                         originalStartLocal: original, newStartLocal: calendarLocal(clock.local(session.startsAt)),
-                        newEndLocal: calendarLocal(clock.local(session.endsAt)), sequence: session.changeCount))
+                        newEndLocal: calendarLocal(clock.local(session.endsAt)), sequence: session.changeCount,
+                        location: session.venue ?? session.onlineURL))
             }
         }
         // Every move and cancellation bumps one session's change counter and sessions are never deleted, so the

@@ -85,6 +85,15 @@ extension StoreTransaction {
         }
     }
 
+    /// REQUESTs to the facilitators of one session, for its series: something only that occurrence shows changed
+    /// (its own place), though their sessions did not.
+    func queueFacilitatorRequests(session: Session, now: Date) throws(KringError) {
+        for row in try assignments(sessionId: session.id) {
+            let key = FacilitatorSchedule.Key(facilitatorId: row.facilitatorId, seriesId: session.seriesId)
+            try queueFacilitatorMessage(.request, key, occurrenceStart: nil, now: now)
+        }
+    }
+
     /// Queues one message to a facilitator with an address. A REQUEST is not queued twice in a row: the pending one is
     /// rendered from the schedule as it stands at export, so it already carries the newer change.
     private func queueFacilitatorMessage(

@@ -29,6 +29,16 @@ public protocol KringOperations: Sendable {
     func listFacilitators() throws(KringError) -> [FacilitatorView]
     func addFacilitator(_ request: FacilitatorRequest) throws(KringError) -> FacilitatorView
 
+    // Correcting records (issue 14).
+    func showParticipant(_ reference: String, revealContact: Bool) throws(KringError) -> ParticipantDetailView
+    func updateParticipant(_ reference: String, _ changes: ParticipantChanges) throws(KringError)
+        -> ParticipantDetailView
+    func retireFacilitator(_ reference: String, eraseName: Bool) throws(KringError) -> RetirementView
+    func listSeries(group reference: String?) throws(KringError) -> [SeriesSummaryView]
+    func updateSeries(_ reference: String, _ changes: SeriesChanges) throws(KringError) -> SeriesChangeView
+    func removeSeries(_ reference: String) throws(KringError) -> SeriesChangeView
+    func updateSession(_ reference: String, _ changes: SessionChanges) throws(KringError) -> SessionView
+
     func roster(group reference: String, session sessionReference: String?) throws(KringError) -> RosterView
     func markAttendance(session sessionReference: String, participant participantReference: String, status: String)
         throws(KringError) -> AttendanceView

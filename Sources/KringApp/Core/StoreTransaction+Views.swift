@@ -11,10 +11,12 @@ extension StoreTransaction {
 
     func view(of session: Session, in group: SupportGroup) -> SessionView {
         let clock = clock(for: group)
-        return SessionView(
+        var view = SessionView(
             id: session.id, groupId: group.id, group: group.internalName, seriesId: session.seriesId,
             start: clock.iso8601(session.startsAt), end: clock.iso8601(session.endsAt), status: session.status,
             originalStart: session.originalStart.map(clock.iso8601), changeCount: session.changeCount)
+        (view.venue, view.online) = (session.venue, session.onlineURL)
+        return view
     }
 
     func view(of group: SupportGroup, now: Date) throws(KringError) -> GroupView {
@@ -63,6 +65,6 @@ extension StoreTransaction {
         FacilitatorView(
             id: facilitator.id, name: facilitator.displayName, languages: facilitator.languages,
             lead: facilitator.canLead, audiences: facilitator.audiences, maxPerMonth: facilitator.maxPerMonth,
-            hasContact: facilitator.hasContact)
+            hasContact: facilitator.hasContact, retired: facilitator.isRetired)
     }
 }

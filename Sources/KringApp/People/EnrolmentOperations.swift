@@ -111,9 +111,10 @@ extension StoreTransaction {
             participant = returning
         } else if let existing = request.existingParticipant {
             participant = try resolveParticipant(existing)
-            if request.contact != nil {
-                throw .invalid(
-                    "contact", "", "an existing participant keeps the contact given at their first enrolment")
+            // An address given now is stored (or replaces the old one) as `participant update --contact` would;
+            // it used to be refused, leaving someone enrolled without one no way to get invites (issue 14).
+            if let contact = request.contact {
+                participant = try setContact(of: participant, to: contact, sealer: sealer, keyFile: keyFile, now: now)
             }
         } else {
             guard let relationText = request.relation else {

@@ -520,7 +520,11 @@ extension LoadedProblem {
             let days = (blockouts[facilitatorId] ?? []).first { b in
                 session.map { b.startsAt < $0.endsAt && $0.startsAt < b.endsAt } ?? false
             }
-            detail = days.map { "blocked out \($0.firstDay.iso) to \($0.lastDay.iso)" } ?? "blocked out (declined)"
+            if person?.isRetired == true, days == nil {
+                detail = "they are retired"
+            } else {
+                detail = days.map { "blocked out \($0.firstDay.iso) to \($0.lastDay.iso)" } ?? "blocked out (declined)"
+            }
         case .busy: detail = "busy in their own calendar at that time"
         case .overlap:
             detail =

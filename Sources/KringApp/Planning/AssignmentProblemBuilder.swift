@@ -145,6 +145,9 @@ extension StoreTransaction {
                 ?? StoredPlanningLimits(
                     maxPerWeek: nil, timeZone: SupportGroup.defaultTimeZone, preferredWeekdays: [])
             let own = windows[id] ?? []
+            // A retired facilitator stays in the problem, so the history that names them still counts, but is
+            // unavailable from their retirement on: no plan, repair or `assignment set` can give them a session.
+            let retirement = person.retiredAt.map { [DateInterval(start: $0, end: .distantFuture)] } ?? []
             facilitators.append(
                 PlanningFacilitator(
                     id: id, displayName: person.displayName, languages: Set(person.languages.map(\.rawValue)),
@@ -159,7 +162,7 @@ extension StoreTransaction {
                         },
                     timeZoneIdentifier: limit.timeZone,
                     blockouts: (blockouts[id] ?? []).map { DateInterval(start: $0.startsAt, end: $0.endsAt) }
-                        + (declineIntervals[id] ?? []),
+                        + (declineIntervals[id] ?? []) + retirement,
                     busy: (busy[id] ?? []).map { DateInterval(start: $0.startsAt, end: $0.endsAt) },
                     excludedGroups: excluded[id] ?? [], preferredGroups: preferred[id] ?? [],
                     preferredWeekdays: Set(limit.preferredWeekdays.compactMap(KringSolver.Weekday.init(rawValue:)))))

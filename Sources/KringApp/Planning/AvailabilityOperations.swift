@@ -26,7 +26,13 @@ public struct FacilitatorPlanningView: Codable, Sendable {
     public let preferredWeekdays: [String]
     /// Whether an invite address is stored (sealed); never the address.
     public let hasContact: Bool
-    /// Their stored assignments of upcoming sessions that break a hard rule now (after the change this answers).
+    public let languages: [Language]
+    public let lead: Bool
+    public let audiences: [Audience]
+    /// True once `kring facilitator retire` took them out of all planning.
+    public let retired: Bool
+    /// Their stored assignments of upcoming sessions that break a hard rule now (after the change this answers):
+    /// after a blockout, availability, exclusion, busy-time import or `facilitator update`. Nothing is re-planned.
     public internal(set) var conflicts: [AssignmentConflict] = []
 }
 
@@ -41,12 +47,25 @@ public struct FacilitatorPlanningChanges: Sendable, Codable {
     public var contact: String?
     /// Forget the stored invite address; refused together with `contact`.
     public var clearContact: Bool?
+    /// The name colleagues know them by, corrected.
+    public var name: String?
+    /// Languages, comma-separated: `nl,fr`.
+    public var languages: String?
+    /// Audiences, comma-separated, or `all`.
+    public var audiences: String?
+    /// Whether they may lead a session.
+    public var lead: Bool?
 
     public init(
         maxPerWeek: String? = nil, maxPerMonth: String? = nil, timezone: String? = nil,
         preferredWeekdays: String? = nil, preferredGroups: String? = nil, contact: String? = nil,
-        clearContact: Bool? = nil
+        clearContact: Bool? = nil, name: String? = nil, languages: String? = nil, audiences: String? = nil,
+        lead: Bool? = nil
     ) {
+        self.name = name
+        self.languages = languages
+        self.audiences = audiences
+        self.lead = lead
         self.maxPerWeek = maxPerWeek
         self.maxPerMonth = maxPerMonth
         self.timezone = timezone
@@ -256,6 +275,7 @@ extension KringTransaction {
     {
         let contact = try changes.contactChange()
         var facilitator = try transaction.resolveFacilitator(reference)
+        _ = try transaction.changeDetails(of: &facilitator, changes)
         if let contact {
             facilitator = try transaction.changeContact(
                 of: facilitator, to: contact, sealer: sealer, keyFile: keyFile, now: now)
@@ -341,6 +361,7 @@ extension StoreTransaction {
             blockouts: blockouts.map { .init(from: $0.firstDay.iso, to: $0.lastDay.iso) }, busyTimes: busy.count,
             excludedGroups: groupNames, excludedParticipants: pseudonyms, preferredGroups: preferredNames,
             preferredWeekdays: limits.preferredWeekdays.map { WindowText.weekdays[$0 - 1].short },
-            hasContact: facilitator.hasContact)
+            hasContact: facilitator.hasContact, languages: facilitator.languages, lead: facilitator.canLead,
+            audiences: facilitator.audiences, retired: facilitator.isRetired)
     }
 }

@@ -64,12 +64,24 @@ public struct SessionView: Codable, Sendable, Equatable {
     public internal(set) var conflicts: [AssignmentConflict]? = nil
     /// After `session move` only: a holiday the series skips, a date it excludes, keep-apart people brought together.
     public internal(set) var warnings: [SessionMoveWarning]? = nil
+    /// This session's own venue or online link (`session update`), when it does not meet at the group's place.
+    public var venue: String? = nil
+    public var online: String? = nil
 
     /// The same session under another group name, for a caller who may not see the internal one.
     func named(_ name: String) -> SessionView {
-        SessionView(
+        var view = SessionView(
             id: id, groupId: groupId, group: name, seriesId: seriesId, start: start, end: end, status: status,
             originalStart: originalStart, changeCount: changeCount)
+        (view.venue, view.online) = (venue, online)
+        return view
+    }
+
+    /// The same session without its own place, for a participant still waiting for a seat.
+    func withoutPlace() -> SessionView {
+        var view = self
+        (view.venue, view.online) = (nil, nil)
+        return view
     }
 }
 

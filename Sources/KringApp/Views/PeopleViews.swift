@@ -97,4 +97,41 @@ public struct FacilitatorView: Codable, Sendable {
     public let maxPerMonth: Int?
     /// Whether an invite address is stored (sealed); the address itself is never shown.
     public let hasContact: Bool
+    /// True once `kring facilitator retire` took them out of all planning.
+    public var retired: Bool = false
+}
+
+/// One participant as `kring participant show` prints it: what is stored about them, their groups and where each
+/// meets. `contact` is the opened address, only when a coordinator asked for it; else it is absent.
+public struct ParticipantDetailView: Codable, Sendable {
+    public let id: Int64
+    public let pseudonym: String
+    public let relation: Relation
+    public let language: Language
+    public let hasContact: Bool
+    public let contact: String?
+    public let enrolments: [EnrolmentView]
+    public let places: [ParticipantPlaceView]
+
+    /// What a participant sees of themself: never the address, and where a group meets only once seated.
+    func forParticipant() -> ParticipantDetailView {
+        ParticipantDetailView(
+            id: id, pseudonym: pseudonym, relation: relation, language: language, hasContact: hasContact,
+            contact: nil, enrolments: enrolments,
+            places: places.map { place in
+                let seated = place.state == .enrolled || place.state == .completed
+                return ParticipantPlaceView(
+                    groupId: place.groupId, group: place.group, state: place.state,
+                    venue: seated ? place.venue : nil, online: seated ? place.online : nil)
+            })
+    }
+}
+
+/// Where one of a participant's groups meets.
+public struct ParticipantPlaceView: Codable, Sendable, Equatable {
+    public let groupId: Int64
+    public let group: String
+    public let state: Enrolment.State
+    public let venue: String?
+    public let online: String?
 }

@@ -14,10 +14,13 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
     public var contactCiphertext: [UInt8]?
     /// HMAC of the normalised address under its own key, to refuse one address for two facilitators.
     public var contactLookup: [UInt8]?
+    /// When they left (`kring facilitator retire`): from then on they are in no plan; nil while active.
+    public var retiredAt: Date?
 
     public init(
         id: Int64, displayName: String, languages: [Language], canLead: Bool, audiences: [Audience],
-        maxPerMonth: Int? = nil, contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil
+        maxPerMonth: Int? = nil, contactCiphertext: [UInt8]? = nil, contactLookup: [UInt8]? = nil,
+        retiredAt: Date? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -27,7 +30,10 @@ public struct Facilitator: Sendable, Codable, Equatable, Identifiable {
         self.maxPerMonth = maxPerMonth
         self.contactCiphertext = contactCiphertext
         self.contactLookup = contactLookup
+        self.retiredAt = retiredAt
     }
+
+    public var isRetired: Bool { retiredAt != nil }
 
     public var hasContact: Bool { contactCiphertext != nil }
 }

@@ -18,11 +18,17 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
     public var status: Status
     /// Bumped on every change; the calendar layer writes it as SEQUENCE.
     public var changeCount: Int
+    /// Where this session meets instead of the group's place (`session update --venue`); nil: the group's.
+    public var venue: String?
+    /// The online link this session uses instead of the group's place (`session update --online`).
+    public var onlineURL: String?
 
     public init(
         id: Int64, seriesId: Int64, groupId: Int64, startsAt: Date, endsAt: Date, occurrenceStart: Date,
-        status: Status = .scheduled, changeCount: Int = 0
+        status: Status = .scheduled, changeCount: Int = 0, venue: String? = nil, onlineURL: String? = nil
     ) {
+        self.venue = venue
+        self.onlineURL = onlineURL
         self.id = id
         self.seriesId = seriesId
         self.groupId = groupId
@@ -31,6 +37,19 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
         self.occurrenceStart = occurrenceStart
         self.status = status
         self.changeCount = changeCount
+    }
+
+    /// True when this session meets somewhere else than its group.
+    public var hasOwnPlace: Bool { venue != nil || onlineURL != nil }
+
+    /// Gives this one session its own place, or (both nil) the group's again; refused once cancelled or held.
+    public mutating func meet(venue: String?, onlineURL: String?) throws(KringError) {
+        guard status == .scheduled || status == .moved else {
+            throw .conflict("session", String(id), "is \(status.rawValue) and cannot be changed")
+        }
+        self.venue = venue
+        self.onlineURL = onlineURL
+        changeCount += 1
     }
 
     /// The original start, when the session was moved away from it.
@@ -44,6 +63,17 @@ public struct Session: Sendable, Codable, Equatable, Identifiable {
         let length = endsAt.timeIntervalSince(startsAt)
         startsAt = newStart
         endsAt = newStart.addingTimeInterval(length)
+        status = newStart == occurrenceStart ? .scheduled : .moved
+        changeCount += 1
+    }
+
+    /// Gives the session new times (a series changed from here on); refused once cancelled or held.
+    public mutating func reschedule(start newStart: Date, end newEnd: Date) throws(KringError) {
+        guard status == .scheduled || status == .moved else {
+            throw .conflict("session", String(id), "is \(status.rawValue) and cannot be changed")
+        }
+        startsAt = newStart
+        endsAt = newEnd
         status = newStart == occurrenceStart ? .scheduled : .moved
         changeCount += 1
     }

@@ -82,17 +82,24 @@ extension FacilitatorCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a facilitator's planning limits, time zone and preferences.",
+            abstract: "Correct any of a facilitator's details: name, languages, audiences, lead role, limits, address.",
             discussion: """
                 `none` clears a maximum or a preference. Preferences are soft: the planner follows them when it can.
+                A change that breaks a stored assignment of a session not yet held (a language dropped, no longer a
+                lead, a lower maximum) is made, and each such session is listed for you to re-plan.
 
                 Examples:
                   kring facilitator update "An Claes" --max-per-week 1 --max-per-month 3
                   kring facilitator update "An Claes" --prefer-days tu,th --prefer-groups gent-partners
                   kring facilitator update "An Claes" --max-per-week none
                   kring facilitator update "An Claes" --contact an.claes@example.org
+                  kring facilitator update "An Claes" --languages nl --audiences all --no-lead --name "An Claes-Maes"
                 """)
         @Argument(help: "The facilitator's id or name.") var facilitator: String
+        @Option(help: "The name colleagues know them by.") var name: String?
+        @Option(help: "Languages, comma-separated: nl,fr.") var languages: String?
+        @Option(help: "Audiences they may serve, comma-separated, or all.") var audiences: String?
+        @Flag(inversion: .prefixedNo, help: "Whether they can lead a session.") var lead: Bool?
         @Option(help: "At most this many sessions in one week (1-7), or none.") var maxPerWeek: String?
         @Option(help: "At most this many sessions in one month (1-31), or none.") var maxPerMonth: String?
         @Option(help: "Their IANA time zone, e.g. Europe/Brussels.") var timezone: String?
@@ -106,9 +113,10 @@ extension FacilitatorCommand {
         func run() throws {
             let changes = FacilitatorPlanningChanges(
                 maxPerWeek: maxPerWeek, maxPerMonth: maxPerMonth, timezone: timezone, preferredWeekdays: preferDays,
-                preferredGroups: preferGroups, contact: contact, clearContact: clearContact ? true : nil)
-            if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups, contact].allSatisfy({ $0 == nil }),
-                !clearContact
+                preferredGroups: preferGroups, contact: contact, clearContact: clearContact ? true : nil, name: name,
+                languages: languages, audiences: audiences, lead: lead)
+            if [maxPerWeek, maxPerMonth, timezone, preferDays, preferGroups, contact, name, languages, audiences]
+                .allSatisfy({ $0 == nil }), !clearContact, lead == nil
             {
                 throw KringError.invalid("update", facilitator, "name at least one of the options to change")
             }
@@ -168,7 +176,8 @@ extension Render {
               excluded from groups: \(list(view.excludedGroups)); knows participants: \(list(view.excludedParticipants))
               prefers groups: \(list(view.preferredGroups)); prefers days: \(list(view.preferredWeekdays))
               invite address: \(view.hasContact ? "sealed" : "none")
-            """ + (view.conflicts.isEmpty ? "" : "\n" + conflicts(view.conflicts).joined(separator: "\n"))
+            """ + details(view)
+                + (view.conflicts.isEmpty ? "" : "\n" + conflicts(view.conflicts).joined(separator: "\n"))
     }
 
     /// Stored assignments that break a hard rule now, one line per session and rule, and how to re-plan them. The
@@ -179,6 +188,13 @@ extension Render {
             + conflicts.map {
                 "  - session \($0.sessionId) (\($0.group), \(readable($0.start))): \($0.facilitator) \($0.text)"
             } + ["  re-plan exactly these sessions with `kring assign --only-affected`"]
+    }
+
+    /// The lines `facilitator update` added (issue 14): who they are for the planner.
+    static func details(_ view: FacilitatorPlanningView) -> String {
+        "\n  languages: \(view.languages.map(\.rawValue).joined(separator: ",")); "
+            + "audiences: \(view.audiences.map(\.rawValue).joined(separator: ",")); "
+            + (view.retired ? "retired" : view.lead ? "can lead" : "co-facilitates only")
     }
 
     static func decline(_ view: DeclineView) -> String {

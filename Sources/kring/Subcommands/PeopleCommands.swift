@@ -6,8 +6,11 @@ import KringDomain
 struct ParticipantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant",
-        abstract: "Enrol participants under a pseudonym, list them, withdraw them, keep two apart.",
-        subcommands: [Enrol.self, EnrolCSV.self, List.self, Withdraw.self, KeepApart.self, EraseStatusCommand.self]
+        abstract: "Enrol participants under a pseudonym, list, show and correct them, withdraw them, keep two apart.",
+        subcommands: [
+            Enrol.self, EnrolCSV.self, List.self, Show.self, Update.self, Withdraw.self, KeepApart.self,
+            EraseStatusCommand.self,
+        ]
     )
 
     struct Enrol: ParsableCommand {
@@ -27,7 +30,8 @@ struct ParticipantCommand: ParsableCommand {
         @Option(help: "An existing participant (id or pseudonym) joining this group too.") var participant: String?
         @Option(help: "partner, parent, child, sibling, other-family, friend or other.") var relation: String?
         @Option(help: "nl, fr, en or de (default: the group's).") var language: String?
-        @Option(help: "An e-mail address for invites; stored encrypted.") var contact: String?
+        @Option(help: "An e-mail address for invites; stored encrypted (also for an existing participant).")
+        var contact: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
@@ -184,10 +188,11 @@ struct ParticipantCommand: ParsableCommand {
 struct FacilitatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facilitator",
-        abstract: "Register facilitators and list them; their availability, limits, conflicts and declines.",
+        abstract:
+            "Register facilitators, list, correct and retire them; their availability, limits, conflicts, declines.",
         subcommands: [
-            Add.self, List.self, Availability.self, Blockout.self, Exclude.self, Update.self, Decline.self,
-            FacilitatorBusyCommand.self,
+            Add.self, List.self, Availability.self, Blockout.self, Exclude.self, Update.self, Retire.self,
+            Decline.self, FacilitatorBusyCommand.self,
         ]
     )
 

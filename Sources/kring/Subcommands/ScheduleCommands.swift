@@ -5,8 +5,8 @@ import KringDomain
 struct SeriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "series",
-        abstract: "Add a recurring series of sessions to a group.",
-        subcommands: [Add.self]
+        abstract: "Add, list, change and remove recurring series of sessions.",
+        subcommands: [Add.self, List.self, Update.self, Remove.self]
     )
 
     struct Add: ParsableCommand {
@@ -55,8 +55,8 @@ struct SeriesCommand: ParsableCommand {
 struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
-        abstract: "List, move and cancel sessions.",
-        subcommands: [List.self, Move.self, Cancel.self, Restore.self]
+        abstract: "List, move, cancel and restore sessions; give one session another place.",
+        subcommands: [List.self, Move.self, Update.self, Cancel.self, Restore.self]
     )
 
     struct List: ParsableCommand {
