@@ -166,7 +166,9 @@ extension KringTransaction {
         guard let contact else { return }
         guard let stored = participant.contactLookup else {
             throw .conflict(
-                "contact", contact, "an existing participant keeps the contact given at their first enrolment")
+                "contact", contact,
+                "'\(participant.pseudonym)' is already known without an address; a list never changes one: "
+                    + "add it with `kring participant update` first")
         }
         guard let sealer, sealer.lookup(contact) == stored else {
             throw .conflict(

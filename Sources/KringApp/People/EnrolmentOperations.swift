@@ -104,9 +104,13 @@ extension StoreTransaction {
                     "'\(returning.pseudonym)' (participant \(returning.id)) left this group as "
                         + "\(returning.relation.rawValue); re-enrolment restores that record")
             }
+            // Re-enrolment by a typed pseudonym changes nothing about the person: an address goes through the
+            // deliberate `participant update` (or `enrol --participant ID --contact`), never through a name match.
             if request.contact != nil {
                 throw .invalid(
-                    "contact", "", "a returning participant keeps the contact given at their first enrolment")
+                    "contact", "",
+                    "'\(returning.pseudonym)' (participant \(returning.id)) is returning: re-enrolment by pseudonym "
+                        + "never changes an address; use `kring participant update \(returning.id) --contact …`")
             }
             participant = returning
         } else if let existing = request.existingParticipant {
