@@ -16,6 +16,7 @@ struct Service: Sendable {
     let feedCache: FeedCache
     let parserSlots: ParserSlots
     let trustedProxies: Set<String>
+    let secureCookies: Bool
 
     init(kring: Kring, feeds: (any CalendarFeedProvider)?, configuration: ServerConfiguration) {
         self.kring = kring
@@ -27,6 +28,28 @@ struct Service: Sendable {
         feedCache = FeedCache(lifetime: configuration.feedCacheLifetime, clock: configuration.clock)
         parserSlots = ParserSlots(capacity: configuration.concurrentCalendarParses)
         trustedProxies = Set(configuration.trustedProxies)
+        secureCookies = configuration.secureCookies
+    }
+
+    /// The caller a page session cookie speaks for, or nil (no cookie, unknown, expired, signed out or revoked).
+    func pageScope(session text: String?) async throws(KringError) -> ScopedKring? {
+        guard let text, TokenText.isWellFormed(text) else { return nil }
+        let kring = kring
+        return try await Blocking.run { () throws(KringError) -> ScopedKring? in
+            try kring.scope(token: text, for: .page)
+        }
+    }
+
+    /// Exchanges a sign-in link for a page session's secret (the cookie), or nil when the link opens nothing.
+    func exchangeSigninLink(_ text: String) async throws(KringError) -> String? {
+        let kring = kring
+        return try await Blocking.run { () throws(KringError) -> String? in try kring.exchangeSigninLink(text) }
+    }
+
+    /// Ends a page session (sign-out).
+    func endPageSession(_ text: String) async throws(KringError) {
+        let kring = kring
+        try await Blocking.run { () throws(KringError) in try kring.endPageSession(text) }
     }
 
     /// Authenticates the bearer token, then runs the operation off the event loop as that caller.

@@ -35,6 +35,9 @@ public struct ScopedKring: KringOperations {
         self.tokenId = tokenId
     }
 
+    /// The instant operations run at (the injected clock): pages use it to tell next sessions from past ones.
+    public var now: Date { kring.now }
+
     /// Who the audit trail names for this caller's changes.
     var actor: AuditActor {
         tokenId == nil && caller == .coordinator
@@ -273,8 +276,19 @@ public struct ScopedKring: KringOperations {
             case .coordinator:
                 return try operation.markAttendance(
                     session: sessionReference, participant: participantReference, status: status)
-            case .participant:
-                throw .forbidden(caller.role)
+            case .participant(let id):
+                // "I can't come this time": a participant marks only themself, only as excused, only in their groups.
+                guard (try? AttendanceStatus.parse(status, field: "status")) == .excused else {
+                    throw .forbidden(caller.role)
+                }
+                _ = try checkedSessionGroup(sessionReference, operation)
+                let target = try? operation.transaction.resolveParticipant(participantReference)
+                guard target?.id == id else {
+                    throw .notFound(
+                        "participant", participantReference,
+                        "no participant has this id or pseudonym; see `kring participant list`")
+                }
+                return try operation.markAttendance(session: sessionReference, participant: String(id), status: status)
             case .facilitator:
                 let groupId = try checkedSessionGroup(sessionReference, operation)
                 // Someone who was never in this group is "unknown" here, not "enrolled elsewhere": no existence oracle.

@@ -1,0 +1,113 @@
+import KringDomain
+
+/// The words of the pages in Dutch, French and English, chosen by the person's language (German readers get
+/// English until the pages are translated).
+struct PageText: Sendable {
+    enum Key: Sendable {
+        case mySessions, myNextSessions, noSessions, session, date, time, place, online, role, lead, cofacilitator
+        case coFacilitators, nobody, open, roster, present, absent, excused, unmarked, everyonePresent, markedAs
+        case cantCome, cantComeDone, cantComeExplain, moved, cancelled, was, withdraw, withdrawTitle, withdrawExplain
+        case withdrawConfirm, withdrawDone, back, signOut, signedOut, linkUsed, notFound, formExpired, refused
+        case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
+    }
+
+    let language: Language
+
+    var code: String {
+        switch language {
+        case .nl: "nl"
+        case .fr: "fr"
+        default: "en"
+        }
+    }
+
+    subscript(_ key: Key) -> String {
+        let (nl, fr, en) = Self.words(key)
+        switch language {
+        case .nl: return nl
+        case .fr: return fr
+        default: return en
+        }
+    }
+
+    // swift-format-ignore
+    private static func words(_ key: Key) -> (String, String, String) {
+        switch key {
+        case .mySessions: ("Mijn bijeenkomsten", "Mes séances", "My sessions")
+        case .myNextSessions: ("Mijn volgende bijeenkomsten", "Mes prochaines séances", "My next sessions")
+        case .noSessions: ("Geen bijeenkomsten gepland.", "Aucune séance prévue.", "No sessions planned.")
+        case .session: ("Bijeenkomst", "Séance", "Session")
+        case .date: ("Datum", "Date", "Date")
+        case .time: ("Uur", "Heure", "Time")
+        case .place: ("Plaats", "Lieu", "Place")
+        case .online: ("Online", "En ligne", "Online")
+        case .role: ("Rol", "Rôle", "Role")
+        case .lead: ("begeleider (leiding)", "animateur principal", "lead facilitator")
+        case .cofacilitator: ("co-begeleider", "co-animateur", "co-facilitator")
+        case .coFacilitators: ("Samen met", "Avec", "Together with")
+        case .nobody: ("nog niemand", "personne encore", "no one yet")
+        case .open: ("Openen", "Ouvrir", "Open")
+        case .roster: ("Aanwezigheden", "Présences", "Attendance")
+        case .present: ("aanwezig", "présent", "present")
+        case .absent: ("afwezig", "absent", "absent")
+        case .excused: ("verontschuldigd", "excusé", "excused")
+        case .unmarked: ("nog niet aangeduid", "pas encore indiqué", "not marked yet")
+        case .everyonePresent: ("Iedereen aanwezig", "Tout le monde présent", "Everyone present")
+        case .markedAs: ("Aangeduid", "Indiqué", "Marked")
+        case .cantCome: ("Ik kan deze keer niet komen", "Je ne peux pas venir cette fois", "I can't come this time")
+        case .cantComeDone:
+            ("Genoteerd: je bent verontschuldigd. De begeleiders zien het.",
+             "C'est noté : tu es excusé·e. Les animateurs le voient.",
+             "Noted: you are excused. The facilitators can see it.")
+        case .cantComeExplain:
+            ("De begeleiders zien dat je verontschuldigd bent.", "Les animateurs verront que tu es excusé·e.",
+             "The facilitators will see that you are excused.")
+        case .moved: ("verplaatst", "déplacée", "moved")
+        case .cancelled: ("afgelast", "annulée", "cancelled")
+        case .was: ("was", "était", "was")
+        case .withdraw: ("Uitschrijven", "Me désinscrire", "Leave this group")
+        case .withdrawTitle: ("Uitschrijven uit de groep?", "Quitter le groupe ?", "Leave the group?")
+        case .withdrawExplain:
+            ("Je plaats gaat naar wie op de wachtlijst staat. Je krijgt een annulering voor je agenda en je ziet deze "
+                + "groep hier niet meer. Terugkomen kan alleen via de coördinator: bel of mail hen.",
+             "Ta place ira à la personne suivante sur la liste d'attente. Tu recevras une annulation pour ton "
+                + "agenda et ce groupe n'apparaîtra plus ici. Pour revenir, contacte le coordinateur.",
+             "Your seat goes to the next person waiting. Your calendar gets a cancellation and this group no longer "
+                + "shows here. To come back, call or write to the coordinator.")
+        case .withdrawConfirm: ("Ja, schrijf me uit", "Oui, me désinscrire", "Yes, take me off the group")
+        case .withdrawDone:
+            ("Je bent uitgeschreven. Bedankt om het te laten weten.", "Tu es désinscrit·e. Merci de nous l'avoir dit.",
+             "You have left the group. Thank you for letting us know.")
+        case .back: ("Terug", "Retour", "Back")
+        case .signOut: ("Afmelden", "Se déconnecter", "Sign out")
+        case .signedOut: ("Je bent afgemeld.", "Tu es déconnecté·e.", "You are signed out.")
+        case .linkUsed:
+            ("Deze link werkt niet (meer). Vraag een nieuwe aan de coördinator.",
+             "Ce lien ne fonctionne pas (plus). Demande-en un nouveau au coordinateur.",
+             "This link does not work (any more). Ask the coordinator for a new one.")
+        case .notFound: ("Niet gevonden.", "Introuvable.", "Not found.")
+        case .formExpired:
+            ("Dit formulier is verlopen; er is niets veranderd. Probeer opnieuw.",
+             "Ce formulaire a expiré ; rien n'a changé. Réessaie.",
+             "This form has expired; nothing was changed. Please try again.")
+        case .refused: ("Dat lukte niet:", "Cela n'a pas fonctionné :", "That did not work:")
+        case .myGroups: ("Mijn groepen", "Mes groupes", "My groups")
+        case .waiting: ("op de wachtlijst", "sur la liste d'attente", "on the waiting list")
+        case .enrolled: ("ingeschreven", "inscrit·e", "enrolled")
+        case .facilitator: ("Begeleider", "Animateur", "Facilitator")
+        case .attendanceOpensAtStart:
+            ("Aanwezig of afwezig aanduiden kan vanaf het begin van de bijeenkomst.",
+             "Présent ou absent s'indique dès le début de la séance.",
+             "Present or absent can be marked once the session has started.")
+        }
+    }
+
+    /// Short weekday names, Monday first.
+    var weekdays: [String] {
+        switch language {
+        case .nl: ["ma", "di", "wo", "do", "vr", "za", "zo"]
+        case .fr: ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
+        default: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        }
+    }
+}
