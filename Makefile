@@ -4,6 +4,8 @@ SHELL := /bin/bash
 
 SWIFT        ?= swift
 DEB_PACKAGES := libsqlite3-dev libical-dev libcurl4-openssl-dev postfix pkg-config sqlite3 python3 python3-venv
+# The browser of the pages' end-to-end test (driven by Playwright from PyPI; no browser is ever downloaded).
+DEB_PACKAGES += chromium
 # Postfix is only a test peer (the mail tests start private instances on loopback): preseed "No configuration"
 # so installing it asks nothing and sets up no system mail service.
 POSTFIX_PRESEED := postfix postfix/main_mailer_type select No configuration
@@ -60,7 +62,7 @@ deps:
 	fi
 
 # Python tools for the independent calendar and mail checks (icalendar, recurring-ical-events, radicale, khal,
-# aiosmtpd) live here.
+# aiosmtpd), and Playwright with axe-core (axe-playwright-python ships axe.min.js) for the browser test.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: $(PY_REQS)

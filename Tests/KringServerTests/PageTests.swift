@@ -1,0 +1,295 @@
+import Foundation
+import KringApp
+import KringDomain
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Refuses every redirect, so a test sees the 303 of a sign-in and its headers.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+}
+
+/// The pages over real HTTP (issue 16): sign-in links work once and briefly, forms need their CSRF token, another
+/// person's session answers as an unknown one, and every page carries the strict headers.
+@Suite("Pages for facilitators and participants")
+struct PageTests {
+    /// A browser in miniature: no redirects followed, no cookie jar; the test carries the session cookie itself.
+    final class Browser: Sendable {
+        let harness: ServerHarness
+        let session: URLSession
+
+        init(_ harness: ServerHarness) {
+            self.harness = harness
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpShouldSetCookies = false
+            configuration.httpCookieAcceptPolicy = .never
+            configuration.urlCache = nil
+            session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+        }
+
+        func send(_ method: String, _ path: String, cookie: String? = nil, form: [String: String]? = nil)
+            async throws -> Reply
+        {
+            var request = URLRequest(url: URL(string: harness.base + path)!)
+            request.httpMethod = method
+            request.httpShouldHandleCookies = false
+            if let cookie { request.setValue("kring_session=\(cookie)", forHTTPHeaderField: "Cookie") }
+            if let form {
+                let allowed = CharacterSet.alphanumerics
+                request.httpBody = Data(
+                    form.map {
+                        "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+                    }.joined(separator: "&").utf8)
+                request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { throw HarnessError("no HTTP response") }
+            var fields: [String: String] = [:]
+            for (key, value) in http.allHeaderFields {
+                if let key = key as? String, let value = value as? String { fields[key] = value }
+            }
+            return Reply(status: http.statusCode, headers: fields, body: data)
+        }
+
+        /// Opens a sign-in link and returns the session cookie's value.
+        func signIn(_ link: String) async throws -> String {
+            let reply = try await send("GET", SigninLink.pathPrefix + link)
+            #expect(reply.status == 303, "\(reply.status) \(reply.text)")
+            let setCookie = try #require(reply.header("Set-Cookie"))
+            let value = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1]
+            return String(value)
+        }
+
+        static func csrf(in page: Reply) throws -> String {
+            let text = page.text
+            let marker = "name=\"csrf\" value=\""
+            let start = try #require(text.range(of: marker))
+            let end = try #require(text[start.upperBound...].firstIndex(of: "\""))
+            return String(text[start.upperBound..<end])
+        }
+    }
+
+    /// The application's "now", moved by the test.
+    final class MovableNow: Sendable {
+        private let instant = Mutex(ISO8601DateFormatter().date(from: ServerHarness.now)!)
+        var now: Date { instant.withLock { $0 } }
+        func set(_ date: Date) { instant.withLock { $0 = date } }
+        func advance(_ seconds: TimeInterval) { instant.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    static func movableHarness() throws -> (ServerHarness, MovableNow) {
+        let now = MovableNow()
+        return (try ServerHarness(clock: { now.now }), now)
+    }
+
+    @Test("a sign-in link is exchanged once for an HttpOnly SameSite=Strict cookie and a URL without the token")
+    func linkWorksOnce() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let link = try harness.kring.createSigninLink(role: .facilitator, subject: world.facilitatorA.name).token
+
+        let first = try await browser.send("GET", "/s/\(link)")
+        #expect(first.status == 303)
+        #expect(first.header("Location") == "/me")
+        let setCookie = try #require(first.header("Set-Cookie"))
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] { #expect(setCookie.contains(attribute)) }
+        #expect(!setCookie.contains("Secure"), "plain HTTP without --secure-cookies")
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .facilitator, subject: world.facilitatorA.name).token)
+
+        let second = try await browser.send("GET", "/s/\(link)")
+        #expect(second.status == 404)
+        #expect(second.header("Set-Cookie") == nil)
+        #expect(second.text.contains("<title>Kring</title>"))
+
+        let home = try await browser.send("GET", "/me", cookie: cookie)
+        #expect(home.status == 200, "\(home.text)")
+        #expect(home.text.contains("di 12-01-2027"), "the facilitator's session: \(home.text)")
+        #expect(!home.text.contains(link) && !home.text.contains(cookie))
+        // Neither the link nor the cookie opens the API; the API token opens no page.
+        for token in [link, cookie] {
+            #expect(try await harness.request("GET", "/api/groups", token: token).status == 401)
+        }
+        let apiToken = try harness.token(.facilitator, world.facilitatorA.name)
+        #expect(try await browser.send("GET", "/me", cookie: apiToken).status == 401)
+        #expect(try await harness.request("GET", "/feeds/\(cookie).ics").status == 404)
+        harness.expectCleanLogs(secrets: [link, cookie, world.facilitatorA.name] + world.pseudonymsA)
+    }
+
+    @Test("a sign-in link is refused after 15 minutes on the application's clock, and when revoked")
+    func linkExpires() async throws {
+        let (harness, now) = try Self.movableHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let late = try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym)
+        let revoked = try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym)
+        _ = try harness.kring.revokeToken(String(revoked.details.id))
+        #expect(try await browser.send("GET", "/s/\(revoked.token)").status == 404)
+
+        now.advance(14 * 60)
+        let inTime = try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym)
+        now.advance(60 + 1)
+        #expect(try await browser.send("GET", "/s/\(late.token)").status == 404, "15 minutes and 1 second old")
+        let cookie = try await browser.signIn(inTime.token)
+        #expect(try await browser.send("GET", "/me", cookie: cookie).status == 200)
+        // Revoking the link ends the session it opened.
+        _ = try harness.kring.revokeToken(String(inTime.details.id))
+        #expect(try await browser.send("GET", "/me", cookie: cookie).status == 401)
+        let states = Dictionary(uniqueKeysWithValues: try harness.kring.listTokens().map { ($0.id, $0.state) })
+        #expect(states[late.details.id] == "expired")
+        #expect(states[revoked.details.id] == "revoked")
+    }
+
+    @Test("a form without its CSRF token changes nothing; with it, a participant's excuse reaches the roster")
+    func csrfIsRequired() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        let path = "/me/sessions/\(world.sessionA.id)"
+        let page = try await browser.send("GET", path, cookie: cookie)
+        #expect(page.status == 200, "\(page.text)")
+        let csrf = try Browser.csrf(in: page)
+
+        func mark() throws -> AttendanceStatus? {
+            try harness.kring.roster(group: String(world.groupA.id), session: String(world.sessionA.id)).enrolled
+                .first { $0.pseudonym == world.participantA.pseudonym }?.attendance
+        }
+        let tampered = String(csrf.dropLast()) + (csrf.hasSuffix("A") ? "B" : "A")
+        for form in [[:], ["csrf": "wrong"], ["csrf": tampered], ["csrf": ""]] {
+            let refused = try await browser.send("POST", path + "/excuse", cookie: cookie, form: form)
+            #expect(refused.status == 403, "\(form) against \(csrf)")
+            #expect(try mark() == nil, "\(form)")
+        }
+        // Another session's CSRF token is not this one's.
+        let other = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        let otherCSRF = try Browser.csrf(in: try await browser.send("GET", "/me", cookie: other))
+        #expect(otherCSRF != csrf)
+        #expect(
+            try await browser.send("POST", path + "/excuse", cookie: cookie, form: ["csrf": otherCSRF]).status == 403)
+        #expect(try mark() == nil)
+
+        let accepted = try await browser.send("POST", path + "/excuse", cookie: cookie, form: ["csrf": csrf])
+        #expect(accepted.status == 200, "\(accepted.text)")
+        #expect(try mark() == .excused)
+
+        // Sign-out needs the token too, then the cookie opens nothing.
+        #expect(try await browser.send("POST", "/signout", cookie: cookie, form: [:]).status == 403)
+        #expect(try await browser.send("GET", "/me", cookie: cookie).status == 200)
+        let out = try await browser.send("POST", "/signout", cookie: cookie, form: ["csrf": csrf])
+        #expect(out.status == 200)
+        #expect(out.header("Set-Cookie")?.contains("Max-Age=0") == true)
+        #expect(try await browser.send("GET", "/me", cookie: cookie).status == 401)
+    }
+
+    @Test("another person's session answers exactly as an unknown one, for reading and for changing")
+    func otherSessionIsUnknown() async throws {
+        let (harness, now) = try Self.movableHarness()
+        let world = try harness.seedWorld()
+        // The evening of session A, half an hour in: a facilitator may mark attendance.
+        now.set(ISO8601DateFormatter().date(from: "2027-01-12T18:30:00Z")!)
+        try await harness.start()
+        let browser = Browser(harness)
+        let facilitator = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .facilitator, subject: world.facilitatorA.name).token)
+        let participant = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        for cookie in [facilitator, participant] {
+            let unknown = try await browser.send("GET", "/me/sessions/999999", cookie: cookie)
+            let other = try await browser.send("GET", "/me/sessions/\(world.sessionB.id)", cookie: cookie)
+            #expect(unknown.status == 404 && other.status == 404)
+            #expect(unknown.text == other.text)
+        }
+        // A facilitator may mark their own group, not the other.
+        let roster = try await browser.send("GET", "/me/sessions/\(world.sessionA.id)", cookie: facilitator)
+        #expect(roster.status == 200)
+        for pseudonym in world.pseudonymsA { #expect(roster.text.contains(pseudonym)) }
+        let csrf = try Browser.csrf(in: roster)
+        let bPerson = try harness.kring.listParticipants(group: "avond-b").first!.id
+        let refused = try await browser.send(
+            "POST", "/me/sessions/\(world.sessionB.id)/attendance", cookie: facilitator,
+            form: ["csrf": csrf, "participant": String(bPerson), "status": "present"])
+        #expect(refused.status == 404)
+        let everyoneB = try await browser.send(
+            "POST", "/me/sessions/\(world.sessionB.id)/everyone-present", cookie: facilitator, form: ["csrf": csrf])
+        #expect(everyoneB.status == 404)
+        #expect(
+            try harness.kring.roster(group: "avond-b", session: String(world.sessionB.id)).enrolled.allSatisfy {
+                $0.attendance == nil
+            })
+        let everyoneA = try await browser.send(
+            "POST", "/me/sessions/\(world.sessionA.id)/everyone-present", cookie: facilitator, form: ["csrf": csrf])
+        #expect(everyoneA.status == 303)
+        #expect(
+            try harness.kring.roster(group: "avond-a", session: String(world.sessionA.id)).enrolled.allSatisfy {
+                $0.attendance == .present
+            })
+        // A participant may not mark anyone present, themself included.
+        let participantCSRF = try Browser.csrf(in: try await browser.send("GET", "/me", cookie: participant))
+        let notTheirs = try await browser.send(
+            "POST", "/me/sessions/\(world.sessionA.id)/attendance", cookie: participant,
+            form: [
+                "csrf": participantCSRF, "participant": String(world.participantA.participantId), "status": "absent",
+            ])
+        #expect(notTheirs.status == 404)
+        harness.expectCleanLogs(secrets: [facilitator, participant, csrf] + world.pseudonymsA + world.pseudonymsB)
+    }
+
+    @Test("every page carries the strict policy, no-store, no-referrer, the neutral title, lang and viewport")
+    func headers() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        let group = world.groupA.id
+        let pages = [
+            ("/me", cookie), ("/me/sessions/\(world.sessionA.id)", cookie), ("/me/groups/\(group)/withdraw", cookie),
+            ("/me", nil), ("/s/\(String(repeating: "x", count: 43))", nil), ("/me/sessions/999999", cookie),
+        ]
+        for (path, cookie) in pages {
+            let reply = try await browser.send("GET", path, cookie: cookie)
+            let policy = reply.header("Content-Security-Policy") ?? ""
+            for directive in [
+                "default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'",
+                "frame-ancestors 'none'", "base-uri 'none'",
+            ] {
+                #expect(policy.contains(directive), "\(path): \(policy)")
+            }
+            #expect(!policy.contains("script-src"))
+            #expect(reply.header("Referrer-Policy") == "no-referrer", "\(path)")
+            #expect(reply.header("Cache-Control") == "no-store", "\(path)")
+            #expect(reply.header("Content-Type") == "text/html; charset=utf-8", "\(path)")
+            #expect(reply.text.contains("<title>Kring</title>"), "\(path)")
+            #expect(reply.text.contains("<html lang=\""), "\(path)")
+            #expect(reply.text.contains("name=\"viewport\""), "\(path)")
+            #expect(!reply.text.contains("<script"), "\(path)")
+            #expect(reply.body.count < 50_000, "\(path)")
+            #expect(!reply.text.contains(world.participantA.pseudonym), "\(path) names no one in a participant's page")
+            // Every form posts its CSRF token.
+            let forms = reply.text.components(separatedBy: "<form").count - 1
+            let fields = reply.text.components(separatedBy: "name=\"csrf\"").count - 1
+            #expect(forms == fields, "\(path)")
+        }
+        // The participant's language chooses the words.
+        let home = try await browser.send("GET", "/me", cookie: cookie)
+        #expect(home.text.contains("<html lang=\"nl\""))
+        #expect(home.text.contains("Mijn bijeenkomsten"))
+    }
+}

@@ -1,0 +1,152 @@
+"""Drives the facilitator and participant pages in Debian's headless Chromium through Playwright (issue 16).
+
+Usage: browser_pages.py CONFIG_JSON
+
+CONFIG_JSON names: base (the server's origin), kring (the binary), env (its environment: database, key, clock),
+facilitator_link, participant_link, group, started_session (has begun: attendance can be marked), next_session
+(the participant excuses themself from it), participant (the pseudonym who signs in). axe-core is the copy
+axe-playwright-python ships (requirements.txt). After every step the database is read back through the kring CLI. Exits non-zero with a message on the
+first failure. Never downloads a browser: it launches /usr/bin/chromium.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import axe_playwright_python
+
+from playwright.sync_api import sync_playwright
+
+config = json.loads(sys.argv[1])
+BASE = config["base"]
+WIDTH, HEIGHT = 360, 740
+with open(os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js"), encoding="utf-8") as axe_file:
+    AXE = axe_file.read()
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def kring(*arguments):
+    done = subprocess.run(
+        [config["kring"], *arguments, "--format", "json"], env=config["env"], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        fail("kring %s: %s" % (" ".join(arguments), done.stderr))
+    return json.loads(done.stdout)
+
+
+def marks(session):
+    roster = kring("roster", "--group", config["group"], "--session", str(session))
+    return {member["pseudonym"]: member.get("attendance") for member in roster["enrolled"]}
+
+
+class Watch:
+    """Everything the page asks for and complains about, across navigations."""
+
+    def __init__(self, page):
+        self.requests, self.problems = [], []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: self.problems.append("console %s: %s" % (message.type, message.text))
+            if message.type in ("error", "warning")
+            else None,
+        )
+        page.on("pageerror", lambda error: self.problems.append("page error: %s" % error))
+
+    def check(self):
+        foreign = [url for url in self.requests if not (url == BASE or url.startswith(BASE + "/"))]
+        if foreign:
+            fail("requests left the origin: %s" % foreign)
+        if self.problems:
+            fail("browser complained (CSP or other): %s" % self.problems)
+
+
+checked = []
+
+
+def check_page(page, name):
+    """What every page must be: neutral title, no token in the address, nothing wider than the phone, accessible."""
+    if page.title() != "Kring":
+        fail("%s: title %r" % (name, page.title()))
+    if "/s/" in page.url:
+        fail("%s: the address still holds the sign-in token: %s" % (name, page.url))
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    if width > WIDTH:
+        fail("%s: %d px wide at a %d px viewport" % (name, width, WIDTH))
+    if page.evaluate("document.documentElement.lang") not in ("nl", "fr", "en"):
+        fail("%s: no lang attribute" % name)
+    # axe-core is evaluated through the DevTools protocol, which the page's CSP (no script at all) does not govern;
+    # a <script> tag would rightly be refused.
+    page.evaluate(AXE + "\n;true")
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["help"]) for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    if serious:
+        fail("%s: axe-core serious/critical violations: %s" % (name, serious))
+    checked.append(name)
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
+
+    # The facilitator: sign in from the link, see the next sessions, mark everyone present, then one tap per person.
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(config["facilitator_link"])
+    if page.url != BASE + "/me":
+        fail("the link did not land on /me: %s" % page.url)
+    check_page(page, "facilitator home")
+    page.click('a[href="/me/sessions/%s"]' % config["started_session"])
+    check_page(page, "roster")
+    page.click("form[action$='/everyone-present'] button")
+    check_page(page, "roster after everyone present")
+    after = marks(config["started_session"])
+    if not after or any(mark != "present" for mark in after.values()):
+        fail("everyone present did not reach the database: %s" % after)
+    page.click("form:has(input[name=participant]) >> nth=0 >> button[value=absent]")
+    check_page(page, "roster after one mark")
+    after = marks(config["started_session"])
+    if sorted(after.values()) != ["absent"] + ["present"] * (len(after) - 1):
+        fail("one tap did not mark one person absent: %s" % after)
+    page.click("form[action='/signout'] button")
+    check_page(page, "signed out")
+    watch.check()
+    # The session has ended: /me answers 401 (which the browser logs, as it should) with the neutral page.
+    page.goto(BASE + "/me")
+    if "Je bent afgemeld" not in page.content() or page.query_selector("form") is not None:
+        fail("after signing out /me still shows a page")
+    context.close()
+
+    # The participant: sign in, say "I can't come" to the next session, then leave the group.
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(config["participant_link"])
+    check_page(page, "participant home")
+    page.click('a[href="/me/sessions/%s"]' % config["next_session"])
+    check_page(page, "participant session")
+    page.click("form[action$='/excuse'] button")
+    check_page(page, "participant session after excuse")
+    if marks(config["next_session"]).get(config["participant"]) != "excused":
+        fail("the excuse did not reach the roster: %s" % marks(config["next_session"]))
+    page.click('main a[href="/me"]')
+    page.click('a[href$="/withdraw"]')
+    check_page(page, "withdraw confirmation")
+    page.click("form[action$='/withdraw'] button")
+    check_page(page, "withdrawn")
+    people = kring("participant", "list")
+    states = [e["state"] for p in people if p["pseudonym"] == config["participant"] for e in p["enrolments"]]
+    if states != ["withdrawn"]:
+        fail("the withdrawal did not reach the database: %s" % states)
+    watch.check()
+    context.close()
+    browser.close()
+
+print("ok: %d pages checked by axe-core, nothing wider than %d px" % (len(checked), WIDTH))
