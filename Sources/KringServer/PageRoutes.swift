@@ -52,6 +52,15 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
     }
 }
 
+/// Every route `addPageRoutes` registers, as "METHOD /path": HTML for people, outside `/api` and so outside
+/// `docs/openapi.yaml` (listed in `docs/pages.md`); the OpenAPI test checks this list against the router.
+public let pageRoutes: Set<String> = [
+    "GET /s/{token}", "GET /me", "GET /me/sessions/{session}", "POST /me/sessions/{session}/attendance",
+    "POST /me/sessions/{session}/everyone-present", "POST /me/sessions/{session}/excuse",
+    "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
+    "GET /favicon.svg", "GET /favicon.ico",
+]
+
 /// The cookie that holds a page session's secret.
 enum PageCookie {
     static let name = "kring_session"
