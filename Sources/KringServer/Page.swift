@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KringApp
 import KringDomain
+import NIOCore
 
 /// One signed-in person's pages. Everything is read and changed through their `ScopedKring`, exactly as the API
 /// does, so a session outside their scope fails as an unknown one and answers 404.
@@ -11,6 +12,8 @@ struct Page: Sendable {
     /// The session cookie's secret, for sign-out and the CSRF token.
     let secret: String
     let text: PageText
+    /// Where the caller's own calendar comes from (the feeds' provider).
+    let feeds: any CalendarFeedProvider
 
     var csrf: String { SigninLink.csrfToken(forSession: secret) }
 
@@ -88,7 +91,8 @@ struct Page: Sendable {
             body += "<p><a href=\"/me/sessions/\(item.assignment.sessionId)\">\(PageHTML.escape(text[.roster]))</a></p>"
             body += "</li>"
         }
-        body += "</ul>"
+        body += "</ul><p><a href=\"/me/blockouts\">\(PageHTML.escape(text[.blockouts]))</a></p>"
+        body += "<p><a href=\"/me/calendar.ics\">\(PageHTML.escape(text[.calendar]))</a></p>"
         return PageHTML.response(document(heading: text[.myNextSessions], body: body))
     }
 
@@ -135,7 +139,7 @@ struct Page: Sendable {
             body += place(group) + "</dl>"
             body += "<p><a href=\"/me/groups/\(group.id)/withdraw\">\(PageHTML.escape(text[.withdraw]))</a></p></li>"
         }
-        body += "</ul>"
+        body += "</ul><p><a href=\"/me/calendar.ics\">\(PageHTML.escape(text[.calendar]))</a></p>"
         return PageHTML.response(document(heading: text[.mySessions], body: body))
     }
 
@@ -191,7 +195,11 @@ struct Page: Sendable {
             }
             body += "</form></li>"
         }
-        body += "</ul>" + backLink
+        body += "</ul>"
+        if (Page.instant(session.start) ?? .distantPast) > scope.now, session.status != .cancelled {
+            body += "<p><a href=\"\(action)/decline\">\(PageHTML.escape(text[.decline]))</a></p>"
+        }
+        body += backLink
         return PageHTML.response(document(heading: text[.roster], body: body))
     }
 
@@ -221,13 +229,123 @@ struct Page: Sendable {
     // MARK: Changes
 
     /// One mark for one person (facilitators; the scope refuses anyone else).
+    /// Changing an earlier, different mark asks first (the form comes back with `confirm=yes`).
     func mark(_ reference: String, _ form: [String: String]) async throws -> Response {
         let (participant, status) = (form["participant"] ?? "", form["status"] ?? "")
-        _ = try await run { (scope) throws(KringError) -> AttendanceView in
+        let confirmed = form["confirm"] == "yes"
+        let earlier = try await run { (scope) throws(KringError) -> (String, AttendanceStatus)? in
             let session = try Page.visibleSession(reference, scope)
-            return try scope.markAttendance(session: String(session.id), participant: participant, status: status)
+            if !confirmed {
+                let roster = try scope.roster(group: String(session.groupId), session: String(session.id))
+                if let member = roster.enrolled.first(where: { String($0.participantId) == participant }),
+                    let mark = member.attendance, mark.rawValue != status
+                {
+                    return (member.pseudonym, mark)
+                }
+            }
+            _ = try scope.markAttendance(session: String(session.id), participant: participant, status: status)
+            return nil
         }
-        return PageHTML.redirect("/me/sessions/\(reference)")
+        guard let (pseudonym, mark) = earlier, let wanted = AttendanceStatus(rawValue: status) else {
+            return PageHTML.redirect("/me/sessions/\(reference)")
+        }
+        var body = "<p><strong>\(PageHTML.escape(pseudonym))</strong>: \(PageHTML.escape(text[.changeMarkExplain])) "
+        body += "<strong>\(PageHTML.escape(word(mark)))</strong>.</p>"
+        body += "<form method=\"post\" action=\"/me/sessions/\(PageHTML.escape(reference))/attendance\">"
+        body += PageHTML.csrfField(csrf) + "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"
+        body += "<input type=\"hidden\" name=\"participant\" value=\"\(PageHTML.escape(participant))\">"
+        body += "<button type=\"submit\" name=\"status\" value=\"\(wanted.rawValue)\" class=\"primary\">"
+        body += "\(PageHTML.escape(text[.confirmChange])) \(PageHTML.escape(word(wanted)))</button></form>"
+        body += "<p><a href=\"/me/sessions/\(PageHTML.escape(reference))\">\(PageHTML.escape(text[.back]))</a></p>"
+        return PageHTML.response(document(heading: text[.changeMarkTitle], body: body))
+    }
+
+    // MARK: Facilitators' planning
+
+    /// The decline confirmation: what happens when a facilitator gives a session back.
+    func declineConfirmation(_ reference: String) async throws -> Response {
+        guard case .facilitator = scope.caller else { throw KringError.forbidden(scope.caller.role.rawValue) }
+        let (session, group) = try await run { (scope) throws(KringError) -> (SessionView, GroupView) in
+            let session = try Page.visibleSession(reference, scope)
+            return (session, try scope.showGroup(String(session.groupId)))
+        }
+        let (date, time) = PageHTML.localDateAndTime(session.start, text)
+        var body = "<p><strong>\(PageHTML.escape(group.title))</strong> · \(PageHTML.escape(date)) · "
+        body += "\(PageHTML.escape(time))</p><p>\(PageHTML.escape(text[.declineExplain]))</p>"
+        body += "<form method=\"post\" action=\"/me/sessions/\(session.id)/decline\">\(PageHTML.csrfField(csrf))"
+        body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.declineConfirm]))</button></form>"
+        body += backLink
+        return PageHTML.response(document(heading: text[.declineTitle], body: body))
+    }
+
+    /// Declines through the same operation as `kring facilitator decline`; shows who took the session, if anyone.
+    func decline(_ reference: String) async throws -> Response {
+        guard case .facilitator(let me) = scope.caller else {
+            throw KringError.forbidden(scope.caller.role.rawValue)
+        }
+        let view = try await run { (scope) throws(KringError) -> DeclineView in
+            let session = try Page.visibleSession(reference, scope)
+            return try scope.decline(facilitator: String(me), session: String(session.id))
+        }
+        var body = "<p class=\"note\" role=\"status\">\(PageHTML.escape(text[.declineDone]))</p>"
+        let names = view.session.facilitators.map(\.name)
+        if !names.isEmpty {
+            body += "<p>\(PageHTML.escape(text[.declineTakenBy])) \(PageHTML.escape(names.joined(separator: ", ")))</p>"
+        }
+        if view.session.openSlots > 0 { body += "<p>\(PageHTML.escape(text[.declineOpen]))</p>" }
+        body += backLink
+        return PageHTML.response(document(heading: text[.decline], body: body))
+    }
+
+    /// Blockouts: the form, and after adding one, the facilitator's blockouts as the service stored them.
+    func blockouts(_ stored: [FacilitatorPlanningView.BlockoutView]?) -> Response {
+        var body = "<p>\(PageHTML.escape(text[.blockoutsExplain]))</p>"
+        if let stored {
+            body += "<h2>\(PageHTML.escape(text[.blockouts]))</h2>"
+            if stored.isEmpty { body += "<p>\(PageHTML.escape(text[.noBlockouts]))</p>" }
+            body += "<ul>"
+            for blockout in stored {
+                body += "<li>\(PageHTML.escape(blockout.from)) – \(PageHTML.escape(blockout.to))</li>"
+            }
+            body += "</ul>"
+        }
+        body += "<form method=\"post\" action=\"/me/blockouts\">\(PageHTML.csrfField(csrf))"
+        body += "<p><label for=\"from\">\(PageHTML.escape(text[.from]))</label><br>"
+        body += "<input type=\"date\" id=\"from\" name=\"from\" required></p>"
+        body += "<p><label for=\"to\">\(PageHTML.escape(text[.to]))</label><br>"
+        body += "<input type=\"date\" id=\"to\" name=\"to\" required></p>"
+        body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.addBlockout]))</button></form>"
+        body += backLink
+        return PageHTML.response(document(heading: text[.blockouts], body: body))
+    }
+
+    func blockoutsPage() async throws -> Response {
+        guard case .facilitator = scope.caller else { throw KringError.forbidden(scope.caller.role.rawValue) }
+        return blockouts(nil)
+    }
+
+    func addBlockout(_ form: [String: String]) async throws -> Response {
+        guard case .facilitator(let me) = scope.caller else {
+            throw KringError.forbidden(scope.caller.role.rawValue)
+        }
+        let (from, to) = (form["from"] ?? "", form["to"] ?? "")
+        let view = try await run { (scope) throws(KringError) -> FacilitatorPlanningView in
+            try scope.blockout(facilitator: String(me), from: from, to: to, remove: false)
+        }
+        return blockouts(view.blockouts)
+    }
+
+    /// The caller's own calendar as a file to open in a phone's calendar app.
+    func calendarFile() async throws -> Response {
+        let feeds = feeds
+        let body = try await run { (scope) throws(KringError) -> String? in try scope.feed(from: feeds) }
+        guard let body else { throw KringError.notFound("calendar", "", "no calendar") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/calendar; charset=utf-8", .contentDisposition: "attachment; filename=\"kring.ics\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// Marks every enrolled person present, each through the same operation as one mark.

@@ -37,7 +37,20 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
         let group = context.parameters.get("group") ?? ""
         return try await pages.form(request) { page, _ in try await page.withdraw(group) }
     }
-    router.post("/signout") { request, context in try await pages.signOut(request) }
+    router.get("/me/sessions/{session}/decline") { request, context in
+        let session = context.parameters.get("session") ?? ""
+        return try await pages.page(request) { try await $0.declineConfirmation(session) }
+    }
+    router.post("/me/sessions/{session}/decline") { request, context in
+        let session = context.parameters.get("session") ?? ""
+        return try await pages.form(request) { page, _ in try await page.decline(session) }
+    }
+    router.get("/me/blockouts") { request, _ in try await pages.page(request) { try await $0.blockoutsPage() } }
+    router.post("/me/blockouts") { request, _ in
+        try await pages.form(request) { page, form in try await page.addBlockout(form) }
+    }
+    router.get("/me/calendar.ics") { request, _ in try await pages.page(request) { try await $0.calendarFile() } }
+    router.post("/signout") { request, context in try await pages.signOut(request, context) }
     router.get("/pages.css") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
@@ -58,7 +71,8 @@ public let pageRoutes: Set<String> = [
     "GET /s/{token}", "GET /me", "GET /me/sessions/{session}", "POST /me/sessions/{session}/attendance",
     "POST /me/sessions/{session}/everyone-present", "POST /me/sessions/{session}/excuse",
     "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
-    "GET /favicon.svg", "GET /favicon.ico",
+    "GET /favicon.svg", "GET /favicon.ico", "GET /me/sessions/{session}/decline", "POST /me/sessions/{session}/decline",
+    "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics",
 ]
 
 /// The cookie that holds a page session's secret.
@@ -90,7 +104,7 @@ struct Pages: Sendable {
             return neutral(.linkUsed, status: .notFound)
         }
         return PageHTML.redirect(
-            "/me", extraHeaders: [.setCookie: PageCookie.set(session, secure: service.secureCookies)])
+            "/me", extraHeaders: [.setCookie: PageCookie.set(session, secure: service.cookiesSecure(request, context))])
     }
 
     /// A page for the signed-in caller; without a session, the neutral "signed out" page.
@@ -114,7 +128,7 @@ struct Pages: Sendable {
     }
 
     /// `POST /signout`: ends the session (with its CSRF token) and clears the cookie.
-    func signOut(_ request: Request) async throws -> Response {
+    func signOut(_ request: Request, _ context: KringRequestContext) async throws -> Response {
         guard let page = try await signedIn(request) else { return neutral(.signedOut, status: .ok) }
         let fields = try await Self.formFields(request)
         guard let sent = fields["csrf"], Self.equal(sent, page.csrf) else {
@@ -125,7 +139,7 @@ struct Pages: Sendable {
         return PageHTML.response(
             PageHTML.document(
                 language: page.text.code, heading: page.text[.signedOut], body: "", csrf: nil, signOut: nil),
-            extraHeaders: [.setCookie: PageCookie.clear(secure: service.secureCookies)])
+            extraHeaders: [.setCookie: PageCookie.clear(secure: service.cookiesSecure(request, context))])
     }
 
     private func signedIn(_ request: Request) async throws -> Page? {
@@ -139,7 +153,7 @@ struct Pages: Sendable {
             case .coordinator: return .nl
             }
         }
-        return Page(scope: scope, secret: secret, text: PageText(language: language))
+        return Page(scope: scope, secret: secret, text: PageText(language: language), feeds: service.feeds)
     }
 
     /// A page for someone not signed in: said in the three languages, since no person is known.

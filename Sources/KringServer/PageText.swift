@@ -9,6 +9,9 @@ struct PageText: Sendable {
         case cantCome, cantComeDone, cantComeExplain, moved, cancelled, was, withdraw, withdrawTitle, withdrawExplain
         case withdrawConfirm, withdrawDone, back, signOut, signedOut, linkUsed, notFound, formExpired, refused
         case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
+        case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle, declineExplain
+        case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
+        case confirmChange
     }
 
     let language: Language
@@ -99,6 +102,36 @@ struct PageText: Sendable {
             ("Aanwezig of afwezig aanduiden kan vanaf het begin van de bijeenkomst.",
              "Présent ou absent s'indique dès le début de la séance.",
              "Present or absent can be marked once the session has started.")
+        case .blockouts: ("Wanneer ik niet kan", "Mes indisponibilités", "When I am away")
+        case .blockoutsExplain:
+            ("Dagen waarop je geen bijeenkomst krijgt, bv. je vakantie. Bij de volgende planning houdt Kring ermee "
+                + "rekening.",
+             "Les jours où tu n'animes pas de séance, p. ex. tes vacances. La prochaine planification en tient compte.",
+             "Days you get no session, such as your holiday. The next planning run takes them into account.")
+        case .from: ("Van (eerste dag)", "Du (premier jour)", "From (first day)")
+        case .to: ("Tot en met (laatste dag)", "Au (dernier jour, inclus)", "To (last day, included)")
+        case .addBlockout: ("Toevoegen", "Ajouter", "Add")
+        case .noBlockouts: ("Nog geen.", "Aucune pour l'instant.", "None yet.")
+        case .decline: ("Ik kan deze bijeenkomst niet", "Je ne peux pas animer cette séance", "I can't do this session")
+        case .declineTitle: ("Bijeenkomst afzeggen?", "Renoncer à cette séance ?", "Decline this session?")
+        case .declineExplain:
+            ("Je wordt van deze bijeenkomst gehaald. Kring zoekt meteen iemand anders; lukt dat niet, dan blijft de "
+                + "plaats open en ziet de coördinator dat. Je andere bijeenkomsten blijven zoals ze zijn.",
+             "Tu es retiré·e de cette séance. Kring cherche aussitôt quelqu'un d'autre ; sinon la place reste libre et "
+                + "le coordinateur le voit. Tes autres séances ne changent pas.",
+             "You are taken off this session. Kring looks for someone else at once; if no one can, the place stays "
+                + "open and the coordinator sees it. Your other sessions stay as they are.")
+        case .declineConfirm: ("Ja, zeg af", "Oui, renoncer", "Yes, decline")
+        case .declineDone: ("Afgezegd.", "C'est fait.", "Declined.")
+        case .declineTakenBy: ("Nu ingepland:", "Maintenant prévu·e :", "Now planned:")
+        case .declineOpen:
+            ("Nog niemand gevonden; de coördinator ziet dat de plaats open is.",
+             "Personne pour l'instant ; le coordinateur voit que la place est libre.",
+             "No one found yet; the coordinator sees that the place is open.")
+        case .calendar: ("In mijn agenda (.ics)", "Dans mon agenda (.ics)", "Add to my calendar (.ics)")
+        case .changeMarkTitle: ("Aanduiding wijzigen?", "Modifier l'indication ?", "Change the mark?")
+        case .changeMarkExplain: ("Al aangeduid als", "Déjà indiqué comme", "Already marked as")
+        case .confirmChange: ("Ja, wijzig naar", "Oui, changer en", "Yes, change to")
         }
     }
 

@@ -112,6 +112,14 @@ struct Service: Sendable {
         return last
     }
 
+    /// Whether the browser reached us over HTTPS through a configured reverse proxy (`X-Forwarded-Proto: https`
+    /// from a trusted proxy), or `--secure-cookies` says so: then the session cookie is `Secure`.
+    func cookiesSecure(_ request: Request, _ context: KringRequestContext) -> Bool {
+        if secureCookies { return true }
+        guard trustedProxies.contains(context.peer) else { return false }
+        return request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
     /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110 §11.1).
     static func bearerToken(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }

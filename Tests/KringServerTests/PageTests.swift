@@ -1,6 +1,7 @@
 import Foundation
 import KringApp
 import KringDomain
+import KringServer
 import Synchronization
 import Testing
 
@@ -291,5 +292,89 @@ struct PageTests {
         let home = try await browser.send("GET", "/me", cookie: cookie)
         #expect(home.text.contains("<html lang=\"nl\""))
         #expect(home.text.contains("Mijn bijeenkomsten"))
+    }
+
+    @Test(
+        "changing an earlier mark asks first; decline, blockouts and the calendar file go through the same operations")
+    func facilitatorPlanning() async throws {
+        let (harness, now) = try Self.movableHarness()
+        let world = try harness.seedWorld()
+        now.set(ISO8601DateFormatter().date(from: "2027-01-12T18:30:00Z")!)
+        try await harness.start()
+        let browser = Browser(harness)
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .facilitator, subject: world.facilitatorA.name).token)
+        let path = "/me/sessions/\(world.sessionA.id)"
+        let csrf = try Browser.csrf(in: try await browser.send("GET", path, cookie: cookie))
+        let person = String(world.participantA.participantId)
+        func mark() throws -> AttendanceStatus? {
+            try harness.kring.roster(group: "avond-a", session: String(world.sessionA.id)).enrolled
+                .first { $0.participantId == world.participantA.participantId }?.attendance
+        }
+        let first = try await browser.send(
+            "POST", path + "/attendance", cookie: cookie,
+            form: ["csrf": csrf, "participant": person, "status": "present"])
+        #expect(first.status == 303)
+        #expect(try mark() == .present)
+        let asked = try await browser.send(
+            "POST", path + "/attendance", cookie: cookie,
+            form: ["csrf": csrf, "participant": person, "status": "absent"])
+        #expect(asked.status == 200)
+        #expect(asked.text.contains("name=\"confirm\" value=\"yes\""))
+        #expect(try mark() == .present, "asking changed nothing")
+        let confirmed = try await browser.send(
+            "POST", path + "/attendance", cookie: cookie,
+            form: ["csrf": csrf, "participant": person, "status": "absent", "confirm": "yes"])
+        #expect(confirmed.status == 303)
+        #expect(try mark() == .absent)
+
+        // A blockout: stored for this facilitator, shown back; bad dates are refused with nothing stored.
+        let added = try await browser.send(
+            "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-01", "to": "2027-07-14"])
+        #expect(added.status == 200, "\(added.text)")
+        #expect(added.text.contains("2027-07-01"))
+        let bad = try await browser.send(
+            "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-20", "to": "juli"])
+        #expect(bad.status == 400 || bad.status == 409, "\(bad.status)")
+        // Without windows or a flag this only reads the facilitator's planning profile.
+        let planning = try harness.kring.setAvailability(
+            facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
+        #expect(planning.blockouts.count == 1, "the page stored exactly one: \(planning.blockouts)")
+
+        // Decline the next session (not started): the confirmation says what happens, then the assignment is gone.
+        let next = try harness.kring.listSessions(group: "avond-a", from: nil, to: nil)[1]
+        _ = try harness.kring.setAssignment(
+            session: String(next.id), facilitator: world.facilitatorA.name, pin: false, lead: true)
+        let question = try await browser.send("GET", "/me/sessions/\(next.id)/decline", cookie: cookie)
+        #expect(question.status == 200)
+        #expect(question.text.contains("coördinator"))
+        let declined = try await browser.send(
+            "POST", "/me/sessions/\(next.id)/decline", cookie: cookie, form: ["csrf": csrf])
+        #expect(declined.status == 200, "\(declined.text)")
+        let left = try harness.kring.listAssignments(facilitator: world.facilitatorA.name, group: nil)
+        #expect(!left.contains { $0.sessionId == next.id })
+
+        // The calendar file is the facilitator's own feed.
+        let file = try await browser.send("GET", "/me/calendar.ics", cookie: cookie)
+        #expect(file.status == 200)
+        #expect(file.text.hasPrefix("BEGIN:VCALENDAR"))
+        #expect(file.header("Content-Disposition")?.contains("attachment") == true)
+        harness.expectCleanLogs(secrets: [cookie, csrf] + world.pseudonymsA)
+    }
+
+    @Test("the session cookie is Secure with --secure-cookies, or behind a trusted proxy that says https")
+    func secureCookie() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start { $0.trustedProxies = ["127.0.0.1"] }
+        let link = try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym)
+        var request = URLRequest(url: URL(string: harness.base + "/s/" + link.token)!)
+        request.setValue("https", forHTTPHeaderField: "X-Forwarded-Proto")
+        request.httpShouldHandleCookies = false
+        let browser = Browser(harness)
+        let (_, response) = try await browser.session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 303)
+        #expect((http.value(forHTTPHeaderField: "Set-Cookie") ?? "").contains("; Secure"))
     }
 }
