@@ -4,7 +4,8 @@ import Testing
 
 /// Issue 16, end to end in a real browser: Debian's headless Chromium, driven by Playwright from PyPI
 /// (`Tests/ical-checks/browser_pages.py`), against a real `kring serve`. A facilitator signs in from a link, marks
-/// everyone present and then one person absent; a participant excuses themself and leaves the group. After each
+/// everyone present and then one person absent (which asks first), blocks out her holiday and declines the next
+/// session; a participant excuses themself and leaves the group. After each
 /// step the script reads the database back through the CLI; on every page nothing is wider than a 360 px phone, no
 /// request leaves the server's origin, the browser reports no CSP violation or console error, and axe-core (shipped
 /// by axe-playwright-python from PyPI) finds no serious or critical violation.
@@ -38,8 +39,8 @@ struct BrowserPagesTests {
         let ids = sessions.compactMap { $0["id"] as? Int }
         try #require(ids.count == 4)
         for id in ids.prefix(2) {
-            try sandbox.ok(["assignment", "set", "\(id)", "--facilitator", "An Claes", "--lead", "--pin"])
-            try sandbox.ok(["assignment", "set", "\(id)", "--facilitator", "Sofie Wouters", "--pin"])
+            try sandbox.ok(["assignment", "set", "\(id)", "--facilitator", "An Claes", "--lead"])
+            try sandbox.ok(["assignment", "set", "\(id)", "--facilitator", "Sofie Wouters"])
         }
         // The evening of the first session, half an hour in: attendance can be marked, the next one is ahead.
         sandbox.now = "2027-01-12T18:30:00Z"
@@ -58,6 +59,7 @@ struct BrowserPagesTests {
         environment["KRING_LOG_LEVEL"] = "error"
         let configuration: [String: Any] = [
             "base": base, "kring": KringBinary.url.path, "env": environment, "facilitator_link": facilitatorLink,
+            "facilitator": "An Claes",
             "participant_link": participantLink, "group": "dinsdag", "started_session": ids[0],
             "next_session": ids[1], "participant": "Stille Eik",
         ]

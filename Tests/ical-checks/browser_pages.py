@@ -3,7 +3,7 @@
 Usage: browser_pages.py CONFIG_JSON
 
 CONFIG_JSON names: base (the server's origin), kring (the binary), env (its environment: database, key, clock),
-facilitator_link, participant_link, group, started_session (has begun: attendance can be marked), next_session
+facilitator_link, facilitator (their name), participant_link, group, started_session (has begun: attendance can be marked), next_session
 (the participant excuses themself from it), participant (the pseudonym who signs in). axe-core is the copy
 axe-playwright-python ships (requirements.txt). After every step the database is read back through the kring CLI. Exits non-zero with a message on the
 first failure. Never downloads a browser: it launches /usr/bin/chromium.
@@ -111,10 +111,37 @@ with sync_playwright() as playwright:
     if not after or any(mark != "present" for mark in after.values()):
         fail("everyone present did not reach the database: %s" % after)
     page.click("form:has(input[name=participant]) >> nth=0 >> button[value=absent]")
+    check_page(page, "changing a mark asks first")
+    if sorted(set(marks(config["started_session"]).values())) != ["present"]:
+        fail("asking changed a mark: %s" % marks(config["started_session"]))
+    page.click("form:has(input[name=confirm]) button")
     check_page(page, "roster after one mark")
     after = marks(config["started_session"])
     if sorted(after.values()) != ["absent"] + ["present"] * (len(after) - 1):
         fail("one tap did not mark one person absent: %s" % after)
+    # Her holiday: a blockout, read back through the CLI.
+    page.goto(BASE + "/me")
+    page.click('a[href="/me/blockouts"]')
+    check_page(page, "blockouts")
+    page.fill("#from", "2027-07-01")
+    page.fill("#to", "2027-07-14")
+    page.click("form[action='/me/blockouts'] button")
+    check_page(page, "blockout added")
+    profile = kring("facilitator", "availability", config["facilitator"])
+    if profile.get("blockouts") != [{"from": "2027-07-01", "to": "2027-07-14"}]:
+        fail("the blockout did not reach the database: %s" % profile.get("blockouts"))
+    # Decline the next session: the consequence is shown first, then the assignment is gone.
+    page.goto(BASE + "/me/sessions/%s" % config["next_session"])
+    page.click('a[href$="/decline"]')
+    check_page(page, "decline confirmation")
+    page.click("form[action$='/decline'] button")
+    check_page(page, "declined")
+    if page.query_selector("p.note[role=status]") is None:
+        fail("the decline was refused: %s" % page.inner_text("main"))
+    mine = kring("assignment", "list", "--facilitator", config["facilitator"])
+    if any(a["sessionId"] == config["next_session"] for a in mine):
+        fail("the decline did not reach the database: %s" % mine)
+    page.goto(BASE + "/me")
     page.click("form[action='/signout'] button")
     check_page(page, "signed out")
     watch.check()
