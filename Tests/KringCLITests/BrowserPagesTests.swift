@@ -78,4 +78,36 @@ struct BrowserPagesTests {
             #expect(!server.stderrText.contains(secret))
         }
     }
+
+    /// `kring signin-link create`: one link per call, shown once, refused for an unknown person or a bad address,
+    /// and only on the server's machine; `kring token list` shows it as a sign-in link and revokes it like a token.
+    @Test func signinLinksFromTheCLI() throws {
+        let sandbox = try KringSandbox()
+        try sandbox.ok(["init"])
+        try sandbox.ok(["facilitator", "add", "--name", "An Claes", "--languages", "nl", "--lead"])
+        let made = try sandbox.ok([
+            "signin-link", "create", "--facilitator", "An Claes", "--base-url", "https://kring.example.org/",
+        ])
+        let url = try #require(made.stdout.split(separator: "\n").first.map(String.init))
+        #expect(url.hasPrefix("https://kring.example.org/s/") && url.count == "https://kring.example.org/s/".count + 43)
+        #expect(made.stdout.contains("signin facilitator 1"))
+        let unknown = try sandbox.run(["signin-link", "create", "--participant", "Niemand"])
+        #expect(!unknown.succeeded)
+        #expect(unknown.stderr.contains("Niemand"), "\(unknown.stderr)")
+        let address = try sandbox.run(["signin-link", "create", "--facilitator", "An Claes", "--base-url", "ftp://x"])
+        #expect(!address.succeeded)
+        #expect(address.stderr.contains("base-url"), "\(address.stderr)")
+        let both = try sandbox.run(["signin-link", "create", "--facilitator", "An Claes", "--participant", "X"])
+        #expect(!both.succeeded)
+        let remote = try sandbox.run(
+            ["signin-link", "create", "--facilitator", "An Claes"], environment: ["KRING_SERVER": "http://127.0.0.1:9"])
+        #expect(!remote.succeeded)
+        #expect(remote.stderr.contains("server"), "\(remote.stderr)")
+        let tokens = try sandbox.ok(["token", "list", "--format", "json"]).array()
+        #expect(tokens.count == 1)
+        #expect(tokens.first?["kind"] as? String == "signin")
+        try sandbox.ok(["token", "revoke", "1", "--yes"])
+        let after = try sandbox.ok(["token", "list", "--format", "json"]).array()
+        #expect(after.first?["state"] as? String == "revoked")
+    }
 }
