@@ -92,7 +92,7 @@ struct Page: Sendable {
             body += "</li>"
         }
         body += "</ul><p><a href=\"/me/blockouts\">\(PageHTML.escape(text[.blockouts]))</a></p>"
-        body += "<p><a href=\"/me/calendar.ics\">\(PageHTML.escape(text[.calendar]))</a></p>"
+        body += "<p><a href=\"/me/subscribe\">\(PageHTML.escape(text[.subscribe]))</a></p>"
         return PageHTML.response(document(heading: text[.myNextSessions], body: body))
     }
 
@@ -139,7 +139,7 @@ struct Page: Sendable {
             body += place(group) + "</dl>"
             body += "<p><a href=\"/me/groups/\(group.id)/withdraw\">\(PageHTML.escape(text[.withdraw]))</a></p></li>"
         }
-        body += "</ul><p><a href=\"/me/calendar.ics\">\(PageHTML.escape(text[.calendar]))</a></p>"
+        body += "</ul><p><a href=\"/me/subscribe\">\(PageHTML.escape(text[.subscribe]))</a></p>"
         return PageHTML.response(document(heading: text[.mySessions], body: body))
     }
 
@@ -333,6 +333,28 @@ struct Page: Sendable {
             try scope.blockout(facilitator: String(me), from: from, to: to, remove: false)
         }
         return blockouts(view.blockouts)
+    }
+
+    /// The subscribe page: what the link does, and a button that makes it (a new feed-only token each time).
+    func subscribePage() -> Response {
+        var body = "<p>\(PageHTML.escape(text[.subscribeExplain]))</p>"
+        body += "<form method=\"post\" action=\"/me/subscribe\">\(PageHTML.csrfField(csrf))"
+        body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.subscribeButton]))</button></form>"
+        body += "<p><a href=\"/me/calendar.ics\">\(PageHTML.escape(text[.calendar]))</a></p>" + backLink
+        return PageHTML.response(document(heading: text[.subscribe], body: body))
+    }
+
+    /// Issues the caller's own feed-only token and shows it as a webcal link and as plain text to copy.
+    func subscribe(host: String, secure: Bool) async throws -> Response {
+        let issued = try await run { (scope) throws(KringError) -> IssuedTokenView in try scope.issueOwnFeedToken() }
+        let path = "//\(host)/feeds/\(issued.token).ics"
+        let webcal = (secure ? "webcals:" : "webcal:") + path
+        let plain = (secure ? "https:" : "http:") + path
+        var body = "<p>\(PageHTML.escape(text[.subscribeDone]))</p>"
+        body += "<p><a class=\"feed\" href=\"\(PageHTML.escape(webcal))\">\(PageHTML.escape(text[.subscribe]))</a></p>"
+        body += "<p><label for=\"feed\">URL</label><br><input id=\"feed\" type=\"text\" readonly "
+        body += "value=\"\(PageHTML.escape(plain))\"></p>" + backLink
+        return PageHTML.response(document(heading: text[.subscribe], body: body))
     }
 
     /// The caller's own calendar as a file to open in a phone's calendar app.

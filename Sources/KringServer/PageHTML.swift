@@ -89,6 +89,8 @@ enum PageHTML {
         button.primary{background:#0b4f8a;color:#fff}
         button.quiet{border-color:#595959;color:#1a1a1a}
         button[aria-pressed=true]{background:#0b4f8a;color:#fff}
+        input{font:inherit;width:100%;max-width:100%;min-height:2.75rem;padding:.4rem;border:1px solid #595959;
+        border-radius:.4rem}
         .note{background:#eef4fa;border-left:4px solid #0b4f8a;padding:.5rem .75rem}
         """
 

@@ -50,6 +50,12 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
         try await pages.form(request) { page, form in try await page.addBlockout(form) }
     }
     router.get("/me/calendar.ics") { request, _ in try await pages.page(request) { try await $0.calendarFile() } }
+    router.get("/me/subscribe") { request, _ in try await pages.page(request) { $0.subscribePage() } }
+    router.post("/me/subscribe") { request, context in
+        let host = request.head.authority ?? "localhost"
+        let secure = service.cookiesSecure(request, context)
+        return try await pages.form(request) { page, _ in try await page.subscribe(host: host, secure: secure) }
+    }
     router.post("/signout") { request, context in try await pages.signOut(request, context) }
     router.get("/pages.css") { _, _ in
         Response(
@@ -72,7 +78,7 @@ public let pageRoutes: Set<String> = [
     "POST /me/sessions/{session}/everyone-present", "POST /me/sessions/{session}/excuse",
     "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
     "GET /favicon.svg", "GET /favicon.ico", "GET /me/sessions/{session}/decline", "POST /me/sessions/{session}/decline",
-    "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics",
+    "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics", "GET /me/subscribe", "POST /me/subscribe",
 ]
 
 /// The cookie that holds a page session's secret.
@@ -124,6 +130,8 @@ struct Pages: Sendable {
             return PageHTML.response(
                 page.document(heading: page.text[.formExpired], body: page.backLink), status: .forbidden)
         }
+        // As `Service.call` does for the API: a change may alter any feed, so no cached one outlives it.
+        defer { service.feedCache.removeAll() }
         return try await page.rendering { try await handle($0, fields) }
     }
 

@@ -11,7 +11,7 @@ struct PageText: Sendable {
         case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
         case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle, declineExplain
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
-        case confirmChange
+        case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone
     }
 
     let language: Language
@@ -132,6 +132,19 @@ struct PageText: Sendable {
         case .changeMarkTitle: ("Aanduiding wijzigen?", "Modifier l'indication ?", "Change the mark?")
         case .changeMarkExplain: ("Al aangeduid als", "Déjà indiqué comme", "Already marked as")
         case .confirmChange: ("Ja, wijzig naar", "Oui, changer en", "Yes, change to")
+        case .subscribe: ("Abonneren in mijn agenda", "M'abonner dans mon agenda", "Subscribe in my calendar")
+        case .subscribeExplain:
+            ("Je agenda-app houdt je bijeenkomsten dan zelf bij, ook als ze verplaatst worden. De link opent alleen je "
+                + "agenda; de coördinator kan hem intrekken.",
+             "Ton application d'agenda suit alors tes séances, même déplacées. Le lien n'ouvre que ton agenda ; le "
+                + "coordinateur peut le révoquer.",
+             "Your calendar app then keeps your sessions up to date, moved ones too. The link opens only your "
+                + "calendar; the coordinator can revoke it.")
+        case .subscribeButton: ("Maak mijn abonnementslink", "Créer mon lien d'abonnement", "Make my subscription link")
+        case .subscribeDone:
+            ("Open deze link op je telefoon, of kopieer hem in je agenda-app:",
+             "Ouvre ce lien sur ton téléphone, ou copie-le dans ton application d'agenda :",
+             "Open this link on your phone, or copy it into your calendar app:")
         }
     }
 

@@ -377,4 +377,28 @@ struct PageTests {
         #expect(http.statusCode == 303)
         #expect((http.value(forHTTPHeaderField: "Set-Cookie") ?? "").contains("; Secure"))
     }
+
+    @Test("the subscribe link is a new feed-only token of the caller's own: it opens their feed and not the API")
+    func subscribeLink() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        let csrf = try Browser.csrf(in: try await browser.send("GET", "/me/subscribe", cookie: cookie))
+        #expect(try await browser.send("POST", "/me/subscribe", cookie: cookie, form: [:]).status == 403)
+        let made = try await browser.send("POST", "/me/subscribe", cookie: cookie, form: ["csrf": csrf])
+        #expect(made.status == 200)
+        let marker = "webcal://127.0.0.1:\(harness.port)/feeds/"
+        let start = try #require(made.text.range(of: marker))
+        let token = String(made.text[start.upperBound...].prefix(43))
+        let feed = try await harness.request("GET", "/feeds/\(token).ics")
+        #expect(feed.status == 200)
+        #expect(feed.text.contains("BEGIN:VEVENT"))
+        #expect(try await harness.request("GET", "/api/groups", token: token).status == 401)
+        let issued = try harness.kring.listTokens().filter { $0.kind == "api" }
+        #expect(issued.count == 1 && issued[0].feedOnly && issued[0].role == .participant)
+        #expect(issued[0].subjectId == world.participantA.participantId)
+    }
 }

@@ -13,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import axe_playwright_python
 
@@ -163,6 +165,18 @@ with sync_playwright() as playwright:
     check_page(page, "participant session after excuse")
     if marks(config["next_session"]).get(config["participant"]) != "excused":
         fail("the excuse did not reach the roster: %s" % marks(config["next_session"]))
+    # Add the group to her phone's calendar: a subscribe link that opens only her feed.
+    page.click('main a[href="/me"]')
+    page.click('a[href="/me/subscribe"]')
+    check_page(page, "subscribe")
+    page.click("form[action='/me/subscribe'] button")
+    check_page(page, "subscribe link")
+    feed_url = page.input_value("#feed")
+    if not feed_url.startswith(BASE + "/feeds/") or page.query_selector('a[href^="webcal://"]') is None:
+        fail("no subscribe link: %s" % feed_url)
+    feed_before = urllib.request.urlopen(feed_url).read().decode()
+    if "BEGIN:VEVENT" not in feed_before:
+        fail("the subscribed feed holds no session")
     page.click('main a[href="/me"]')
     page.click('a[href$="/withdraw"]')
     check_page(page, "withdraw confirmation")
@@ -172,6 +186,12 @@ with sync_playwright() as playwright:
     states = [e["state"] for p in people if p["pseudonym"] == config["participant"] for e in p["enrolments"]]
     if states != ["withdrawn"]:
         fail("the withdrawal did not reach the database: %s" % states)
+    try:
+        feed_after = urllib.request.urlopen(feed_url).read().decode()
+    except urllib.error.HTTPError as error:
+        feed_after = "HTTP %d" % error.code
+    if feed_after == feed_before:
+        fail("the feed did not change after the withdrawal")
     watch.check()
     context.close()
     browser.close()

@@ -320,6 +320,20 @@ public struct ScopedKring: KringOperations {
         }
     }
 
+    /// A feed-only token for the caller's own calendar (the pages' subscribe link): a facilitator or participant
+    /// issues one for themself; it opens their feed and nothing else. A coordinator has no feed.
+    public func issueOwnFeedToken() throws(KringError) -> IssuedTokenView {
+        try atomically { (operation) throws(KringError) in
+            switch caller {
+            case .coordinator: throw .forbidden(caller.role)
+            case .facilitator(let id):
+                return try operation.issueToken(TokenRequest(role: .facilitator, subject: String(id), feedOnly: true))
+            case .participant(let id):
+                return try operation.issueToken(TokenRequest(role: .participant, subject: String(id), feedOnly: true))
+            }
+        }
+    }
+
     func coordinatorOnly() throws(KringError) {
         guard caller == .coordinator else { throw .forbidden(caller.role) }
     }
