@@ -92,6 +92,7 @@ struct Page: Sendable {
             body += "</li>"
         }
         body += "</ul><p><a href=\"/me/blockouts\">\(PageHTML.escape(text[.blockouts]))</a></p>"
+        body += "<p><a href=\"/me/busy\">\(PageHTML.escape(text[.busy]))</a></p>"
         body += "<p><a href=\"/me/subscribe\">\(PageHTML.escape(text[.subscribe]))</a></p>"
         return PageHTML.response(document(heading: text[.myNextSessions], body: body))
     }
@@ -333,6 +334,25 @@ struct Page: Sendable {
             try scope.blockout(facilitator: String(me), from: from, to: to, remove: false)
         }
         return blockouts(view.blockouts)
+    }
+
+    /// The busy-calendar upload form; after an upload, what was stored (how many intervals, over which window).
+    func busyPage(_ stored: BusyImportView?) -> Response {
+        guard case .facilitator = scope.caller else {
+            return PageHTML.response(document(heading: text[.notFound], body: backLink), status: .notFound)
+        }
+        var body = "<p>\(PageHTML.escape(text[.busyExplain]))</p>"
+        if let stored {
+            body += "<p class=\"note\" role=\"status\">\(PageHTML.escape(text[.busyDone])) \(stored.intervals) "
+            body += "(\(PageHTML.escape(stored.from)) – \(PageHTML.escape(stored.to)))</p>"
+        }
+        body += "<form method=\"post\" action=\"/me/busy\" enctype=\"multipart/form-data\">"
+        body += PageHTML.csrfField(csrf)
+        body += "<p><label for=\"ics\">\(PageHTML.escape(text[.busyFile]))</label><br>"
+        body += "<input type=\"file\" id=\"ics\" name=\"ics\" accept=\".ics,text/calendar\" required></p>"
+        body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.busyUpload]))</button></form>"
+        body += backLink
+        return PageHTML.response(document(heading: text[.busy], body: body))
     }
 
     /// The subscribe page: what the link does, and a button that makes it (a new feed-only token each time).

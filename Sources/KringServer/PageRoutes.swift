@@ -50,6 +50,8 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
         try await pages.form(request) { page, form in try await page.addBlockout(form) }
     }
     router.get("/me/calendar.ics") { request, _ in try await pages.page(request) { try await $0.calendarFile() } }
+    router.get("/me/busy") { request, _ in try await pages.page(request) { $0.busyPage(nil) } }
+    router.post("/me/busy") { request, _ in try await pages.uploadBusy(request) }
     router.get("/me/subscribe") { request, _ in try await pages.page(request) { $0.subscribePage() } }
     router.post("/me/subscribe") { request, context in
         let host = request.head.authority ?? "localhost"
@@ -79,6 +81,7 @@ public let pageRoutes: Set<String> = [
     "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
     "GET /favicon.svg", "GET /favicon.ico", "GET /me/sessions/{session}/decline", "POST /me/sessions/{session}/decline",
     "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics", "GET /me/subscribe", "POST /me/subscribe",
+    "GET /me/busy", "POST /me/busy",
 ]
 
 /// The cookie that holds a page session's secret.
@@ -133,6 +136,58 @@ struct Pages: Sendable {
         // As `Service.call` does for the API: a change may alter any feed, so no cached one outlives it.
         defer { service.feedCache.removeAll() }
         return try await page.rendering { try await handle($0, fields) }
+    }
+
+    /// `POST /me/busy`: a facilitator's calendar file as `multipart/form-data` (the CSRF field and the file), parsed
+    /// in the limited child process through a `ParserSlots` slot, exactly as the API's busy upload.
+    func uploadBusy(_ request: Request) async throws -> Response {
+        guard let page = try await signedIn(request) else { return neutral(.signedOut, status: .unauthorized) }
+        let body = Data(try await request.body.collect(upTo: Kring.maxCalendarInputBytes + 64 * 1024).readableBytesView)
+        let parts = Self.multipart(body, contentType: request.headers[.contentType] ?? "")
+        guard let sent = parts["csrf"].map({ String(decoding: $0, as: UTF8.self) }), Self.equal(sent, page.csrf) else {
+            return PageHTML.response(
+                page.document(heading: page.text[.formExpired], body: page.backLink), status: .forbidden)
+        }
+        let file = parts["ics"] ?? Data()
+        let service = service
+        return try await page.rendering { page in
+            guard case .facilitator(let me) = page.scope.caller else {
+                throw KringError.forbidden(page.scope.caller.role.rawValue)
+            }
+            let stored = try await service.parsing(as: page.scope) { (scope) throws(KringError) -> BusyImportView in
+                try scope.importBusyTimes(
+                    facilitator: String(me), icsData: file, source: "uploaded file", from: nil, to: nil)
+            }
+            return page.busyPage(stored)
+        }
+    }
+
+    /// The named parts of a `multipart/form-data` body (RFC 7578); anything malformed yields fewer parts.
+    static func multipart(_ body: Data, contentType: String) -> [String: Data] {
+        guard let boundaryRange = contentType.range(of: "boundary=") else { return [:] }
+        var boundary = String(contentType[boundaryRange.upperBound...])
+        if let end = boundary.firstIndex(of: ";") { boundary = String(boundary[..<end]) }
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let delimiter = Data(("--" + boundary).utf8)
+        let headerEnd = Data("\r\n\r\n".utf8)
+        var parts: [String: Data] = [:]
+        var cursor = body.startIndex
+        while let start = body.range(of: delimiter, in: cursor..<body.endIndex) {
+            let afterDelimiter = start.upperBound
+            guard let next = body.range(of: delimiter, in: afterDelimiter..<body.endIndex) else { break }
+            let part = body[afterDelimiter..<next.lowerBound]
+            cursor = next.lowerBound
+            guard let split = part.range(of: headerEnd) else { continue }
+            let headers = String(decoding: part[part.startIndex..<split.lowerBound], as: UTF8.self)
+            guard let nameStart = headers.range(of: "name=\"") else { continue }
+            let rest = headers[nameStart.upperBound...]
+            guard let nameEnd = rest.firstIndex(of: "\"") else { continue }
+            var content = part[split.upperBound..<part.endIndex]
+            // The part ends with CRLF before the next delimiter.
+            if content.count >= 2, content.suffix(2) == Data("\r\n".utf8) { content = content.dropLast(2) }
+            parts[String(rest[..<nameEnd])] = Data(content)
+        }
+        return parts
     }
 
     /// `POST /signout`: ends the session (with its CSRF token) and clears the cookie.

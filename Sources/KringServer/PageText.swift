@@ -12,6 +12,7 @@ struct PageText: Sendable {
         case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle, declineExplain
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
         case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone
+        case busy, busyExplain, busyFile, busyUpload, busyDone
     }
 
     let language: Language
@@ -132,6 +133,17 @@ struct PageText: Sendable {
         case .changeMarkTitle: ("Aanduiding wijzigen?", "Modifier l'indication ?", "Change the mark?")
         case .changeMarkExplain: ("Al aangeduid als", "Déjà indiqué comme", "Already marked as")
         case .confirmChange: ("Ja, wijzig naar", "Oui, changer en", "Yes, change to")
+        case .busy: ("Mijn agenda doorgeven", "Transmettre mon agenda", "Share my busy times")
+        case .busyExplain:
+            ("Laad een export van je eigen agenda op (.ics). Kring bewaart alleen begin en einde van wat bezet is, "
+                + "geen titels of namen, en plant je dan niet op die uren. Een nieuwe upload vervangt de vorige.",
+             "Charge un export de ton agenda (.ics). Kring ne garde que le début et la fin des moments occupés, sans "
+                + "titres ni noms, et ne te planifie pas à ces heures-là. Un nouvel envoi remplace le précédent.",
+             "Upload an export of your own calendar (.ics). Kring keeps only the start and end of busy times, no "
+                + "titles or names, and plans you around them. A new upload replaces the previous one.")
+        case .busyFile: ("Agendabestand (.ics)", "Fichier d'agenda (.ics)", "Calendar file (.ics)")
+        case .busyUpload: ("Opladen", "Envoyer", "Upload")
+        case .busyDone: ("Bezette momenten bewaard:", "Moments occupés enregistrés :", "Busy times stored:")
         case .subscribe: ("Abonneren in mijn agenda", "M'abonner dans mon agenda", "Subscribe in my calendar")
         case .subscribeExplain:
             ("Je agenda-app houdt je bijeenkomsten dan zelf bij, ook als ze verplaatst worden. De link opent alleen je "

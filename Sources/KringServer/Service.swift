@@ -100,6 +100,20 @@ struct Service: Sendable {
         }
     }
 
+    /// `callParsing` for a caller the pages already know (a page session): a `ParserSlots` slot, a thread of its
+    /// own, the feed cache emptied afterwards.
+    func parsing<T: Sendable>(
+        as scope: ScopedKring, _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
+    ) async throws -> T {
+        let (slots, cache, caller) = (parserSlots, feedCache, scope.caller)
+        guard slots.acquire(for: caller) else { throw APIError.parserBusy }
+        defer { slots.release(for: caller) }
+        return try await Blocking.runOnOwnThread { () throws(KringError) -> T in
+            defer { cache.removeAll() }
+            return try operation(scope)
+        }
+    }
+
     static let dryRunHeader = HTTPField.Name("Kring-Dry-Run")!
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the

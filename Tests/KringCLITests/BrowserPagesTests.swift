@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 16, end to end in a real browser: Debian's headless Chromium, driven by Playwright from PyPI
 /// (`Tests/ical-checks/browser_pages.py`), against a real `kring serve`. A facilitator signs in from a link, marks
-/// everyone present and then one person absent (which asks first), blocks out her holiday and declines the next
+/// everyone present and then one person absent (which asks first), blocks out her holiday, uploads her busy calendar and declines the next
 /// session; a participant excuses themself and leaves the group. After each
 /// step the script reads the database back through the CLI; on every page nothing is wider than a 360 px phone, no
 /// request leaves the server's origin, the browser reports no CSP violation or console error, and axe-core (shipped

@@ -401,4 +401,53 @@ struct PageTests {
         #expect(issued.count == 1 && issued[0].feedOnly && issued[0].role == .participant)
         #expect(issued[0].subjectId == world.participantA.participantId)
     }
+
+    @Test("a busy calendar uploaded from the page needs the CSRF field, stores only for the facilitator, 404 otherwise")
+    func busyUpload() async throws {
+        let harness = try ServerHarness()
+        let world = try harness.seedWorld()
+        try await harness.start()
+        let browser = Browser(harness)
+        let cookie = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .facilitator, subject: world.facilitatorA.name).token)
+        let csrf = try Browser.csrf(in: try await browser.send("GET", "/me/busy", cookie: cookie))
+        let ics = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT", "UID:a@t",
+            "DTSTAMP:20261201T000000Z", "DTSTART:20270105T180000Z", "DTEND:20270105T200000Z", "END:VEVENT",
+            "END:VCALENDAR", "",
+        ].joined(separator: "\r\n")
+        func upload(_ csrfValue: String?, as session: String) async throws -> Reply {
+            let boundary = "----kring\(UUID().uuidString)"
+            var body = ""
+            if let csrfValue {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrfValue)\r\n"
+            }
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"ics\"; filename=\"me.ics\"\r\n"
+            body += "Content-Type: text/calendar\r\n\r\n\(ics)\r\n--\(boundary)--\r\n"
+            var request = URLRequest(url: URL(string: harness.base + "/me/busy")!)
+            request.httpMethod = "POST"
+            request.httpShouldHandleCookies = false
+            request.setValue("kring_session=\(session)", forHTTPHeaderField: "Cookie")
+            request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.utf8)
+            let (data, response) = try await browser.session.data(for: request)
+            return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, headers: [:], body: data)
+        }
+        func stored() throws -> Int {
+            try harness.kring.setAvailability(facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
+                .busyTimes
+        }
+        #expect(try await upload(nil, as: cookie).status == 403)
+        #expect(try await upload("nope", as: cookie).status == 403)
+        #expect(try stored() == 0)
+        let done = try await upload(csrf, as: cookie)
+        #expect(done.status == 200, "\(done.text)")
+        #expect(try stored() == 1)
+        #expect(!done.text.contains("BEGIN:VEVENT"))
+        let participant = try await browser.signIn(
+            try harness.kring.createSigninLink(role: .participant, subject: world.participantA.pseudonym).token)
+        let participantCSRF = try Browser.csrf(in: try await browser.send("GET", "/me", cookie: participant))
+        #expect(try await upload(participantCSRF, as: participant).status == 404)
+        #expect(try await browser.send("GET", "/me/busy", cookie: participant).status == 404)
+    }
 }

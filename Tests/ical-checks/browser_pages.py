@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -23,6 +24,14 @@ from playwright.sync_api import sync_playwright
 config = json.loads(sys.argv[1])
 BASE = config["base"]
 WIDTH, HEIGHT = 360, 740
+BUSY_ICS = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//browser//EN",
+    "BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270101T000000Z", "DTSTART:20270202T180000Z", "DTEND:20270202T200000Z",
+    "SUMMARY:Tandarts", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:b@test", "DTSTAMP:20270101T000000Z", "DTSTART:20270209T180000Z", "DTEND:20270209T200000Z",
+    "SUMMARY:Vakantie", "END:VEVENT",
+    "END:VCALENDAR", "",
+])
 with open(os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js"), encoding="utf-8") as axe_file:
     AXE = axe_file.read()
 
@@ -132,6 +141,18 @@ with sync_playwright() as playwright:
     profile = kring("facilitator", "availability", config["facilitator"])
     if profile.get("blockouts") != [{"from": "2027-07-01", "to": "2027-07-14"}]:
         fail("the blockout did not reach the database: %s" % profile.get("blockouts"))
+    # Her own calendar's busy times, uploaded as a file: only the intervals are stored.
+    page.goto(BASE + "/me")
+    page.click('a[href="/me/busy"]')
+    check_page(page, "busy upload")
+    with tempfile.NamedTemporaryFile("w", suffix=".ics", delete=False) as ics:
+        ics.write(BUSY_ICS)
+    page.set_input_files("#ics", ics.name)
+    page.click("form[action='/me/busy'] button")
+    check_page(page, "busy uploaded")
+    os.unlink(ics.name)
+    if kring("facilitator", "availability", config["facilitator"]).get("busyTimes") != 2:
+        fail("the busy times did not reach the database: %s" % page.inner_text("main"))
     # Decline the next session: the consequence is shown first, then the assignment is gone.
     page.goto(BASE + "/me/sessions/%s" % config["next_session"])
     page.click('a[href$="/decline"]')
