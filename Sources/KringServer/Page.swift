@@ -39,8 +39,11 @@ struct Page: Sendable {
         } catch let error as KringError where error.kind == .notFound || error.kind == .forbidden {
             return PageHTML.response(document(heading: text[.notFound], body: backLink), status: .notFound)
         } catch let error as KringError where error.kind != .environment {
-            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(error.reason))</p>" + backLink
-            return PageHTML.response(document(heading: text[.session], body: body), status: .conflict)
+            // The value is the person's own input (a date, a window), named so they see what to correct.
+            let value = error.value.isEmpty ? "" : "'\(error.value)': "
+            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(value + error.reason))</p>" + backLink
+            let status: HTTPResponse.Status = error.kind == .invalidInput ? .badRequest : .conflict
+            return PageHTML.response(document(heading: text[.refused], body: body), status: status)
         }
     }
 
@@ -93,6 +96,7 @@ struct Page: Sendable {
         }
         body += "</ul><p><a href=\"/me/blockouts\">\(PageHTML.escape(text[.blockouts]))</a></p>"
         body += "<p><a href=\"/me/busy\">\(PageHTML.escape(text[.busy]))</a></p>"
+        body += "<p><a href=\"/me/availability\">\(PageHTML.escape(text[.availability]))</a></p>"
         body += "<p><a href=\"/me/subscribe\">\(PageHTML.escape(text[.subscribe]))</a></p>"
         return PageHTML.response(document(heading: text[.myNextSessions], body: body))
     }
@@ -334,6 +338,35 @@ struct Page: Sendable {
             try scope.blockout(facilitator: String(me), from: from, to: to, remove: false)
         }
         return blockouts(view.blockouts)
+    }
+
+    /// Weekly availability: the stored windows and a form that replaces them (`facilitator availability`).
+    func availability(_ form: [String: String]?) async throws -> Response {
+        guard case .facilitator(let me) = scope.caller else {
+            throw KringError.forbidden(scope.caller.role.rawValue)
+        }
+        let windows = (1...3).compactMap { form?["window\($0)"]?.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        let anyTime = form?["anytime"] == "yes"
+        let view = try await run { (scope) throws(KringError) -> FacilitatorPlanningView in
+            // Without windows or the flag this only reads the profile, as `kring facilitator availability F` does.
+            try scope.setAvailability(facilitator: String(me), weekly: windows, anyTime: anyTime)
+        }
+        var body = "<p>\(PageHTML.escape(text[.availabilityExplain]))</p>"
+        let stored = view.weekly.isEmpty ? text[.anyTime] : view.weekly.joined(separator: ", ")
+        body += "<p class=\"note\" role=\"status\">\(PageHTML.escape(text[.currentWindows])) "
+        body += "\(PageHTML.escape(stored))</p>"
+        body += "<form method=\"post\" action=\"/me/availability\">\(PageHTML.csrfField(csrf))"
+        for index in 1...3 {
+            let value = index <= view.weekly.count ? view.weekly[index - 1] : ""
+            body += "<p><label for=\"window\(index)\">\(PageHTML.escape(text[.window])) \(index)</label><br>"
+            body += "<input type=\"text\" id=\"window\(index)\" name=\"window\(index)\" "
+            body += "value=\"\(PageHTML.escape(value))\" placeholder=\"tu 18:00-22:00\"></p>"
+        }
+        body += "<p><input type=\"checkbox\" id=\"anytime\" name=\"anytime\" value=\"yes\" class=\"check\"> "
+        body += "<label for=\"anytime\">\(PageHTML.escape(text[.anyTime]))</label></p>"
+        body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.save]))</button></form>" + backLink
+        return PageHTML.response(document(heading: text[.availability], body: body))
     }
 
     /// The busy-calendar upload form; after an upload, what was stored (how many intervals, over which window).

@@ -91,6 +91,7 @@ enum PageHTML {
         button[aria-pressed=true]{background:#0b4f8a;color:#fff}
         input{font:inherit;width:100%;max-width:100%;min-height:2.75rem;padding:.4rem;border:1px solid #595959;
         border-radius:.4rem}
+        input.check{width:auto;min-height:auto;margin-right:.4rem}
         .note{background:#eef4fa;border-left:4px solid #0b4f8a;padding:.5rem .75rem}
         """
 

@@ -50,6 +50,10 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
         try await pages.form(request) { page, form in try await page.addBlockout(form) }
     }
     router.get("/me/calendar.ics") { request, _ in try await pages.page(request) { try await $0.calendarFile() } }
+    router.get("/me/availability") { request, _ in try await pages.page(request) { try await $0.availability(nil) } }
+    router.post("/me/availability") { request, _ in
+        try await pages.form(request) { page, form in try await page.availability(form) }
+    }
     router.get("/me/busy") { request, _ in try await pages.page(request) { $0.busyPage(nil) } }
     router.post("/me/busy") { request, _ in try await pages.uploadBusy(request) }
     router.get("/me/subscribe") { request, _ in try await pages.page(request) { $0.subscribePage() } }
@@ -81,7 +85,7 @@ public let pageRoutes: Set<String> = [
     "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
     "GET /favicon.svg", "GET /favicon.ico", "GET /me/sessions/{session}/decline", "POST /me/sessions/{session}/decline",
     "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics", "GET /me/subscribe", "POST /me/subscribe",
-    "GET /me/busy", "POST /me/busy",
+    "GET /me/busy", "POST /me/busy", "GET /me/availability", "POST /me/availability",
 ]
 
 /// The cookie that holds a page session's secret.

@@ -13,6 +13,7 @@ struct PageText: Sendable {
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
         case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone
         case busy, busyExplain, busyFile, busyUpload, busyDone
+        case availability, availabilityExplain, window, anyTime, save, currentWindows
     }
 
     let language: Language
@@ -133,6 +134,18 @@ struct PageText: Sendable {
         case .changeMarkTitle: ("Aanduiding wijzigen?", "Modifier l'indication ?", "Change the mark?")
         case .changeMarkExplain: ("Al aangeduid als", "Déjà indiqué comme", "Already marked as")
         case .confirmChange: ("Ja, wijzig naar", "Oui, changer en", "Yes, change to")
+        case .availability: ("Wanneer ik kan", "Mes disponibilités", "When I am available")
+        case .availabilityExplain:
+            ("Vaste momenten per week, bv. \"di 18:00-22:00\" (ma di wo do vr za zo als mo tu we th fr sa su). Geen "
+                + "enkel moment: altijd beschikbaar.",
+             "Des plages fixes par semaine, p. ex. \"tu 18:00-22:00\" (mo tu we th fr sa su). Aucune plage : toujours "
+                + "disponible.",
+             "Fixed weekly windows, such as \"tu 18:00-22:00\" (mo tu we th fr sa su). No window: available any time.")
+        case .window: ("Moment", "Plage", "Window")
+        case .anyTime: ("Altijd beschikbaar (alle momenten wissen)", "Toujours disponible (effacer les plages)",
+            "Available any time (clear all windows)")
+        case .save: ("Bewaren", "Enregistrer", "Save")
+        case .currentWindows: ("Nu bewaard:", "Enregistré :", "Stored now:")
         case .busy: ("Mijn agenda doorgeven", "Transmettre mon agenda", "Share my busy times")
         case .busyExplain:
             ("Laad een export van je eigen agenda op (.ics). Kring bewaart alleen begin en einde van wat bezet is, "

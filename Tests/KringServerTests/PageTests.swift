@@ -341,6 +341,18 @@ struct PageTests {
             facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
         #expect(planning.blockouts.count == 1, "the page stored exactly one: \(planning.blockouts)")
 
+        // Weekly availability: a bad window is refused naming it, with nothing stored; a good one replaces all.
+        let badWindow = try await browser.send(
+            "POST", "/me/availability", cookie: cookie, form: ["csrf": csrf, "window1": "dinsdagavond"])
+        #expect(badWindow.status == 400 || badWindow.status == 409, "\(badWindow.status)")
+        #expect(badWindow.text.contains("dinsdagavond"))
+        let window = try await browser.send(
+            "POST", "/me/availability", cookie: cookie, form: ["csrf": csrf, "window1": "tu 18:00-22:00"])
+        #expect(window.status == 200, "\(window.text)")
+        #expect(
+            try harness.kring.setAvailability(facilitator: world.facilitatorA.name, weekly: [], anyTime: false).weekly
+                == ["tu 18:00-22:00"])
+
         // Decline the next session (not started): the confirmation says what happens, then the assignment is gone.
         let next = try harness.kring.listSessions(group: "avond-a", from: nil, to: nil)[1]
         _ = try harness.kring.setAssignment(

@@ -141,6 +141,15 @@ with sync_playwright() as playwright:
     profile = kring("facilitator", "availability", config["facilitator"])
     if profile.get("blockouts") != [{"from": "2027-07-01", "to": "2027-07-14"}]:
         fail("the blockout did not reach the database: %s" % profile.get("blockouts"))
+    # Her weekly window.
+    page.goto(BASE + "/me")
+    page.click('a[href="/me/availability"]')
+    check_page(page, "availability")
+    page.fill("#window1", "tu 18:00-22:00")
+    page.click("form[action='/me/availability'] button")
+    check_page(page, "availability saved")
+    if kring("facilitator", "availability", config["facilitator"]).get("weekly") != ["tu 18:00-22:00"]:
+        fail("the weekly window did not reach the database: %s" % page.inner_text("main"))
     # Her own calendar's busy times, uploaded as a file: only the intervals are stored.
     page.goto(BASE + "/me")
     page.click('a[href="/me/busy"]')
