@@ -450,9 +450,18 @@ struct Page: Sendable {
     /// The confirmation before withdrawing: what happens, and whom to call to come back.
     func withdrawConfirmation(_ reference: String) async throws -> Response {
         guard case .participant = scope.caller else { throw KringError.forbidden(scope.caller.role.rawValue) }
-        let group = try await run { (scope) throws(KringError) -> GroupView in try scope.showGroup(reference) }
+        let language = text.language
+        let (group, contact) = try await run { (scope) throws(KringError) -> (GroupView, String?) in
+            (try scope.showGroup(reference), try scope.organisationText(language))
+        }
         var body = "<p><strong>\(PageHTML.escape(group.title))</strong></p>"
         body += "<p>\(PageHTML.escape(text[.withdrawExplain]))</p>"
+        if let contact {
+            let lines = contact.split(separator: "\n", omittingEmptySubsequences: false).map {
+                PageHTML.escape(String($0))
+            }
+            body += "<p class=\"note\">\(lines.joined(separator: "<br>"))</p>"
+        }
         body += "<form method=\"post\" action=\"/me/groups/\(group.id)/withdraw\">\(PageHTML.csrfField(csrf))"
         body += "<button type=\"submit\" class=\"primary\">\(PageHTML.escape(text[.withdrawConfirm]))</button></form>"
         body += backLink

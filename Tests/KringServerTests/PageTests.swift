@@ -288,6 +288,10 @@ struct PageTests {
             let fields = reply.text.components(separatedBy: "name=\"csrf\"").count - 1
             #expect(forms == fields, "\(path)")
         }
+        // The withdrawal confirmation carries the organisation's contact text in the person's language.
+        _ = try harness.kring.setConfig("mail.organisation-text.nl", "Vragen? Bel Kring vzw <ma-vr>: 09 123 45 67")
+        let confirm = try await browser.send("GET", "/me/groups/\(group)/withdraw", cookie: cookie)
+        #expect(confirm.text.contains("Vragen? Bel Kring vzw &lt;ma-vr&gt;: 09 123 45 67"), "\(confirm.text)")
         // The participant's language chooses the words.
         let home = try await browser.send("GET", "/me", cookie: cookie)
         #expect(home.text.contains("<html lang=\"nl\""))

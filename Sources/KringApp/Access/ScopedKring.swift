@@ -320,6 +320,14 @@ public struct ScopedKring: KringOperations {
         }
     }
 
+    /// The organisation's contact text in a language (`mail.organisation-text.LANG`, the text every invite carries),
+    /// for the pages' withdrawal confirmation ("whom to call"); nil when not set.
+    public func organisationText(_ language: Language) throws(KringError) -> String? {
+        try consistently { (operation) throws(KringError) in
+            try operation.transaction.setting("mail.organisation-text.\(language.rawValue)")
+        }
+    }
+
     /// A feed-only token for the caller's own calendar (the pages' subscribe link): a facilitator or participant
     /// issues one for themself; it opens their feed and nothing else. A coordinator has no feed.
     public func issueOwnFeedToken() throws(KringError) -> IssuedTokenView {
