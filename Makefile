@@ -5,8 +5,9 @@ SHELL := /bin/bash
 SWIFT        ?= swift
 DEB_PACKAGES := libsqlite3-dev libical-dev libcurl4-openssl-dev postfix pkg-config sqlite3 python3 python3-venv \
                 chromium
-# Chromium opens the HTML report in a test (Tests/ical-checks/check_report_html.py), driven by Playwright from PyPI
-# (requirements.txt) with this binary as its executable: `playwright install` is never run.
+# Chromium opens the HTML report (Tests/ical-checks/check_report_html.py) and drives the pages' end-to-end test
+# (Tests/ical-checks/browser_pages.py), through Playwright from PyPI (requirements.txt) with this binary as its
+# executable: `playwright install` is never run, no browser is ever downloaded.
 # Postfix is only a test peer (the mail tests start private instances on loopback): preseed "No configuration"
 # so installing it asks nothing and sets up no system mail service.
 POSTFIX_PRESEED := postfix postfix/main_mailer_type select No configuration
@@ -63,7 +64,7 @@ deps:
 	fi
 
 # Python tools for the independent calendar and mail checks (icalendar, recurring-ical-events, radicale, khal,
-# aiosmtpd) live here.
+# aiosmtpd), and Playwright with axe-core (axe-playwright-python ships axe.min.js) for the browser test.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: $(PY_REQS)

@@ -36,7 +36,7 @@ public func buildApplication(
     return app
 }
 
-/// The routes: health and feeds outside `/api`, then every `Endpoint` of the table, one file per resource. Tests
+/// The routes: health, feeds and pages (`PageRoutes`) outside `/api`, then every `Endpoint` of the table, one file per resource. Tests
 /// compare `router.routes` with `docs/openapi.yaml`, and the table with the same document.
 public func buildRouter(
     kring: Kring, configuration: ServerConfiguration, feeds: (any CalendarFeedProvider)? = nil
@@ -50,6 +50,7 @@ public func buildRouter(
     router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
     router.head("/health") { _, _ in JSONResponse.make(["status": "ok"]).withoutBody() }
     addFeedRoutes(to: router, service: service)
+    addPageRoutes(to: router, service: service)
 
     let api = router.group(RouterPath(Endpoint.prefix)).add(middleware: AuthenticationMiddleware(service: service))
     addGroupRoutes(to: api, service: service)

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// them the failure limits count the client named last in `X-Forwarded-For`, so one guesser behind the proxy
     /// does not lock out everyone else. Empty (the default): the header is ignored, so no client can choose it.
     public var trustedProxies: [String]
+    /// Whether the page session cookie is marked `Secure` (sent over HTTPS only): set it when a TLS proxy is in front.
+    public var secureCookies: Bool = false
     /// The time the failure windows and the feed cache run on. Tests pass a clock they move by hand, so a window
     /// lasts exactly as long as they say however slow the machine is.
     public var clock: any Clock<Duration>

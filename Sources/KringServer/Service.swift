@@ -16,6 +16,7 @@ struct Service: Sendable {
     let feedCache: FeedCache
     let parserSlots: ParserSlots
     let trustedProxies: Set<String>
+    let secureCookies: Bool
 
     init(kring: Kring, feeds: (any CalendarFeedProvider)?, configuration: ServerConfiguration) {
         self.kring = kring
@@ -27,6 +28,28 @@ struct Service: Sendable {
         feedCache = FeedCache(lifetime: configuration.feedCacheLifetime, clock: configuration.clock)
         parserSlots = ParserSlots(capacity: configuration.concurrentCalendarParses)
         trustedProxies = Set(configuration.trustedProxies)
+        secureCookies = configuration.secureCookies
+    }
+
+    /// The caller a page session cookie speaks for, or nil (no cookie, unknown, expired, signed out or revoked).
+    func pageScope(session text: String?) async throws(KringError) -> ScopedKring? {
+        guard let text, TokenText.isWellFormed(text) else { return nil }
+        let kring = kring
+        return try await Blocking.run { () throws(KringError) -> ScopedKring? in
+            try kring.scope(token: text, for: .page)
+        }
+    }
+
+    /// Exchanges a sign-in link for a page session's secret (the cookie), or nil when the link opens nothing.
+    func exchangeSigninLink(_ text: String) async throws(KringError) -> String? {
+        let kring = kring
+        return try await Blocking.run { () throws(KringError) -> String? in try kring.exchangeSigninLink(text) }
+    }
+
+    /// Ends a page session (sign-out).
+    func endPageSession(_ text: String) async throws(KringError) {
+        let kring = kring
+        try await Blocking.run { () throws(KringError) in try kring.endPageSession(text) }
     }
 
     /// Authenticates the bearer token, then runs the operation off the event loop as that caller.
@@ -77,6 +100,20 @@ struct Service: Sendable {
         }
     }
 
+    /// `callParsing` for a caller the pages already know (a page session): a `ParserSlots` slot, a thread of its
+    /// own, the feed cache emptied afterwards.
+    func parsing<T: Sendable>(
+        as scope: ScopedKring, _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
+    ) async throws -> T {
+        let (slots, cache, caller) = (parserSlots, feedCache, scope.caller)
+        guard slots.acquire(for: caller) else { throw APIError.parserBusy }
+        defer { slots.release(for: caller) }
+        return try await Blocking.runOnOwnThread { () throws(KringError) -> T in
+            defer { cache.removeAll() }
+            return try operation(scope)
+        }
+    }
+
     static let dryRunHeader = HTTPField.Name("Kring-Dry-Run")!
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
@@ -87,6 +124,14 @@ struct Service: Sendable {
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         else { return context.peer }
         return last
+    }
+
+    /// Whether the browser reached us over HTTPS through a configured reverse proxy (`X-Forwarded-Proto: https`
+    /// from a trusted proxy), or `--secure-cookies` says so: then the session cookie is `Secure`.
+    func cookiesSecure(_ request: Request, _ context: KringRequestContext) -> Bool {
+        if secureCookies { return true }
+        guard trustedProxies.contains(context.peer) else { return false }
+        return request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 
     /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110 §11.1).

@@ -16,10 +16,17 @@ public struct TokenRecord: Sendable, Equatable {
     public var revokedAt: Date?
     /// Opens the holder's feed and nothing else.
     public var feedOnly: Bool
+    /// `api`, `signin` (a sign-in link) or `session` (a browser's page session); the application layer owns the meaning.
+    public var kind: String
+    /// When a sign-in link was exchanged; a link works once.
+    public var usedAt: Date?
+    /// The sign-in link a page session came from.
+    public var parentId: Int64?
 
     public init(
         id: Int64, hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date,
-        expiresAt: Date?, revokedAt: Date? = nil, feedOnly: Bool = false
+        expiresAt: Date?, revokedAt: Date? = nil, feedOnly: Bool = false, kind: String = "api", usedAt: Date? = nil,
+        parentId: Int64? = nil
     ) {
         self.id = id
         self.hash = hash
@@ -30,6 +37,9 @@ public struct TokenRecord: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.feedOnly = feedOnly
+        self.kind = kind
+        self.usedAt = usedAt
+        self.parentId = parentId
     }
 }
 
@@ -42,10 +52,12 @@ public struct NewTokenRecord: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date?
     public var feedOnly: Bool
+    public var kind: String
+    public var parentId: Int64?
 
     public init(
         hash: [UInt8], role: String, facilitatorId: Int64?, participantId: Int64?, createdAt: Date, expiresAt: Date?,
-        feedOnly: Bool = false
+        feedOnly: Bool = false, kind: String = "api", parentId: Int64? = nil
     ) {
         self.hash = hash
         self.role = role
@@ -54,6 +66,8 @@ public struct NewTokenRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.feedOnly = feedOnly
+        self.kind = kind
+        self.parentId = parentId
     }
 }
 
@@ -77,9 +91,17 @@ extension StoreTransaction {
         try fetchRecords(AccessTokenRecord.self, "SELECT * FROM access_token ORDER BY id") { try $0.token() }
     }
 
+    /// Revokes the token and every page session opened from it (a sign-in link's).
     public func revokeToken(id: Int64, at instant: Date) throws(KringError) {
         try execute(
-            "UPDATE access_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [instant.storedSeconds, id])
+            "UPDATE access_token SET revoked_at = ? WHERE (id = ? OR parent_id = ?) AND revoked_at IS NULL",
+            [instant.storedSeconds, id, id])
+    }
+
+    /// Marks a sign-in link used; false when it already was (a second use, or a race with another exchange).
+    public func markTokenUsed(id: Int64, at instant: Date) throws(KringError) -> Bool {
+        try execute(
+            "UPDATE access_token SET used_at = ? WHERE id = ? AND used_at IS NULL", [instant.storedSeconds, id])
     }
 }
 
@@ -96,6 +118,9 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var expiresAt: Int64?
     var revokedAt: Int64?
     var feedOnly: Bool
+    var kind: String
+    var usedAt: Int64?
+    var parentId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -107,6 +132,9 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
         case feedOnly = "feed_only"
+        case kind
+        case usedAt = "used_at"
+        case parentId = "parent_id"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -121,6 +149,9 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
         expiresAt = token.expiresAt?.storedSeconds
         revokedAt = nil
         feedOnly = token.feedOnly
+        kind = token.kind
+        usedAt = nil
+        parentId = token.parentId
     }
 
     func token() throws -> TokenRecord {
@@ -128,6 +159,6 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
             id: try storedId(id, table: Self.databaseTableName), hash: [UInt8](tokenHash), role: role,
             facilitatorId: facilitatorId, participantId: participantId, createdAt: Date(storedSeconds: createdAt),
             expiresAt: expiresAt.map(Date.init(storedSeconds:)), revokedAt: revokedAt.map(Date.init(storedSeconds:)),
-            feedOnly: feedOnly)
+            feedOnly: feedOnly, kind: kind, usedAt: usedAt.map(Date.init(storedSeconds:)), parentId: parentId)
     }
 }

@@ -23,7 +23,8 @@ struct KringCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, GroupCommand.self, SeriesCommand.self, SessionCommand.self, ParticipantCommand.self,
             FacilitatorCommand.self, RosterCommand.self, AttendanceCommand.self, ImportCommand.self, DemoCommand.self,
-            AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self, CalendarCommand.self,
+            AssignCommand.self, AssignmentCommand.self, ServeCommand.self, TokenCommand.self, SigninLinkCommand.self,
+            CalendarCommand.self,
             InvitesCommand.self, ConfigCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             ReportCommand.self, ParseBusyCommand.self,
         ]

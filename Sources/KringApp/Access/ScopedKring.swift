@@ -35,6 +35,9 @@ public struct ScopedKring: KringOperations {
         self.tokenId = tokenId
     }
 
+    /// The instant operations run at (the injected clock): pages use it to tell next sessions from past ones.
+    public var now: Date { kring.now }
+
     /// Who the audit trail names for this caller's changes.
     var actor: AuditActor {
         tokenId == nil && caller == .coordinator
@@ -360,8 +363,19 @@ public struct ScopedKring: KringOperations {
             case .coordinator:
                 return try operation.markAttendance(
                     session: sessionReference, participant: participantReference, status: status)
-            case .participant:
-                throw .forbidden(caller.role)
+            case .participant(let id):
+                // "I can't come this time": a participant marks only themself, only as excused, only in their groups.
+                guard (try? AttendanceStatus.parse(status, field: "status")) == .excused else {
+                    throw .forbidden(caller.role)
+                }
+                _ = try checkedSessionGroup(sessionReference, operation)
+                let target = try? operation.transaction.resolveParticipant(participantReference)
+                guard target?.id == id else {
+                    throw .notFound(
+                        "participant", participantReference,
+                        "no participant has this id or pseudonym; see `kring participant list`")
+                }
+                return try operation.markAttendance(session: sessionReference, participant: String(id), status: status)
             case .facilitator:
                 let groupId = try checkedSessionGroup(sessionReference, operation)
                 // Someone who was never in this group is "unknown" here, not "enrolled elsewhere": no existence oracle.
@@ -390,6 +404,28 @@ public struct ScopedKring: KringOperations {
         case .coordinator: nil
         case .facilitator(let id): try provider.facilitatorFeed(facilitatorId: id)
         case .participant(let id): try provider.participantFeed(participantId: id)
+        }
+    }
+
+    /// The organisation's contact text in a language (`mail.organisation-text.LANG`, the text every invite carries),
+    /// for the pages' withdrawal confirmation ("whom to call"); nil when not set.
+    public func organisationText(_ language: Language) throws(KringError) -> String? {
+        try consistently { (operation) throws(KringError) in
+            try operation.transaction.setting("mail.organisation-text.\(language.rawValue)")
+        }
+    }
+
+    /// A feed-only token for the caller's own calendar (the pages' subscribe link): a facilitator or participant
+    /// issues one for themself; it opens their feed and nothing else. A coordinator has no feed.
+    public func issueOwnFeedToken() throws(KringError) -> IssuedTokenView {
+        try atomically { (operation) throws(KringError) in
+            switch caller {
+            case .coordinator: throw .forbidden(caller.role)
+            case .facilitator(let id):
+                return try operation.issueToken(TokenRequest(role: .facilitator, subject: String(id), feedOnly: true))
+            case .participant(let id):
+                return try operation.issueToken(TokenRequest(role: .participant, subject: String(id), feedOnly: true))
+            }
         }
     }
 

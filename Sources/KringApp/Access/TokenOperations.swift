@@ -39,6 +39,8 @@ public struct TokenView: Codable, Sendable, Equatable {
     public let state: String
     /// Whether it opens only the holder's feed.
     public let feedOnly: Bool
+    /// `api` (a token), `signin` (a sign-in link, single use) or `session` (a browser's page session).
+    public var kind: String = "api"
 }
 
 /// The one moment a token's text exists outside its holder: right after issuing.
@@ -89,9 +91,9 @@ public enum TokenText {
 }
 
 extension Kring {
-    /// What a token is presented for: the API, or the holder's calendar feed.
+    /// What a token is presented for: the API, the holder's calendar feed, or the holder's pages (a session cookie).
     public enum TokenUse: Sendable {
-        case api, feed
+        case api, feed, page
     }
 
     /// `kring token issue`: makes a token, stores its hash and returns the text, which is never shown again.
@@ -137,6 +139,8 @@ extension Kring {
         let state: String
         if record.revokedAt != nil {
             state = "revoked"
+        } else if record.kind == TokenKind.signin.rawValue, record.usedAt != nil {
+            state = "used"
         } else if let expiresAt = record.expiresAt, expiresAt <= now {
             state = "expired"
         } else {
@@ -145,7 +149,8 @@ extension Kring {
         return TokenView(
             id: record.id, role: Role(rawValue: record.role) ?? .participant,
             subjectId: record.facilitatorId ?? record.participantId, created: formatter.string(from: record.createdAt),
-            expires: record.expiresAt.map(formatter.string(from:)), state: state, feedOnly: record.feedOnly)
+            expires: record.expiresAt.map(formatter.string(from:)), state: state, feedOnly: record.feedOnly,
+            kind: record.kind)
     }
 }
 
@@ -229,6 +234,11 @@ extension KringTransaction {
         if record.revokedAt != nil { return nil }
         if let expiresAt = record.expiresAt, expiresAt <= now { return nil }
         if record.feedOnly, use != .feed { return nil }
+        // A sign-in link opens nothing by itself (it is exchanged); a page session opens the pages and nothing else.
+        switch use {
+        case .api, .feed: if record.kind != TokenKind.api.rawValue { return nil }
+        case .page: if record.kind != TokenKind.session.rawValue { return nil }
+        }
         let caller: Caller?
         switch Role(rawValue: record.role) {
         case .coordinator: caller = .coordinator

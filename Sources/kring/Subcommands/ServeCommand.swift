@@ -52,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("mail-interval"),
         help: "Seconds between two runs of invite delivery, when mail.transport is set (0 turns it off).")
     var mailIntervalSeconds = 60
+    @Flag(
+        name: .customLong("secure-cookies"),
+        help: "Mark the pages' session cookie Secure (HTTPS only): set it behind a TLS proxy.")
+    var secureCookies = false
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -82,13 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
         let kring = try Kring.open(
             configuration: database.localConfiguration(because: "it is the service that owns the database"),
             logger: logger)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds), trustedProxies: trustedProxies,
             idleTimeout: .seconds(idleTimeoutSeconds), maximumConnections: maximumConnections
         ) { host, port in
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
         }
+        configuration.secureCookies = secureCookies
         do {
             try await runServer(
                 kring: kring, configuration: configuration, logger: logger, feeds: LibicalFeedProvider(kring: kring),

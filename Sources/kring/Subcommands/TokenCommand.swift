@@ -102,6 +102,7 @@ struct TokenCommand: ParsableCommand {
 
     static func describe(_ token: TokenView) -> String {
         var text = token.role.rawValue
+        if token.kind != TokenKind.api.rawValue { text = "\(token.kind) " + text }
         if let subject = token.subjectId { text += " \(subject)" }
         if token.feedOnly { text += ", feed only" }
         text += ", " + (token.expires.map { "expires \($0)" } ?? "no expiry") + ", \(token.state)"
