@@ -6,6 +6,10 @@ import KringDomain
 import KringWire
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What the routes share: the token guard, the body readers, and the one way to run an operation. The unscoped
 /// `Kring` stays private: a handler gets only the `ScopedKring` of the caller its token names.
 struct Service: Sendable {
@@ -82,7 +86,7 @@ struct Service: Sendable {
         return RequestGuard(
             key: context.requestKey,
             abandonment: {
-                if !channel.isActive { return "the client disconnected before the change could begin" }
+                if Self.clientHasLeft(channel) { return "the client disconnected before the change could begin" }
                 if ContinuousClock.now - arrival > deadline {
                     return "the request waited longer than its deadline (\(deadline)) before the change could begin"
                 }
@@ -105,6 +109,23 @@ struct Service: Sendable {
             defer { cache.removeAll() }
             return try operation(scope)
         }
+    }
+
+    /// Whether the client has closed its end. While a request is handled the HTTP pipeline reads nothing more from
+    /// the connection, so a hang-up does not close the channel yet; the kernel knows, though: the socket has left
+    /// ESTABLISHED (CLOSE_WAIT after the client's FIN, or closed after a reset). A client that only half-closes
+    /// while it waits for the answer counts as gone; HTTP clients do not do that. Called off the event loop.
+    static func clientHasLeft(_ channel: any Channel) -> Bool {
+        if !channel.isActive { return true }
+        #if os(Linux)
+            guard let provider = channel as? any SocketOptionProvider,
+                let info = try? provider.getTCPInfo().wait()
+            else { return false }
+            let established: UInt8 = 1  // TCP_ESTABLISHED in <netinet/tcp.h>
+            return info.tcpi_state != established
+        #else
+            return false
+        #endif
     }
 
     static let dryRunHeader = HTTPField.Name("Kring-Dry-Run")!
