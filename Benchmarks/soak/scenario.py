@@ -1,5 +1,5 @@
 """Writes a national-size Kring scenario (docs/scenario.md) to stdout: GROUPS groups of 26 fortnightly sessions,
-0.8 facilitators per group in REGIONS regions, 6 participants per group (generated pseudonyms, no contacts).
+0.8 facilitators per group, each for two of the four audiences, 6 participants per group (generated pseudonyms, no contacts).
 Deterministic for a seed; names are invented."""
 import random
 import sys
@@ -20,11 +20,9 @@ for f in range(facilitators):
     print(f"    lead: {'true' if f % 2 == 0 else 'false'}")
     print("    max_per_month: 6")
     print(f"    availability: [{', '.join(repr(d + ' 18:00-22:30') for d in windows)}]")
-    # Each facilitator serves the groups of their own region only.
-    region = f % regions
-    others = [f"groep-{g + 1:04d}" for g in range(groups) if g % regions != region]
-    if others:
-        print(f"    exclude_groups: [{', '.join(others)}]")
+    # Two audiences each, so every group has a limited pool (listing every other region's groups in
+    # exclude_groups made the import quadratic: minutes for 60 groups).
+    print(f"    audiences: [{', '.join(rng.sample(audiences, 2))}]")
 
 print("groups:")
 for g in range(groups):
