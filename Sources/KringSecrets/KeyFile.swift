@@ -60,7 +60,7 @@ public struct KeyFile: Sendable {
     private func failure(_ what: String, _ code: Int32) -> KringError {
         let cause =
             switch code {
-            case ENOSPC, EDQUOT: "the disk is full"
+            case ENOSPC, EDQUOT: "disk full: no space left on its file system"
             case EACCES, EPERM, EROFS: "permission denied"
             case EEXIST: "it was created by another process at the same time; run the command again"
             default: String(cString: strerror(code))

@@ -36,6 +36,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static let parserBusy = APIError(
         .serviceUnavailable, kind: "busy", field: "ics",
         reason: "other calendar files are being read; try again in a few seconds")
+    /// More changes wait for the database than `ServerConfiguration.waitingWrites`: this one is refused at once.
+    static let writesBusy = APIError(
+        .serviceUnavailable, kind: "busy", field: "db",
+        reason: "the database is busy with other changes; try again in a few seconds")
     static let feedNotFound = APIError(.notFound, kind: "not_found", reason: "no such feed")
     /// Rule 13: nothing about SQL, files, stack or token ever reaches the body.
     static let internalError = APIError(
@@ -101,11 +105,19 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        // Views are plain structs of strings and numbers; encoding them cannot fail.
+        make(data: encode(value) ?? Data("{}".utf8), status: status)
+    }
+
+    /// The bytes `make` sends for `value`; the stored answer of an `Idempotency-Key` is the same bytes.
+    @Sendable static func encode(_ value: any Encodable) -> Data? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Views are plain structs of strings and numbers; encoding them cannot fail.
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
+        return try? encoder.encode(value)
+    }
+
+    static func make(data: Data, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

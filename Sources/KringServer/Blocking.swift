@@ -37,6 +37,36 @@ enum Blocking {
     }
 }
 
+/// Where the service's changes run: one at a time, on the one thread of a serial queue (SQLite has one writer, so
+/// nothing is lost), with at most `capacity` waiting. A change waiting for the write lock (held by `kring assign`,
+/// say) thus holds one thread, never the shared ones reads, feeds and token checks run on; beyond the bound a change
+/// is refused at once with 503 and Retry-After instead of queueing without end.
+final class WriteGate: Sendable {
+    private let queue = DispatchQueue(label: "kring.server.writes")
+    private let waiting = Mutex(0)
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws(KringError) -> T) async throws -> T {
+        let admitted = waiting.withLock { count in
+            guard count < capacity else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw APIError.writesBusy }
+        defer { waiting.withLock { $0 -= 1 } }
+        let result: Result<T, KringError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: Result { () throws(KringError) -> T in try body() })
+            }
+        }
+        return try result.get()
+    }
+}
+
 /// How many calendar files are parsed at once: a few overall and one per caller. A request beyond either waits for
 /// nothing: it is answered 503 with Retry-After at once, so no upload queues behind another and none holds a thread
 /// that others need (security review 2026-11, F4).

@@ -57,6 +57,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch let replay as ReplayedAnswer {
+            return replay.response()
         } catch let error as KringError {
             if error.kind == .environment {
                 context.logger.error("operation failed", metadata: ["error.field": "\(error.field)"])

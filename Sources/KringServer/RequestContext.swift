@@ -12,9 +12,16 @@ public struct KringRequestContext: RequestContext {
     let peer: String
     /// The caller, once `AuthenticationMiddleware` has checked the token (before any body is read).
     var scope: ScopedKring?
+    /// The connection, to learn whether the client is still there before a write begins.
+    let channel: any Channel
+    /// When the request arrived, for its deadline (`ServerConfiguration.requestDeadline`).
+    let arrival = ContinuousClock.now
+    /// The request's `Idempotency-Key` as hashes, set by the endpoint wrapper (`RouterGroup.on`) on writes.
+    var requestKey: RequestGuard.Key?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peer = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 }

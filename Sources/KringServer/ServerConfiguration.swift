@@ -28,6 +28,13 @@ public struct ServerConfiguration: Sendable {
     public var maximumConnections: Int
     /// Calendar files (`PUT /api/facilitators/{f}/busy`) parsed at once, one per caller; beyond it 503.
     public var concurrentCalendarParses: Int
+    /// How long a request may wait before its change begins (for the write lock, mostly); past it, as when its
+    /// client has disconnected, the change is not carried out: the client has given up, and a retry must not find
+    /// the first attempt stored behind its back.
+    public var requestDeadline: Duration
+    /// Writes that may wait for the write lock at once; beyond them a write is refused at once with 503 and
+    /// Retry-After, so waiting writes never hold every thread reads need.
+    public var waitingWrites: Int
     /// How often the running service erases participants past the retention period (privacy rule 10).
     public var retentionInterval: Duration
     /// Addresses of reverse proxies in front of the service (e.g. 127.0.0.1 for a local nginx): for requests from
@@ -48,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         trustedProxies: [String] = [], clock: any Clock<Duration> = ContinuousClock(),
         idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60), maximumConnections: Int = 512,
         concurrentCalendarParses: Int = 2, retentionInterval: Duration = .seconds(86_400),
+        requestDeadline: Duration = .seconds(120), waitingWrites: Int = 256,
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.idleTimeout = idleTimeout
@@ -55,6 +63,8 @@ public struct ServerConfiguration: Sendable {
         self.maximumConnections = maximumConnections
         self.concurrentCalendarParses = concurrentCalendarParses
         self.retentionInterval = retentionInterval
+        self.requestDeadline = requestDeadline
+        self.waitingWrites = waitingWrites
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit

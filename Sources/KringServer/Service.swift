@@ -6,6 +6,10 @@ import KringDomain
 import KringWire
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What the routes share: the token guard, the body readers, and the one way to run an operation. The unscoped
 /// `Kring` stays private: a handler gets only the `ScopedKring` of the caller its token names.
 struct Service: Sendable {
@@ -17,6 +21,8 @@ struct Service: Sendable {
     let parserSlots: ParserSlots
     let trustedProxies: Set<String>
     let secureCookies: Bool
+    let writeGate: WriteGate
+    let requestDeadline: Duration
 
     init(kring: Kring, feeds: (any CalendarFeedProvider)?, configuration: ServerConfiguration) {
         self.kring = kring
@@ -29,6 +35,8 @@ struct Service: Sendable {
         parserSlots = ParserSlots(capacity: configuration.concurrentCalendarParses)
         trustedProxies = Set(configuration.trustedProxies)
         secureCookies = configuration.secureCookies
+        writeGate = WriteGate(capacity: configuration.waitingWrites)
+        requestDeadline = configuration.requestDeadline
     }
 
     /// The caller a page session cookie speaks for, or nil (no cookie, unknown, expired, signed out or revoked).
@@ -52,23 +60,61 @@ struct Service: Sendable {
         try await Blocking.run { () throws(KringError) in try kring.endPageSession(text) }
     }
 
-    /// Authenticates the bearer token, then runs the operation off the event loop as that caller.
+    /// Authenticates the bearer token, then runs the operation off the event loop as that caller. Reads run on the
+    /// shared pool of reader threads; a change goes through `WriteGate` (one at a time, a bounded queue, 503 beyond
+    /// it), carries the request's `RequestGuard` (not begun once the client is gone; its `Idempotency-Key`
+    /// recorded), and a key already used answers with the stored first answer (`ReplayedAnswer`).
     func call<T: Sendable>(
         _ request: Request, _ context: KringRequestContext,
         _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
     ) async throws -> T {
         var scope = try await authenticate(request, context)
-        // `Kring-Dry-Run: true` runs the change and rolls it back: the answer shows what it would do.
-        if request.headers[Self.dryRunHeader]?.lowercased() == "true" { scope = scope.rehearsing() }
-        let chosen = scope
         let changes = request.method != .get && request.method != .head
         let cache = feedCache
-        return try await Blocking.run { () throws(KringError) -> T in
-            // A change may alter any feed (a withdrawal, a move, a new group title), so none outlives it; emptied
-            // even when the operation fails, since a refusal costs one render at most.
-            defer { if changes { cache.removeAll() } }
-            return try operation(chosen)
+        guard changes else {
+            let chosen = scope
+            return try await Blocking.run { () throws(KringError) -> T in try operation(chosen) }
         }
+        // `Kring-Dry-Run: true` runs the change and rolls it back: the answer shows what it would do.
+        if request.headers[Self.dryRunHeader]?.lowercased() == "true" {
+            scope = scope.rehearsing()
+        } else if let key = context.requestKey {
+            let kring = scope.kring
+            if let stored = try await Blocking.run({ () throws(KringError) in try kring.storedAnswer(for: key) }) {
+                throw ReplayedAnswer(key: key.text, stored: stored)
+            }
+        }
+        let chosen = scope.guarded(by: requestGuard(context))
+        do {
+            return try await writeGate.run { () throws(KringError) -> T in
+                // A change may alter any feed (a withdrawal, a move, a new group title), so none outlives it; emptied
+                // even when the operation fails, since a refusal costs one render at most.
+                defer { cache.removeAll() }
+                return try operation(chosen)
+            }
+        } catch let error as KringError where error.reason == RequestGuard.carriedOutMeanwhile {
+            // A copy of this request sent at the same time was carried out while this one waited: its answer.
+            let (kring, key) = (chosen.kring, context.requestKey)
+            guard let key,
+                let stored = try await Blocking.run({ () throws(KringError) in try kring.storedAnswer(for: key) })
+            else { throw error }
+            throw ReplayedAnswer(key: key.text, stored: stored)
+        }
+    }
+
+    /// What a change checks once it holds the write lock: the client still connected, the deadline not passed, the
+    /// key not used meanwhile.
+    func requestGuard(_ context: KringRequestContext) -> RequestGuard {
+        let (channel, arrival, deadline) = (context.channel, context.arrival, requestDeadline)
+        return RequestGuard(
+            key: context.requestKey,
+            abandonment: {
+                if Self.clientHasLeft(channel) { return "the client disconnected before the change could begin" }
+                if ContinuousClock.now - arrival > deadline {
+                    return "the request waited longer than its deadline (\(deadline)) before the change could begin"
+                }
+                return nil
+            }, encode: JSONResponse.encode)
     }
 
     /// Like `call`, for an operation that waits on a mail server (`POST /api/invites/send`): its transport talks to
@@ -90,7 +136,7 @@ struct Service: Sendable {
         _ request: Request, _ context: KringRequestContext,
         _ operation: @escaping @Sendable (ScopedKring) throws(KringError) -> T
     ) async throws -> T {
-        let scope = try await authenticate(request, context)
+        let scope = try await authenticate(request, context).guarded(by: requestGuard(context))
         let (slots, cache, caller) = (parserSlots, feedCache, scope.caller)
         guard slots.acquire(for: caller) else { throw APIError.parserBusy }
         defer { slots.release(for: caller) }
@@ -114,7 +160,26 @@ struct Service: Sendable {
         }
     }
 
+    /// Whether the client has closed its end. While a request is handled the HTTP pipeline reads nothing more from
+    /// the connection, so a hang-up does not close the channel yet; the kernel knows, though: the socket has left
+    /// ESTABLISHED (CLOSE_WAIT after the client's FIN, or closed after a reset). A client that only half-closes
+    /// while it waits for the answer counts as gone; HTTP clients do not do that. Called off the event loop.
+    static func clientHasLeft(_ channel: any Channel) -> Bool {
+        if !channel.isActive { return true }
+        #if os(Linux)
+            guard let provider = channel as? any SocketOptionProvider,
+                let info = try? provider.getTCPInfo().wait()
+            else { return false }
+            let established: UInt8 = 1  // TCP_ESTABLISHED in <netinet/tcp.h>
+            return info.tcpi_state != established
+        #else
+            return false
+        #endif
+    }
+
     static let dryRunHeader = HTTPField.Name("Kring-Dry-Run")!
+    static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
+    static let replayedHeader = HTTPField.Name("Idempotency-Replayed")!
 
     /// The address the failure limits count against: the peer, or, when the peer is a configured reverse proxy, the
     /// client it names last in `X-Forwarded-For` (the entry that proxy added itself; earlier ones are the client's
@@ -251,13 +316,57 @@ extension RouterGroup<KringRequestContext> {
             })
     }
 
-    /// Registers a table endpoint whose handler writes its own response (a calendar, not JSON).
+    /// Registers a table endpoint whose handler writes its own response (a calendar, not JSON). A change that
+    /// carries an `Idempotency-Key` has its body read here once, to hash it with the key (`RequestGuard.Key`); the
+    /// handler reads the same bytes.
     @discardableResult
     func on(
         _ endpoint: Endpoint,
         respond handler: @escaping @Sendable (Request, KringRequestContext) async throws -> Response
     ) -> Self {
         // The table's methods are all standard ones, which HTTPTypes knows by name.
-        on(RouterPath(endpoint.route), method: HTTPRequest.Method(endpoint.method.rawValue)!, use: handler)
+        on(RouterPath(endpoint.route), method: HTTPRequest.Method(endpoint.method.rawValue)!) { request, context in
+            guard endpoint.method != .get, let text = request.headers[Service.idempotencyKeyHeader] else {
+                return try await handler(request, context)
+            }
+            guard RequestGuard.Key.isValid(text) else {
+                let shown = String(text.prefix(80))
+                throw APIError(
+                    .badRequest, kind: "invalid_input", field: "Idempotency-Key", value: shown,
+                    reason: "must be 1 to 255 visible ASCII characters, such as a UUID",
+                    message: "Idempotency-Key '\(shown)': must be 1 to 255 visible ASCII characters, such as a UUID")
+            }
+            var (request, context) = (request, context)
+            // The largest body any endpoint takes; each handler still applies its own, smaller limit.
+            let buffer = try await request.body.collect(upTo: Kring.maxCalendarInputBytes + 1)
+            request.body = RequestBody(buffer: buffer)
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            context.requestKey = RequestGuard.Key(
+                text: text, tokenId: context.scope?.tokenId, caller: context.scope.map { "\($0.caller)" } ?? "",
+                method: request.method.rawValue, target: target, body: Data(buffer.readableBytesView),
+                status: endpoint.successStatus)
+            return try await handler(request, context)
+        }
+    }
+}
+
+/// The first answer to a request sent again with the same `Idempotency-Key`: sent as it was, marked
+/// `Idempotency-Replayed: true`; when it was not kept (it named someone erased since), a 409 that says so.
+struct ReplayedAnswer: Error {
+    let key: String
+    let stored: StoredAnswer
+
+    func response() -> Response {
+        guard let body = stored.body else {
+            return APIError(
+                .conflict, kind: "conflict", field: "Idempotency-Key", value: String(key.prefix(80)),
+                reason: "a request with this key was carried out; its answer is not kept",
+                message: "Idempotency-Key '\(key.prefix(80))': a request with this key was carried out; "
+                    + "its answer is not kept"
+            ).response()
+        }
+        var response = JSONResponse.make(data: body, status: HTTPResponse.Status(code: stored.status))
+        response.headers[Service.replayedHeader] = "true"
+        return response
     }
 }

@@ -3,6 +3,7 @@ import KringApp
 import KringDomain
 import KringReport
 import KringWire
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -15,6 +16,27 @@ struct RemoteKring: KringOperations {
     let token: String
     /// Sends `Kring-Dry-Run: true`: the server runs each change and rolls it back.
     var isRehearsal = false
+    /// One generated `Idempotency-Key` per command, numbered per change it sends: a retry after a lost connection
+    /// sends the same key, so the server answers it with the first answer instead of doing it twice.
+    let keys = RequestKeys()
+
+    final class RequestKeys: Sendable {
+        private let command = UUID().uuidString.lowercased()
+        private let sent = Mutex(0)
+
+        func next() -> String {
+            command + "-"
+                + String(
+                    sent.withLock { count in
+                        count += 1
+                        return count
+                    })
+        }
+    }
+
+    /// How long to wait before each retry of a request whose connection failed (refused, reset, or closed before
+    /// the answer came).
+    static let retryDelays: [TimeInterval] = [0.5, 1, 2]
 
     func rehearsal() -> any KringOperations {
         var copy = self
@@ -324,7 +346,20 @@ struct RemoteKring: KringOperations {
             request.httpBody = body
             request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, status) = try Self.perform(request, server: baseURL.absoluteString)
+        if endpoint.method != .get && !isRehearsal {
+            request.setValue(keys.next(), forHTTPHeaderField: "Idempotency-Key")
+        }
+        var attempt = 0
+        var answer: (Data, Int)?
+        while answer == nil {
+            do {
+                answer = try Self.perform(request, server: baseURL.absoluteString)
+            } catch let error where error.reason == Self.unreachable && attempt < Self.retryDelays.count {
+                Thread.sleep(forTimeInterval: Self.retryDelays[attempt])
+                attempt += 1
+            }
+        }
+        let (data, status) = answer!
         if (200..<300).contains(status) { return data }
         throw Self.error(status: status, body: data, server: baseURL.absoluteString)
     }
@@ -386,6 +421,8 @@ struct RemoteKring: KringOperations {
         return text
     }
 
+    static let unreachable = "cannot be reached"
+
     /// The CLI is synchronous; it waits for the one request it makes, on URLSession's own threads.
     private static func perform(_ request: URLRequest, server: String) throws(KringError) -> (Data, Int) {
         let outcome = Outcome()
@@ -399,7 +436,7 @@ struct RemoteKring: KringOperations {
                 reason: "redirected to \(originText(target)), another origin; not following it with your token")
         }
         if outcome.failed || outcome.status == 0 {
-            throw KringError(.environment, field: "server", value: server, reason: "cannot be reached")
+            throw KringError(.environment, field: "server", value: server, reason: unreachable)
         }
         return (outcome.data, outcome.status)
     }

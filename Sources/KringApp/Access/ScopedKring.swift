@@ -51,6 +51,11 @@ public struct ScopedKring: KringOperations {
         ScopedKring(kring: kring.rehearsing(), caller: caller, tokenId: tokenId)
     }
 
+    /// The same caller, every write checked against the service's request (`RequestGuard`).
+    public func guarded(by requestGuard: RequestGuard) -> ScopedKring {
+        ScopedKring(kring: kring.guarded(by: requestGuard), caller: caller, tokenId: tokenId)
+    }
+
     // MARK: Scope
 
     /// The group ids the caller may see; nil means all of them.

@@ -68,6 +68,8 @@ extension KringTransaction {
         if let facilitatorId { messages = messages.filter { $0.recipient == .facilitator(facilitatorId) } }
         var files: [InviteExportView.File] = []
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        // A killed export's temporary files go now, even when there is nothing to export this time.
+        PrivateFiles.removeLeftovers(in: directory)
         // The files hold plain addresses: a folder Kring makes is 0700 and every file 0600.
         if !messages.isEmpty { try PrivateFiles.makeFolder(directory) }
         for message in messages {

@@ -16,10 +16,14 @@ public final class Kring: Sendable {
     /// A rehearsal runs every write to the end, then rolls it back: `--dry-run` shows exactly what a change would
     /// do, and a confirmation prompt shows exactly whom it would touch, by the very code that would do it.
     public let isRehearsal: Bool
+    /// The service's request behind every write of this value (client still there, `Idempotency-Key`); nil on the
+    /// command line.
+    let requestGuard: RequestGuard?
 
     init(
         store: KringStore, keyFile: KeyFile, sealer: ContactSealer?, clock: @escaping @Sendable () -> Date,
-        busyCalendarParser: any BusyCalendarParser, logger: Logger, isRehearsal: Bool = false
+        busyCalendarParser: any BusyCalendarParser, logger: Logger, isRehearsal: Bool = false,
+        requestGuard: RequestGuard? = nil
     ) {
         self.store = store
         self.keyFile = keyFile
@@ -28,6 +32,7 @@ public final class Kring: Sendable {
         self.busyCalendarParser = busyCalendarParser
         self.logger = logger
         self.isRehearsal = isRehearsal
+        self.requestGuard = requestGuard
     }
 
     /// The same database, but every change is rolled back once it has run (and nothing is logged or audited).
@@ -35,6 +40,13 @@ public final class Kring: Sendable {
         Kring(
             store: store, keyFile: keyFile, sealer: sealer, clock: clock, busyCalendarParser: busyCalendarParser,
             logger: logger, isRehearsal: true)
+    }
+
+    /// The same database, every write checked against the service's request (`RequestGuard`).
+    public func guarded(by requestGuard: RequestGuard) -> Kring {
+        Kring(
+            store: store, keyFile: keyFile, sealer: sealer, clock: clock, busyCalendarParser: busyCalendarParser,
+            logger: logger, isRehearsal: isRehearsal, requestGuard: requestGuard)
     }
 
     /// Opens an existing database. Refuses to start when contact data exists and the key is missing or wrong
@@ -109,15 +121,28 @@ public final class Kring: Sendable {
         let actor = actor ?? .localUser
         let now = context.now
         let rehearsal = isRehearsal
+        let requestGuard = isRehearsal ? nil : requestGuard
+        let sealer = sealer
+        var produced: T?
+        var recordedKey: Int64?
         let result = try store.write(
             rollback: isRehearsal,
             beforeCommit: { (transaction, changes) throws(KringError) in
+                if let requestGuard {
+                    recordedKey = try requestGuard.record(
+                        produced, changes: changes, at: now, sealer: sealer, in: transaction)
+                }
                 guard !rehearsal, !changes.isEmpty else { return }
                 try AuditTrail.record(changes, operation: operation, actor: actor, at: now, in: transaction)
             }
         ) { (transaction) throws(KringError) in
-            try body(KringTransaction(transaction: transaction, context: context))
+            // The lock is ours only now: a client that left while it waited gets nothing done.
+            try requestGuard?.admit(transaction, now: now)
+            let value = try body(KringTransaction(transaction: transaction, context: context))
+            produced = value
+            return value
         }
+        requestGuard?.committed(recordedKey)
         if isRehearsal { return result }
         try runAfterCommit(context)
         return result

@@ -9,18 +9,22 @@ extension Kring {
     /// many were erased. Takes the write lock only when someone is due.
     @discardableResult
     public func purgeExpired() throws(KringError) -> Int {
-        let (due, auditDue, records) = try read { (operation) throws(KringError) in
+        let (due, auditDue, records, keys) = try read { (operation) throws(KringError) in
             (
                 try operation.participantsDueForErasure(), try operation.auditEntriesDue(),
-                try operation.deliveryRecordsDue()
+                try operation.deliveryRecordsDue(),
+                try operation.transaction.countRequestKeys(before: operation.requestKeyCutoff)
             )
         }
-        guard !due.isEmpty || auditDue > 0 || records > 0 else { return 0 }
+        guard !due.isEmpty || auditDue > 0 || records > 0 || keys > 0 else { return 0 }
         return try write(actor: .system) { (operation) throws(KringError) in try operation.purgeExpired() }
     }
 }
 
 extension KringTransaction {
+    /// Idempotency keys stored before this instant have expired.
+    var requestKeyCutoff: Date { now.addingTimeInterval(-RequestGuard.keyLifetime) }
+
     /// The organisation's retention period (`retention-days`, default one year).
     func retentionPolicy() throws(KringError) -> RetentionPolicy {
         let text = try transaction.setting("retention-days")
@@ -53,6 +57,9 @@ extension KringTransaction {
         if purgedEntries > 0 {
             logAfterCommit(.info, "audit retention purge", ["audit.purged.count": "\(purgedEntries)"])
         }
+        // Idempotency keys live a day, whatever the retention period: a retry comes within minutes.
+        let keys = try transaction.deleteRequestKeys(before: requestKeyCutoff)
+        if keys > 0 { logAfterCommit(.info, "request keys purged", ["purged.count": "\(keys)"]) }
         let due = try participantsDueForErasure()
         let records = try transaction.purgeDeliveredOutbox(before: cutoff)
         if records > 0 { logAfterCommit(.info, "delivery records purged", ["purged.count": "\(records)"]) }

@@ -49,6 +49,14 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Open connections at most; beyond it new ones wait until one closes.")
     var maximumConnections = 512
     @Option(
+        name: .customLong("request-deadline"),
+        help: "Seconds a change may wait (for the write lock) before it is given up unbegun, as when its client left.")
+    var requestDeadlineSeconds = 120
+    @Option(
+        name: .customLong("waiting-writes"),
+        help: "Changes that may wait for the database at once; beyond it a change gets 503 with Retry-After at once.")
+    var waitingWrites = 256
+    @Option(
         name: .customLong("mail-interval"),
         help: "Seconds between two runs of invite delivery, when mail.transport is set (0 turns it off).")
     var mailIntervalSeconds = 60
@@ -72,6 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000).contains(maximumConnections) else {
             throw ValidationError("--max-connections must be between 1 and 100000, not \(maximumConnections)")
         }
+        guard (1...3_600).contains(requestDeadlineSeconds) else {
+            throw ValidationError(
+                "--request-deadline must be between 1 and 3600 seconds, not \(requestDeadlineSeconds)")
+        }
+        guard (1...10_000).contains(waitingWrites) else {
+            throw ValidationError("--waiting-writes must be between 1 and 10000, not \(waitingWrites)")
+        }
         guard (0...3_600).contains(feedCacheSeconds) else {
             throw ValidationError("--feed-cache must be between 0 and 3600 seconds, not \(feedCacheSeconds)")
         }
@@ -88,7 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         var configuration = ServerConfiguration(
             host: host, port: port, feedCacheLifetime: .seconds(feedCacheSeconds), trustedProxies: trustedProxies,
-            idleTimeout: .seconds(idleTimeoutSeconds), maximumConnections: maximumConnections
+            idleTimeout: .seconds(idleTimeoutSeconds), maximumConnections: maximumConnections,
+            requestDeadline: .seconds(requestDeadlineSeconds), waitingWrites: waitingWrites
         ) { host, port in
             // Unbuffered, so a supervisor or test reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
