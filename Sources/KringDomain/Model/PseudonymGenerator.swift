@@ -33,23 +33,25 @@ public struct PseudonymGenerator: Sendable {
     /// A pseudonym that differs clearly from every one in `existing`, so a coordinator cannot mistake one person for
     /// another (`--erase` on the wrong one): it shares no word with any of them (case and accents folded) and is at
     /// least `minimumDistance` edits away from each. The group's language is tried first, then every language's
-    /// words; only a database that has used up the vocabulary gets a numbered name, still `minimumDistance` away.
+    /// words. Once the vocabulary is used up, a name gets a number: three digits, then six, which always leaves a
+    /// name `minimumDistance` away, so a national programme of any size gets one (the numbered search used to run
+    /// out of three-digit names after a few hundred people and never return).
     public func makeDistinct(
         language: Language, using generator: inout some RandomNumberGenerator, existing: [String]
     ) -> String {
         let folded = existing.map(Self.fold)
         let usedWords = Set(folded.flatMap { $0.split(separator: " ").map(String.init) })
         func farEnough(_ candidate: String) -> Bool {
-            let mine = Self.fold(candidate)
-            return folded.allSatisfy { Self.editDistance(mine, $0) >= Self.minimumDistance }
+            let mine = Array(Self.fold(candidate))
+            return folded.allSatisfy { Self.atLeast(Self.minimumDistance, editsBetween: mine, Array($0)) }
         }
         func fresh(_ candidate: String) -> Bool {
             let words = Self.fold(candidate).split(separator: " ").map(String.init)
             return usedWords.isDisjoint(with: words) && farEnough(candidate)
         }
         let own = Self.words[language] ?? Self.words[.nl]!
-        let pools = [own, Self.words.values.reduce(([], [])) { ($0.0 + $1.adjectives, $0.1 + $1.nouns) }]
-        for pool in pools {
+        let every = Self.words.values.reduce(([], [])) { ($0.0 + $1.adjectives, $0.1 + $1.nouns) }
+        for pool in [own, every] {
             for _ in 0..<200 {
                 let candidate = Self.compose(
                     adjective: pool.0.randomElement(using: &generator)!, noun: pool.1.randomElement(using: &generator)!,
@@ -57,14 +59,25 @@ public struct PseudonymGenerator: Sendable {
                 if fresh(candidate) { return candidate }
             }
         }
+        var attempts = 0
         while true {
+            let pool = attempts < 100 ? own : every
+            let numbers = attempts < 200 ? 100...999 : 100_000...999_999
             let candidate =
                 Self.compose(
-                    adjective: own.adjectives.randomElement(using: &generator)!,
-                    noun: own.nouns.randomElement(using: &generator)!, language: language)
-                + " \(Int.random(in: 100...999, using: &generator))"
+                    adjective: pool.0.randomElement(using: &generator)!,
+                    noun: pool.1.randomElement(using: &generator)!, language: language)
+                + " \(Int.random(in: numbers, using: &generator))"
             if farEnough(candidate) { return candidate }
+            attempts += 1
         }
+    }
+
+    /// Whether two names are at least `minimum` edits apart; names whose lengths differ that much are, without
+    /// counting.
+    static func atLeast(_ minimum: Int, editsBetween left: [Character], _ right: [Character]) -> Bool {
+        if abs(left.count - right.count) >= minimum { return true }
+        return editDistance(left, right) >= minimum
     }
 
     /// Generated names differ from every existing one by at least this many edits.
@@ -78,8 +91,10 @@ public struct PseudonymGenerator: Sendable {
 
     /// Levenshtein distance over characters.
     public static func editDistance(_ left: String, _ right: String) -> Int {
-        let a = Array(left)
-        let b = Array(right)
+        editDistance(Array(left), Array(right))
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)
