@@ -405,6 +405,10 @@ struct Page: Sendable {
         let plain = (secure ? "https:" : "http:") + path
         var body = "<p>\(PageHTML.escape(text[.subscribeDone]))</p>"
         body += "<p><a class=\"feed\" href=\"\(PageHTML.escape(webcal))\">\(PageHTML.escape(text[.subscribe]))</a></p>"
+        if let code = QRCode(webcal) {
+            body += "<p>\(PageHTML.escape(text[.subscribeScan]))</p>"
+            body += "<p class=\"qr\">\(code.svg(pixels: 232, label: PageHTML.escape(text[.subscribeScanLabel])))</p>"
+        }
         body += "<p><label for=\"feed\">URL</label><br><input id=\"feed\" type=\"text\" readonly "
         body += "value=\"\(PageHTML.escape(plain))\"></p>" + backLink
         return PageHTML.response(document(heading: text[.subscribe], body: body))

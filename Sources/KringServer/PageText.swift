@@ -9,9 +9,11 @@ struct PageText: Sendable {
         case cantCome, cantComeDone, cantComeExplain, moved, cancelled, was, withdraw, withdrawTitle, withdrawExplain
         case withdrawConfirm, withdrawDone, back, signOut, signedOut, linkUsed, notFound, formExpired, refused
         case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
-        case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle, declineExplain
+        case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle,
+            declineExplain
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
-        case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone
+        case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone, subscribeScan,
+            subscribeScanLabel
         case busy, busyExplain, busyFile, busyUpload, busyDone
         case availability, availabilityExplain, window, anyTime, save, currentWindows
     }
@@ -170,6 +172,12 @@ struct PageText: Sendable {
             ("Open deze link op je telefoon, of kopieer hem in je agenda-app:",
              "Ouvre ce lien sur ton téléphone, ou copie-le dans ton application d'agenda :",
              "Open this link on your phone, or copy it into your calendar app:")
+        case .subscribeScan:
+            ("Op een computer? Scan deze code met de camera van je telefoon.",
+             "Sur un ordinateur ? Scanne ce code avec l'appareil photo de ton téléphone.",
+             "On a computer? Scan this code with your phone's camera.")
+        case .subscribeScanLabel:
+            ("QR-code van je abonnementslink", "Code QR de ton lien d'abonnement", "QR code of your subscription link")
         }
     }
 

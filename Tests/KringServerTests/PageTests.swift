@@ -413,6 +413,11 @@ struct PageTests {
         #expect(feed.status == 200)
         #expect(feed.text.contains("BEGIN:VEVENT"))
         #expect(try await harness.request("GET", "/api/groups", token: token).status == 401)
+        // The same webcal link as a QR code, inline SVG drawn by `QRCode` (checked against segno in QRCodeTests).
+        let code = try #require(QRCode(marker + token + ".ics"))
+        #expect(made.text.contains(code.svg(pixels: 232, label: "QR-code van je abonnementslink")), "\(made.text)")
+        #expect(!made.text.contains("<img") && !made.text.contains("<script"))
+        #expect(made.body.count < 50_000)
         let issued = try harness.kring.listTokens().filter { $0.kind == "api" }
         #expect(issued.count == 1 && issued[0].feedOnly && issued[0].role == .participant)
         #expect(issued[0].subjectId == world.participantA.participantId)
