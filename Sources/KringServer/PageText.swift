@@ -9,7 +9,7 @@ struct PageText: Sendable {
         case cantCome, cantComeDone, cantComeExplain, moved, cancelled, was, withdraw, withdrawTitle, withdrawExplain
         case withdrawConfirm, withdrawDone, back, signOut, signedOut, linkUsed, notFound, formExpired, refused
         case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
-        case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle,
+        case blockouts, blockoutsExplain, from, to, addBlockout, removeBlockout, noBlockouts, decline, declineTitle,
             declineExplain
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
         case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone, subscribeScan,
@@ -115,6 +115,7 @@ struct PageText: Sendable {
         case .from: ("Van (eerste dag)", "Du (premier jour)", "From (first day)")
         case .to: ("Tot en met (laatste dag)", "Au (dernier jour, inclus)", "To (last day, included)")
         case .addBlockout: ("Toevoegen", "Ajouter", "Add")
+        case .removeBlockout: ("Verwijderen", "Supprimer", "Remove")
         case .noBlockouts: ("Nog geen.", "Aucune pour l'instant.", "None yet.")
         case .decline: ("Ik kan deze bijeenkomst niet", "Je ne peux pas animer cette séance", "I can't do this session")
         case .declineTitle: ("Bijeenkomst afzeggen?", "Renoncer à cette séance ?", "Decline this session?")

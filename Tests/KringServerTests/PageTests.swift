@@ -345,6 +345,30 @@ struct PageTests {
             facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
         #expect(planning.blockouts.count == 1, "the page stored exactly one: \(planning.blockouts)")
 
+        // Removing it: the page lists it with its own small form; without the CSRF token, or for dates that are
+        // not a stored blockout, nothing changes; with it, `facilitator blockout --remove` runs and it is gone.
+        func blockoutCount() throws -> Int {
+            try harness.kring.setAvailability(facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
+                .blockouts.count
+        }
+        let listed = try await browser.send("GET", "/me/blockouts", cookie: cookie)
+        #expect(listed.text.contains("action=\"/me/blockouts/remove\""), "\(listed.text)")
+        #expect(listed.text.contains("name=\"from\" value=\"2027-07-01\""))
+        let removeForm = ["from": "2027-07-01", "to": "2027-07-14"]
+        let forged = try await browser.send("POST", "/me/blockouts/remove", cookie: cookie, form: removeForm)
+        #expect(forged.status == 403)
+        #expect(try blockoutCount() == 1, "a removal without its CSRF token changed nothing")
+        let unknown = try await browser.send(
+            "POST", "/me/blockouts/remove", cookie: cookie,
+            form: ["csrf": csrf, "from": "2027-07-02", "to": "2027-07-14"])
+        #expect(unknown.status == 404, "\(unknown.status)")
+        #expect(try blockoutCount() == 1)
+        let removed = try await browser.send(
+            "POST", "/me/blockouts/remove", cookie: cookie, form: removeForm.merging(["csrf": csrf]) { $1 })
+        #expect(removed.status == 200, "\(removed.text)")
+        #expect(!removed.text.contains("2027-07-01"))
+        #expect(try blockoutCount() == 0)
+
         // Weekly availability: a bad window is refused naming it, with nothing stored; a good one replaces all.
         let badWindow = try await browser.send(
             "POST", "/me/availability", cookie: cookie, form: ["csrf": csrf, "window1": "dinsdagavond"])
