@@ -2,7 +2,7 @@
 
 Input (argv[1]): JSON list of {"text": str, "version": int (optional), "mask": int (optional)}.
 Output: JSON list of {"version": int, "mask": int, "rows": [str of 0/1 per row]} (no quiet zone),
-always byte mode at error-correction level M, never boosted.
+always a QR Code (never Micro QR) in byte mode at error-correction level M, never boosted.
 """
 
 import json
@@ -30,7 +30,13 @@ def main() -> None:
     answers = []
     for case in cases:
         code = segno.make(
-            case["text"], error="m", mode="byte", version=case.get("version"), mask=case.get("mask"), boost_error=False
+            case["text"],
+            error="m",
+            mode="byte",
+            version=case.get("version"),
+            mask=case.get("mask"),
+            boost_error=False,
+            micro=False,
         )
         answers.append(
             {
