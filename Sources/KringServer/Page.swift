@@ -41,7 +41,8 @@ struct Page: Sendable {
         } catch let error as KringError where error.kind != .environment {
             // The value is the person's own input (a date, a window), named so they see what to correct.
             let value = error.value.isEmpty ? "" : "'\(error.value)': "
-            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(value + error.reason))</p>" + backLink
+            let reason = text.refusal(error)
+            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(value + reason))</p>" + backLink
             let status: HTTPResponse.Status = error.kind == .invalidInput ? .badRequest : .conflict
             return PageHTML.response(document(heading: text[.refused], body: body), status: status)
         }

@@ -339,7 +339,12 @@ struct PageTests {
         #expect(added.text.contains("2027-07-01"))
         let bad = try await browser.send(
             "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-20", "to": "juli"])
-        #expect(bad.status == 400 || bad.status == 409, "\(bad.status)")
+        #expect(bad.status == 400, "\(bad.status)")
+        // The refusal in her language (nl), naming what she typed.
+        #expect(bad.text.contains("&#39;juli&#39;: schrijf een datum als JJJJ-MM-DD"), "\(bad.text)")
+        let backwards = try await browser.send(
+            "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-20", "to": "2027-07-10"])
+        #expect(backwards.text.contains("de einddatum ligt vóór de begindatum"), "\(backwards.text)")
         // Without windows or a flag this only reads the facilitator's planning profile.
         let planning = try harness.kring.setAvailability(
             facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
