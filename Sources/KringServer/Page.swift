@@ -71,8 +71,16 @@ struct Page: Sendable {
                 .filter { (Page.instant($0.end) ?? .distantFuture) >= cutoff }
                 .sorted { $0.start < $1.start }.prefix(10)
             var items: [Item] = []
+            var groups: [Int64: GroupView] = [:]
             for assignment in upcoming {
-                let group = try scope.showGroup(String(assignment.groupId))
+                // One read per group, not per session: a facilitator's next ten are mostly one or two groups.
+                let group: GroupView
+                if let known = groups[assignment.groupId] {
+                    group = known
+                } else {
+                    group = try scope.showGroup(String(assignment.groupId))
+                    groups[assignment.groupId] = group
+                }
                 let roster = try scope.roster(group: String(assignment.groupId), session: String(assignment.sessionId))
                 let others = roster.staffing.first?.facilitators.filter { $0.facilitatorId != me }.map(\.name) ?? []
                 items.append(Item(assignment: assignment, group: group, others: others))
