@@ -41,7 +41,8 @@ struct Page: Sendable {
         } catch let error as KringError where error.kind != .environment {
             // The value is the person's own input (a date, a window), named so they see what to correct.
             let value = error.value.isEmpty ? "" : "'\(error.value)': "
-            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(value + error.reason))</p>" + backLink
+            let reason = text.refusal(error)
+            let body = "<p>\(PageHTML.escape(text[.refused])) \(PageHTML.escape(value + reason))</p>" + backLink
             let status: HTTPResponse.Status = error.kind == .invalidInput ? .badRequest : .conflict
             return PageHTML.response(document(heading: text[.refused], body: body), status: status)
         }
@@ -70,8 +71,16 @@ struct Page: Sendable {
                 .filter { (Page.instant($0.end) ?? .distantFuture) >= cutoff }
                 .sorted { $0.start < $1.start }.prefix(10)
             var items: [Item] = []
+            var groups: [Int64: GroupView] = [:]
             for assignment in upcoming {
-                let group = try scope.showGroup(String(assignment.groupId))
+                // One read per group, not per session: a facilitator's next ten are mostly one or two groups.
+                let group: GroupView
+                if let known = groups[assignment.groupId] {
+                    group = known
+                } else {
+                    group = try scope.showGroup(String(assignment.groupId))
+                    groups[assignment.groupId] = group
+                }
                 let roster = try scope.roster(group: String(assignment.groupId), session: String(assignment.sessionId))
                 let others = roster.staffing.first?.facilitators.filter { $0.facilitatorId != me }.map(\.name) ?? []
                 items.append(Item(assignment: assignment, group: group, others: others))
@@ -302,18 +311,21 @@ struct Page: Sendable {
         return PageHTML.response(document(heading: text[.decline], body: body))
     }
 
-    /// Blockouts: the form, and after adding one, the facilitator's blockouts as the service stored them.
-    func blockouts(_ stored: [FacilitatorPlanningView.BlockoutView]?) -> Response {
+    /// Blockouts: the stored ones, each with a button that removes it, and the form that adds one.
+    func blockouts(_ stored: [FacilitatorPlanningView.BlockoutView]) -> Response {
         var body = "<p>\(PageHTML.escape(text[.blockoutsExplain]))</p>"
-        if let stored {
-            body += "<h2>\(PageHTML.escape(text[.blockouts]))</h2>"
-            if stored.isEmpty { body += "<p>\(PageHTML.escape(text[.noBlockouts]))</p>" }
-            body += "<ul>"
-            for blockout in stored {
-                body += "<li>\(PageHTML.escape(blockout.from)) – \(PageHTML.escape(blockout.to))</li>"
-            }
-            body += "</ul>"
+        body += "<h2>\(PageHTML.escape(text[.blockouts]))</h2>"
+        if stored.isEmpty { body += "<p>\(PageHTML.escape(text[.noBlockouts]))</p>" }
+        body += "<ul>"
+        for blockout in stored {
+            let (from, to) = (PageHTML.escape(blockout.from), PageHTML.escape(blockout.to))
+            body += "<li>\(from) – \(to) <form method=\"post\" action=\"/me/blockouts/remove\" class=\"inline\">"
+            body += "\(PageHTML.csrfField(csrf))<input type=\"hidden\" name=\"from\" value=\"\(from)\">"
+            body += "<input type=\"hidden\" name=\"to\" value=\"\(to)\">"
+            body += "<button type=\"submit\" aria-label=\"\(PageHTML.escape(text[.removeBlockout])) \(from) – \(to)\">"
+            body += "\(PageHTML.escape(text[.removeBlockout]))</button></form></li>"
         }
+        body += "</ul>"
         body += "<form method=\"post\" action=\"/me/blockouts\">\(PageHTML.csrfField(csrf))"
         body += "<p><label for=\"from\">\(PageHTML.escape(text[.from]))</label><br>"
         body += "<input type=\"date\" id=\"from\" name=\"from\" required></p>"
@@ -324,18 +336,23 @@ struct Page: Sendable {
         return PageHTML.response(document(heading: text[.blockouts], body: body))
     }
 
+    /// The blockouts page as stored now (reading the profile, as `kring facilitator availability F` does).
     func blockoutsPage() async throws -> Response {
-        guard case .facilitator = scope.caller else { throw KringError.forbidden(scope.caller.role.rawValue) }
-        return blockouts(nil)
+        guard case .facilitator(let me) = scope.caller else { throw KringError.forbidden(scope.caller.role.rawValue) }
+        let view = try await run { (scope) throws(KringError) -> FacilitatorPlanningView in
+            try scope.setAvailability(facilitator: String(me), weekly: [], anyTime: false)
+        }
+        return blockouts(view.blockouts)
     }
 
-    func addBlockout(_ form: [String: String]) async throws -> Response {
+    /// Adds (`remove: false`) or removes one blockout through `facilitator blockout`, then shows what is stored.
+    func changeBlockout(_ form: [String: String], remove: Bool) async throws -> Response {
         guard case .facilitator(let me) = scope.caller else {
             throw KringError.forbidden(scope.caller.role.rawValue)
         }
         let (from, to) = (form["from"] ?? "", form["to"] ?? "")
         let view = try await run { (scope) throws(KringError) -> FacilitatorPlanningView in
-            try scope.blockout(facilitator: String(me), from: from, to: to, remove: false)
+            try scope.blockout(facilitator: String(me), from: from, to: to, remove: remove)
         }
         return blockouts(view.blockouts)
     }
@@ -405,6 +422,10 @@ struct Page: Sendable {
         let plain = (secure ? "https:" : "http:") + path
         var body = "<p>\(PageHTML.escape(text[.subscribeDone]))</p>"
         body += "<p><a class=\"feed\" href=\"\(PageHTML.escape(webcal))\">\(PageHTML.escape(text[.subscribe]))</a></p>"
+        if let code = QRCode(webcal) {
+            body += "<p>\(PageHTML.escape(text[.subscribeScan]))</p>"
+            body += "<p class=\"qr\">\(code.svg(pixels: 232, label: PageHTML.escape(text[.subscribeScanLabel])))</p>"
+        }
         body += "<p><label for=\"feed\">URL</label><br><input id=\"feed\" type=\"text\" readonly "
         body += "value=\"\(PageHTML.escape(plain))\"></p>" + backLink
         return PageHTML.response(document(heading: text[.subscribe], body: body))

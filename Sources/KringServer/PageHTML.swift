@@ -93,6 +93,8 @@ enum PageHTML {
         border-radius:.4rem}
         input.check{width:auto;min-height:auto;margin-right:.4rem}
         .note{background:#eef4fa;border-left:4px solid #0b4f8a;padding:.5rem .75rem}
+        form.inline{display:inline}
+        .qr svg{display:block;max-width:100%;height:auto}
         """
 
     /// A neutral mark for the tab: a ring, no letters.

@@ -47,7 +47,10 @@ func addPageRoutes(to router: Router<KringRequestContext>, service: Service) {
     }
     router.get("/me/blockouts") { request, _ in try await pages.page(request) { try await $0.blockoutsPage() } }
     router.post("/me/blockouts") { request, _ in
-        try await pages.form(request) { page, form in try await page.addBlockout(form) }
+        try await pages.form(request) { page, form in try await page.changeBlockout(form, remove: false) }
+    }
+    router.post("/me/blockouts/remove") { request, _ in
+        try await pages.form(request) { page, form in try await page.changeBlockout(form, remove: true) }
     }
     router.get("/me/calendar.ics") { request, _ in try await pages.page(request) { try await $0.calendarFile() } }
     router.get("/me/availability") { request, _ in try await pages.page(request) { try await $0.availability(nil) } }
@@ -84,7 +87,8 @@ public let pageRoutes: Set<String> = [
     "POST /me/sessions/{session}/everyone-present", "POST /me/sessions/{session}/excuse",
     "GET /me/groups/{group}/withdraw", "POST /me/groups/{group}/withdraw", "POST /signout", "GET /pages.css",
     "GET /favicon.svg", "GET /favicon.ico", "GET /me/sessions/{session}/decline", "POST /me/sessions/{session}/decline",
-    "GET /me/blockouts", "POST /me/blockouts", "GET /me/calendar.ics", "GET /me/subscribe", "POST /me/subscribe",
+    "GET /me/blockouts", "POST /me/blockouts", "POST /me/blockouts/remove", "GET /me/calendar.ics", "GET /me/subscribe",
+    "POST /me/subscribe",
     "GET /me/busy", "POST /me/busy", "GET /me/availability", "POST /me/availability",
 ]
 

@@ -9,9 +9,11 @@ struct PageText: Sendable {
         case cantCome, cantComeDone, cantComeExplain, moved, cancelled, was, withdraw, withdrawTitle, withdrawExplain
         case withdrawConfirm, withdrawDone, back, signOut, signedOut, linkUsed, notFound, formExpired, refused
         case myGroups, waiting, enrolled, facilitator, attendanceOpensAtStart
-        case blockouts, blockoutsExplain, from, to, addBlockout, noBlockouts, decline, declineTitle, declineExplain
+        case blockouts, blockoutsExplain, from, to, addBlockout, removeBlockout, noBlockouts, decline, declineTitle,
+            declineExplain
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
-        case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone
+        case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone, subscribeScan,
+            subscribeScanLabel
         case busy, busyExplain, busyFile, busyUpload, busyDone
         case availability, availabilityExplain, window, anyTime, save, currentWindows
     }
@@ -113,6 +115,7 @@ struct PageText: Sendable {
         case .from: ("Van (eerste dag)", "Du (premier jour)", "From (first day)")
         case .to: ("Tot en met (laatste dag)", "Au (dernier jour, inclus)", "To (last day, included)")
         case .addBlockout: ("Toevoegen", "Ajouter", "Add")
+        case .removeBlockout: ("Verwijderen", "Supprimer", "Remove")
         case .noBlockouts: ("Nog geen.", "Aucune pour l'instant.", "None yet.")
         case .decline: ("Ik kan deze bijeenkomst niet", "Je ne peux pas animer cette séance", "I can't do this session")
         case .declineTitle: ("Bijeenkomst afzeggen?", "Renoncer à cette séance ?", "Decline this session?")
@@ -170,6 +173,12 @@ struct PageText: Sendable {
             ("Open deze link op je telefoon, of kopieer hem in je agenda-app:",
              "Ouvre ce lien sur ton téléphone, ou copie-le dans ton application d'agenda :",
              "Open this link on your phone, or copy it into your calendar app:")
+        case .subscribeScan:
+            ("Op een computer? Scan deze code met de camera van je telefoon.",
+             "Sur un ordinateur ? Scanne ce code avec l'appareil photo de ton téléphone.",
+             "On a computer? Scan this code with your phone's camera.")
+        case .subscribeScanLabel:
+            ("QR-code van je abonnementslink", "Code QR de ton lien d'abonnement", "QR code of your subscription link")
         }
     }
 

@@ -339,11 +339,40 @@ struct PageTests {
         #expect(added.text.contains("2027-07-01"))
         let bad = try await browser.send(
             "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-20", "to": "juli"])
-        #expect(bad.status == 400 || bad.status == 409, "\(bad.status)")
+        #expect(bad.status == 400, "\(bad.status)")
+        // The refusal in her language (nl), naming what she typed.
+        #expect(bad.text.contains("&#39;juli&#39;: schrijf een datum als JJJJ-MM-DD"), "\(bad.text)")
+        let backwards = try await browser.send(
+            "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": "2027-07-20", "to": "2027-07-10"])
+        #expect(backwards.text.contains("de einddatum ligt vóór de begindatum"), "\(backwards.text)")
         // Without windows or a flag this only reads the facilitator's planning profile.
         let planning = try harness.kring.setAvailability(
             facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
         #expect(planning.blockouts.count == 1, "the page stored exactly one: \(planning.blockouts)")
+
+        // Removing it: the page lists it with its own small form; without the CSRF token, or for dates that are
+        // not a stored blockout, nothing changes; with it, `facilitator blockout --remove` runs and it is gone.
+        func blockoutCount() throws -> Int {
+            try harness.kring.setAvailability(facilitator: world.facilitatorA.name, weekly: [], anyTime: false)
+                .blockouts.count
+        }
+        let listed = try await browser.send("GET", "/me/blockouts", cookie: cookie)
+        #expect(listed.text.contains("action=\"/me/blockouts/remove\""), "\(listed.text)")
+        #expect(listed.text.contains("name=\"from\" value=\"2027-07-01\""))
+        let removeForm = ["from": "2027-07-01", "to": "2027-07-14"]
+        let forged = try await browser.send("POST", "/me/blockouts/remove", cookie: cookie, form: removeForm)
+        #expect(forged.status == 403)
+        #expect(try blockoutCount() == 1, "a removal without its CSRF token changed nothing")
+        let unknown = try await browser.send(
+            "POST", "/me/blockouts/remove", cookie: cookie,
+            form: ["csrf": csrf, "from": "2027-07-02", "to": "2027-07-14"])
+        #expect(unknown.status == 404, "\(unknown.status)")
+        #expect(try blockoutCount() == 1)
+        let removed = try await browser.send(
+            "POST", "/me/blockouts/remove", cookie: cookie, form: removeForm.merging(["csrf": csrf]) { $1 })
+        #expect(removed.status == 200, "\(removed.text)")
+        #expect(!removed.text.contains("2027-07-01"))
+        #expect(try blockoutCount() == 0)
 
         // Weekly availability: a bad window is refused naming it, with nothing stored; a good one replaces all.
         let badWindow = try await browser.send(
@@ -413,6 +442,11 @@ struct PageTests {
         #expect(feed.status == 200)
         #expect(feed.text.contains("BEGIN:VEVENT"))
         #expect(try await harness.request("GET", "/api/groups", token: token).status == 401)
+        // The same webcal link as a QR code, inline SVG drawn by `QRCode` (checked against segno in QRCodeTests).
+        let code = try #require(QRCode(marker + token + ".ics"))
+        #expect(made.text.contains(code.svg(pixels: 232, label: "QR-code van je abonnementslink")), "\(made.text)")
+        #expect(!made.text.contains("<img") && !made.text.contains("<script"))
+        #expect(made.body.count < 50_000)
         let issued = try harness.kring.listTokens().filter { $0.kind == "api" }
         #expect(issued.count == 1 && issued[0].feedOnly && issued[0].role == .participant)
         #expect(issued[0].subjectId == world.participantA.participantId)
