@@ -1,9 +1,8 @@
 import Foundation
 
-/// The numbered SQL migrations in `Migrations/sql`, in the order they must be applied. Numbers 0002, 0012 and 0014
-/// were never shipped (reserved by work that landed under another number); a gap is harmless, since migrations are
-/// applied in file order and recorded by name. 0016 to 0019 are held by work on other branches; the report counters
-/// are 0020.
+/// The numbered SQL migrations in `Migrations/sql`, in the order they must be applied. Numbers 0002, 0012, 0014 and
+/// 0017 were never shipped (reserved by work that landed under another number or needed none); a gap is harmless,
+/// since migrations are applied in file order and recorded by name. The next free number is 0022.
 public enum KringMigrationFiles {
     /// Each migration's identifier (its file name without `.sql`) and its SQL text, sorted by number.
     public static func all() throws -> [(identifier: String, sql: String)] {
