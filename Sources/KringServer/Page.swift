@@ -312,8 +312,8 @@ struct Page: Sendable {
     }
 
     /// Blockouts: the stored ones, each with a button that removes it, and the form that adds one.
-    func blockouts(_ stored: [FacilitatorPlanningView.BlockoutView]) -> Response {
-        var body = "<p>\(PageHTML.escape(text[.blockoutsExplain]))</p>"
+    func blockouts(_ stored: [FacilitatorPlanningView.BlockoutView], clashes: [AssignmentConflict] = []) -> Response {
+        var body = "<p>\(PageHTML.escape(text[.blockoutsExplain]))</p>" + clashNotice(clashes)
         body += "<h2>\(PageHTML.escape(text[.blockouts]))</h2>"
         if stored.isEmpty { body += "<p>\(PageHTML.escape(text[.noBlockouts]))</p>" }
         body += "<ul>"
@@ -354,7 +354,7 @@ struct Page: Sendable {
         let view = try await run { (scope) throws(KringError) -> FacilitatorPlanningView in
             try scope.blockout(facilitator: String(me), from: from, to: to, remove: remove)
         }
-        return blockouts(view.blockouts)
+        return blockouts(view.blockouts, clashes: view.conflicts)
     }
 
     /// Weekly availability: the stored windows and a form that replaces them (`facilitator availability`).
@@ -369,7 +369,7 @@ struct Page: Sendable {
             // Without windows or the flag this only reads the profile, as `kring facilitator availability F` does.
             try scope.setAvailability(facilitator: String(me), weekly: windows, anyTime: anyTime)
         }
-        var body = "<p>\(PageHTML.escape(text[.availabilityExplain]))</p>"
+        var body = "<p>\(PageHTML.escape(text[.availabilityExplain]))</p>" + clashNotice(view.conflicts)
         let stored = view.weekly.isEmpty ? text[.anyTime] : view.weekly.joined(separator: ", ")
         body += "<p class=\"note\" role=\"status\">\(PageHTML.escape(text[.currentWindows])) "
         body += "\(PageHTML.escape(stored))</p>"
@@ -386,6 +386,20 @@ struct Page: Sendable {
         return PageHTML.response(document(heading: text[.availability], body: body))
     }
 
+    /// The sessions a change of the facilitator's own clashes with, by date and time only (the service's
+    /// `conflicts`, one line per session); nothing is re-planned until the coordinator does it.
+    func clashNotice(_ clashes: [AssignmentConflict]) -> String {
+        var seen: Set<Int64> = []
+        let sessions = clashes.filter { seen.insert($0.sessionId).inserted }
+        guard !sessions.isEmpty else { return "" }
+        var html = "<div class=\"note\" role=\"alert\"><p>\(PageHTML.escape(text[.clashes]))</p><ul>"
+        for clash in sessions {
+            let (date, time) = PageHTML.localDateAndTime(clash.start, text)
+            html += "<li>\(PageHTML.escape(date)) \(PageHTML.escape(time))</li>"
+        }
+        return html + "</ul></div>"
+    }
+
     /// The busy-calendar upload form; after an upload, what was stored (how many intervals, over which window).
     func busyPage(_ stored: BusyImportView?) -> Response {
         guard case .facilitator = scope.caller else {
@@ -395,6 +409,7 @@ struct Page: Sendable {
         if let stored {
             body += "<p class=\"note\" role=\"status\">\(PageHTML.escape(text[.busyDone])) \(stored.intervals) "
             body += "(\(PageHTML.escape(stored.from)) – \(PageHTML.escape(stored.to)))</p>"
+            body += clashNotice(stored.conflicts)
         }
         body += "<form method=\"post\" action=\"/me/busy\" enctype=\"multipart/form-data\">"
         body += PageHTML.csrfField(csrf)

@@ -14,7 +14,7 @@ struct PageText: Sendable {
         case declineConfirm, declineDone, declineTakenBy, declineOpen, calendar, changeMarkTitle, changeMarkExplain
         case confirmChange, subscribe, subscribeExplain, subscribeButton, subscribeDone, subscribeScan,
             subscribeScanLabel
-        case busy, busyExplain, busyFile, busyUpload, busyDone
+        case busy, busyExplain, busyFile, busyUpload, busyDone, clashes
         case availability, availabilityExplain, window, anyTime, save, currentWindows
     }
 
@@ -160,6 +160,10 @@ struct PageText: Sendable {
         case .busyFile: ("Agendabestand (.ics)", "Fichier d'agenda (.ics)", "Calendar file (.ics)")
         case .busyUpload: ("Opladen", "Envoyer", "Upload")
         case .busyDone: ("Bezette momenten bewaard:", "Moments occupés enregistrés :", "Busy times stored:")
+        case .clashes:
+            ("Dit botst met bijeenkomsten waarvoor je al ingepland bent; de coördinator plant ze opnieuw:",
+             "Cela tombe en même temps que des séances où tu es déjà prévu·e ; la coordination les replanifie :",
+             "This clashes with sessions you are already planned for; the coordinator will re-plan them:")
         case .subscribe: ("Abonneren in mijn agenda", "M'abonner dans mon agenda", "Subscribe in my calendar")
         case .subscribeExplain:
             ("Je agenda-app houdt je bijeenkomsten dan zelf bij, ook als ze verplaatst worden. De link opent alleen je "

@@ -390,6 +390,21 @@ struct PageTests {
         let next = try harness.kring.listSessions(group: "avond-a", from: nil, to: nil)[1]
         _ = try harness.kring.setAssignment(
             session: String(next.id), facilitator: world.facilitatorA.name, pin: false, lead: true)
+        // A blockout over a session she is planned for is stored, and the page names that session by its date and
+        // time (the service's conflicts) in an alert; nothing is re-planned by it.
+        let day = String(next.start.prefix(10))
+        let ymd = day.split(separator: "-")
+        let clash = try await browser.send(
+            "POST", "/me/blockouts", cookie: cookie, form: ["csrf": csrf, "from": day, "to": day])
+        #expect(clash.status == 200, "\(clash.text)")
+        #expect(clash.text.contains("role=\"alert\""), "\(clash.text)")
+        #expect(clash.text.contains("\(ymd[2])-\(ymd[1])-\(ymd[0]) \(next.start.dropFirst(11).prefix(5))"))
+        #expect(
+            try harness.kring.listAssignments(facilitator: world.facilitatorA.name, group: nil)
+                .contains { $0.sessionId == next.id })
+        let cleared = try await browser.send(
+            "POST", "/me/blockouts/remove", cookie: cookie, form: ["csrf": csrf, "from": day, "to": day])
+        #expect(!cleared.text.contains("role=\"alert\""))
         let question = try await browser.send("GET", "/me/sessions/\(next.id)/decline", cookie: cookie)
         #expect(question.status == 200)
         #expect(question.text.contains("coördinator"))
