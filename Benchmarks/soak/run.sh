@@ -3,14 +3,16 @@
 # re-plans a national-size database from the CLI again and again (each run holds the write lock for its short write).
 # Prints max/p99 latency of reads and feeds, every status, and checks that no acknowledged enrolment is lost or doubled.
 #   Benchmarks/soak/run.sh                          # release build in .build/release (built if missing)
-#   KRING_BIN=.build/debug/kring GROUPS=60 REQUESTS=3000 THREADS=8 Benchmarks/soak/run.sh
+#   KRING_BIN=.build/debug/kring SOAK_GROUPS=60 REQUESTS=3000 THREADS=8 Benchmarks/soak/run.sh
+# (SOAK_GROUPS, not GROUPS: bash ignores assignments to GROUPS, its list of the user's group ids.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/Benchmarks/soak"
-GROUPS_COUNT=${GROUPS:-500}
+GROUPS_COUNT=${SOAK_GROUPS:-60}
 REQUESTS=${REQUESTS:-3000}
 THREADS=${THREADS:-8}
 PYTHON=${KRING_PYTHON:-python3}
+[ "$GROUPS_COUNT" -gt 0 ] || { echo "SOAK_GROUPS must be at least 1, not '$GROUPS_COUNT'" >&2; exit 2; }
 KRING=${KRING_BIN:-$ROOT/.build/release/kring}
 if [ ! -x "$KRING" ]; then
     (cd "$ROOT" && swift build -c release --product kring >&2)
