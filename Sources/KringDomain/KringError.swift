@@ -31,6 +31,13 @@ public struct KringError: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The reason storage gives when another connection held the write lock past the busy timeout; the service
+    /// answers it with 503 and Retry-After rather than as its own failure.
+    public static let databaseBusyReason = "the database is busy; try again in a moment"
+
+    /// Whether this is the database staying locked by another writer past the busy timeout.
+    public var isDatabaseBusy: Bool { kind == .environment && reason == Self.databaseBusyReason }
+
     public static func invalid(_ field: String, _ value: String, _ reason: String) -> KringError {
         KringError(.invalidInput, field: field, value: value, reason: reason)
     }

@@ -40,6 +40,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static let writesBusy = APIError(
         .serviceUnavailable, kind: "busy", field: "db",
         reason: "the database is busy with other changes; try again in a few seconds")
+    /// Another writer (a CLI `kring assign`, a backup) held the database's write lock past the busy timeout.
+    static let databaseBusy = APIError(
+        .serviceUnavailable, kind: "busy", field: "db",
+        reason: "the database is busy (another change holds it); try again in a few seconds")
     static let feedNotFound = APIError(.notFound, kind: "not_found", reason: "no such feed")
     /// Rule 13: nothing about SQL, files, stack or token ever reaches the body.
     static let internalError = APIError(
@@ -59,7 +63,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .notFound: status = .notFound
         case .conflict: status = .conflict
         case .environment:
-            self = .internalError
+            // A lock held elsewhere past the busy timeout is a moment's wait, not the service failing: 503 with
+            // Retry-After, and still nothing about files in the body.
+            self = error.isDatabaseBusy ? .databaseBusy : .internalError
             return
         }
         self.init(

@@ -45,19 +45,28 @@ final class WriteGate: Sendable {
     private let queue = DispatchQueue(label: "kring.server.writes")
     private let waiting = Mutex(0)
     let capacity: Int
+    private let observer: (@Sendable (Int) -> Void)?
 
-    init(capacity: Int) {
+    init(capacity: Int, observer: (@Sendable (Int) -> Void)? = nil) {
         self.capacity = max(1, capacity)
+        self.observer = observer
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(KringError) -> T) async throws -> T {
-        let admitted = waiting.withLock { count in
-            guard count < capacity else { return false }
+        let admitted: Int? = waiting.withLock { count in
+            guard count < capacity else { return nil }
             count += 1
-            return true
+            return count
         }
-        guard admitted else { throw APIError.writesBusy }
-        defer { waiting.withLock { $0 -= 1 } }
+        guard let admitted else { throw APIError.writesBusy }
+        observer?(admitted)
+        defer {
+            observer?(
+                waiting.withLock { count in
+                    count -= 1
+                    return count
+                })
+        }
         let result: Result<T, KringError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { () throws(KringError) -> T in try body() })

@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     /// Writes that may wait for the write lock at once; beyond them a write is refused at once with 503 and
     /// Retry-After, so waiting writes never hold every thread reads need.
     public var waitingWrites: Int
+    /// Told the number of admitted changes (running or waiting) each time one is admitted or done; for tests that
+    /// must know the queue is full before they go on, instead of guessing with a sleep.
+    public var onWritesAdmitted: (@Sendable (Int) -> Void)? = nil
     /// How often the running service erases participants past the retention period (privacy rule 10).
     public var retentionInterval: Duration
     /// Addresses of reverse proxies in front of the service (e.g. 127.0.0.1 for a local nginx): for requests from

@@ -35,7 +35,7 @@ struct Service: Sendable {
         parserSlots = ParserSlots(capacity: configuration.concurrentCalendarParses)
         trustedProxies = Set(configuration.trustedProxies)
         secureCookies = configuration.secureCookies
-        writeGate = WriteGate(capacity: configuration.waitingWrites)
+        writeGate = WriteGate(capacity: configuration.waitingWrites, observer: configuration.onWritesAdmitted)
         requestDeadline = configuration.requestDeadline
     }
 

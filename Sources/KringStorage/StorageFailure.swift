@@ -27,7 +27,7 @@ struct StorageFailure: Sendable {
     /// left says "disk full" too.
     static func reason(_ error: any Error, path: String) -> String {
         if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            return "the database is busy; try again in a moment"
+            return KringError.databaseBusyReason
         }
         if isFull(fileSystemOf: path) { return diskFull }
         return reason(error)
@@ -45,7 +45,7 @@ struct StorageFailure: Sendable {
     static func reason(_ error: any Error) -> String {
         guard let error = error as? DatabaseError else { return "the database could not be read or written" }
         switch error.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is busy; try again in a moment"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return KringError.databaseBusyReason
         case .SQLITE_FULL: return diskFull
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the database file is damaged or not a Kring database"
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH: return "the database cannot be written (permission)"

@@ -89,15 +89,17 @@ final class ServerHarness: @unchecked Sendable {
     /// - Parameter clock: "now" for the application; by default fixed at `ServerHarness.now`.
     init(
         busyCalendarParser: any BusyCalendarParser = InProcessBusyCalendarParser(),
-        clock: (@Sendable () -> Date)? = nil
+        clock: (@Sendable () -> Date)? = nil, busyTimeoutSeconds: Double = 30
     ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kring-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let instant = ISO8601DateFormatter().date(from: Self.now)!
-        configuration = KringConfiguration(
+        var configuration = KringConfiguration(
             databasePath: folder.appendingPathComponent("kring.sqlite").path,
             keyFile: KeyFile(path: folder.appendingPathComponent("key").path), clock: clock ?? { instant },
             busyCalendarParser: busyCalendarParser)
+        configuration.busyTimeoutSeconds = busyTimeoutSeconds
+        self.configuration = configuration
         _ = try Kring.initialise(
             configuration: configuration, logger: Logger(label: "init") { _ in SwiftLogNoOpLogHandler() })
         let capture = logs

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KringApp
 import KringServer
+import Synchronization
 import Testing
 
 /// Issue 11: what the service does while another connection (a CLI `kring assign`, a backup) holds SQLite's write
@@ -89,10 +90,34 @@ import Testing
         await harness.stop()
     }
 
+    /// A change that cannot get the lock within the busy timeout is told the database is busy (503, Retry-After),
+    /// not that the service failed, and its body names no file; nothing is stored.
+    @Test func aLockHeldPastTheBusyTimeoutAnswers503() async throws {
+        let harness = try ServerHarness(busyTimeoutSeconds: 1)
+        _ = try harness.seedWorld()
+        try await harness.start()
+        let coordinator = try harness.token(.coordinator)
+        let holder = try LockHolder(path: harness.configuration.databasePath)
+        let reply = try await harness.request(
+            "POST", "/api/enrolments", token: coordinator, json: Self.enrolment("Druk Bezet"))
+        try holder.release()
+        #expect(reply.status == 503, "\(reply.text)")
+        #expect(reply.header("Retry-After") != nil)
+        #expect(reply.text.contains("busy"))
+        #expect(!reply.text.contains("kring.sqlite"))
+        #expect(!(try Self.pseudonyms(harness)).contains("Druk Bezet"))
+        await harness.stop()
+    }
+
     @Test func readsAndFeedsAnswerWhileChangesWaitForTheLock() async throws {
-        let harness = try ServerHarness()
+        // The waiting changes must outlast a slow, loaded machine's reads below: a generous busy timeout.
+        let harness = try ServerHarness(busyTimeoutSeconds: 600)
         let world = try harness.seedWorld()
-        try await harness.start { $0.waitingWrites = 3 }
+        let admitted = Mutex(0)
+        try await harness.start {
+            $0.waitingWrites = 3
+            $0.onWritesAdmitted = { count in admitted.withLock { $0 = count } }
+        }
         let coordinator = try harness.token(.coordinator)
         let participant = try harness.token(.participant, "Stille Eik")
         let feedToken = try #require(
@@ -116,7 +141,8 @@ import Testing
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
         }
-        try await Task.sleep(for: .seconds(1))
+        // Wait until the gate holds all three (by its own count, not a guess with the wall clock).
+        while admitted.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
         // While the lock is held and those wait: a change beyond the bound is refused at once...
         let refused = try await harness.request(
             "POST", "/api/enrolments", token: coordinator, json: Self.enrolment("Eén Te Veel"))

@@ -19,7 +19,8 @@ public final class RequestGuard: Sendable {
         public let text: String
         /// SHA-256 of the caller's token id and the key: what the database holds.
         public let lookup: String
-        /// SHA-256 of method, path and body.
+        /// SHA-256 of method, path and body (a JSON body in its canonical form: the same object with its keys in
+        /// another order is the same request).
         public let requestHash: String
         /// The status a success answers with (the endpoint's).
         public let status: Int
@@ -40,8 +41,19 @@ public final class RequestGuard: Sendable {
                 SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             }
             let lookup = hex(Data("\(tokenId.map(String.init) ?? "-") \(caller) \(text)".utf8))
-            let requestHash = hex(Data("\(method) \(target)\n".utf8) + body)
+            let requestHash = hex(Data("\(method) \(target)\n".utf8) + Self.canonical(body))
             self.init(text: text, lookup: lookup, requestHash: requestHash, status: status)
+        }
+
+        /// A JSON body with its object keys sorted, so a client that rebuilds the same object for its retry (most
+        /// JSON libraries do not keep key order) is recognised; any other body as it came.
+        static func canonical(_ body: Data) -> Data {
+            guard !body.isEmpty,
+                let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
+                let sorted = try? JSONSerialization.data(
+                    withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+            else { return body }
+            return sorted
         }
 
         /// Whether `text` can be a key: 1 to 255 visible ASCII characters (a UUID is the usual choice).
