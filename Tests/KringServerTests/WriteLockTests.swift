@@ -35,10 +35,32 @@ import Testing
         Set(try harness.kring.listParticipants(group: nil).map(\.pseudonym))
     }
 
+    /// The most changes the service's write gate held at once, as `ServerConfiguration.onWritesAdmitted` tells it.
+    final class GateCount: Sendable {
+        private let most = Mutex(0)
+        func saw(_ count: Int) { most.withLock { $0 = max($0, count) } }
+        /// Returns once the gate has held `count` changes at once: the test goes on from the gate's own count.
+        func wait(for count: Int) async throws {
+            while most.withLock({ $0 }) < count { try await Task.sleep(for: .milliseconds(20)) }
+        }
+    }
+
+    /// Starts the harness's service with a gate observer.
+    static func startCounting(
+        _ harness: ServerHarness, _ adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> GateCount {
+        let gate = GateCount()
+        try await harness.start {
+            adjust(&$0)
+            $0.onWritesAdmitted = { gate.saw($0) }
+        }
+        return gate
+    }
+
     @Test func aChangeWhoseClientLeftWhileItWaitedIsNotCarriedOut() async throws {
-        let harness = try ServerHarness()
+        let harness = try ServerHarness(busyTimeoutSeconds: 600)
         _ = try harness.seedWorld()
-        try await harness.start()
+        let admitted = try await Self.startCounting(harness)
         let coordinator = try harness.token(.coordinator)
         let holder = try LockHolder(path: harness.configuration.databasePath)
         let body = String(
@@ -47,9 +69,8 @@ import Testing
         connection.send(
             "POST /api/enrolments HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(coordinator)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        // Give the service time to take the request to the lock; the outcome below is checked either way, and the
-        // log line proves the request was handled rather than dropped unread.
-        try await Task.sleep(for: .seconds(2))
+        // Once the change waits at the lock (the gate's own count, not a guess), the client hangs up.
+        try await admitted.wait(for: 1)
         connection.hangUp()
         try await Task.sleep(for: .milliseconds(300))
         try holder.release()
@@ -74,14 +95,16 @@ import Testing
     }
 
     @Test func aChangePastItsDeadlineIsNotCarriedOut() async throws {
-        let harness = try ServerHarness()
+        let harness = try ServerHarness(busyTimeoutSeconds: 600)
         _ = try harness.seedWorld()
-        try await harness.start { $0.requestDeadline = .seconds(1) }
+        let admitted = try await Self.startCounting(harness) { $0.requestDeadline = .seconds(1) }
         let coordinator = try harness.token(.coordinator)
         let holder = try LockHolder(path: harness.configuration.databasePath)
         async let late = harness.request(
             "POST", "/api/enrolments", token: coordinator, json: Self.enrolment("Te Laat"))
-        try await Task.sleep(for: .seconds(3))
+        // It waits at the lock; its deadline (1 s from its arrival) has surely passed 2 s after that.
+        try await admitted.wait(for: 1)
+        try await Task.sleep(for: .seconds(2))
         try holder.release()
         let reply = try await late
         #expect(reply.status == 409, "\(reply.text)")
@@ -113,11 +136,7 @@ import Testing
         // The waiting changes must outlast a slow, loaded machine's reads below: a generous busy timeout.
         let harness = try ServerHarness(busyTimeoutSeconds: 600)
         let world = try harness.seedWorld()
-        let admitted = Mutex(0)
-        try await harness.start {
-            $0.waitingWrites = 3
-            $0.onWritesAdmitted = { count in admitted.withLock { $0 = count } }
-        }
+        let admitted = try await Self.startCounting(harness) { $0.waitingWrites = 3 }
         let coordinator = try harness.token(.coordinator)
         let participant = try harness.token(.participant, "Stille Eik")
         let feedToken = try #require(
@@ -142,7 +161,7 @@ import Testing
             }
         }
         // Wait until the gate holds all three (by its own count, not a guess with the wall clock).
-        while admitted.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        try await admitted.wait(for: 3)
         // While the lock is held and those wait: a change beyond the bound is refused at once...
         let refused = try await harness.request(
             "POST", "/api/enrolments", token: coordinator, json: Self.enrolment("Eén Te Veel"))
