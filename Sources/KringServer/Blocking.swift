@@ -61,11 +61,12 @@ final class WriteGate: Sendable {
         guard let admitted else { throw APIError.writesBusy }
         observer?(admitted)
         defer {
-            observer?(
-                waiting.withLock { count in
-                    count -= 1
-                    return count
-                })
+            // Counted down first: `observer?(…)` would skip evaluating its argument when there is no observer.
+            let left = waiting.withLock { count in
+                count -= 1
+                return count
+            }
+            observer?(left)
         }
         let result: Result<T, KringError> = await withCheckedContinuation { continuation in
             queue.async {
